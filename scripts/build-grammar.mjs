@@ -1,0 +1,34 @@
+// Compiles every grammar/*.peggy into grammar/generated/<name>.js (ES module, with .d.ts).
+// Parsers are generated at build time because workerd forbids eval/new Function.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import peggy from "peggy";
+
+const dir = new URL("../grammar/", import.meta.url).pathname;
+const out = join(dir, "generated");
+mkdirSync(out, { recursive: true });
+for (const file of readdirSync(dir).filter((f) => f.endsWith(".peggy"))) {
+  const name = basename(file, ".peggy");
+  const source = readFileSync(join(dir, file), "utf8");
+  const allowedStartRules = [...source.matchAll(/^\/\/\s*@start\s+(\w+)/gm)].map((m) => m[1]);
+  const code = peggy.generate(source, {
+    output: "source",
+    format: "es",
+    grammarSource: file,
+    allowedStartRules: allowedStartRules.length > 0 ? allowedStartRules : undefined,
+  });
+  writeFileSync(join(out, `${name}.js`), code);
+  writeFileSync(
+    join(out, `${name}.d.ts`),
+    [
+      "export interface ParseOptions { startRule?: string; grammarSource?: string }",
+      "export declare function parse(input: string, options?: ParseOptions): unknown;",
+      "export declare class SyntaxError extends Error {",
+      "  expected: unknown; found: string | null;",
+      "  location: { start: { offset: number; line: number; column: number } };",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  console.log(`grammar: ${file} -> generated/${name}.js`);
+}

@@ -1,0 +1,43 @@
+// The one dispatcher behind every front door: wire operation name + JSON input -> JSON
+// output, or a thrown DynamoError. Validation happens in DynamoDB's order: JSON kinds
+// (SerializationException), member constraints, then the operation's own checks.
+import { DynamoError, serialization } from "./errors";
+import { createTable } from "./ops/create-table";
+import { deleteItem } from "./ops/delete-item";
+import { deleteTable } from "./ops/delete-table";
+import { describeTable } from "./ops/describe-table";
+import { getItem } from "./ops/get-item";
+import { listTables } from "./ops/list-tables";
+import type { OpContext, Operation } from "./ops/operation";
+import { putItem } from "./ops/put-item";
+import type { JsonObject } from "./types";
+import { checkConstraints, deserializeMembers, isObject } from "./wire/shape";
+
+// Each entry's input type is checked by its own shape before execute sees it.
+type AnyOperation = Operation<never>;
+
+export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
+  CreateTable: createTable,
+  DeleteItem: deleteItem,
+  DeleteTable: deleteTable,
+  DescribeTable: describeTable,
+  GetItem: getItem,
+  ListTables: listTables,
+  PutItem: putItem,
+};
+
+export function isKnownOperation(name: string): boolean {
+  return Object.hasOwn(OPERATIONS, name);
+}
+
+export function dispatch(ctx: OpContext, operation: string, body: unknown): JsonObject {
+  const op = OPERATIONS[operation] as Operation<JsonObject> | undefined;
+  if (!op) throw new DynamoError("UnknownOperationException", "");
+  if (!isObject(body)) {
+    throw serialization(Array.isArray(body) ? "Start of list found where not expected" : "Expected null");
+  }
+  const input = deserializeMembers(body, op.shape);
+  checkConstraints(input, op.shape);
+  op.validate?.(input);
+  return op.execute(ctx, input);
+}

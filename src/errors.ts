@@ -1,0 +1,65 @@
+// One error type for the whole engine (Miniflare's pattern): thrown anywhere, serialised
+// once at the edge as {"__type": "com.amazonaws.dynamodb.v20120810#<type>", "message"}.
+
+export type DynamoErrorType =
+  | "ValidationException"
+  | "SerializationException"
+  | "ResourceNotFoundException"
+  | "ResourceInUseException"
+  | "ConditionalCheckFailedException"
+  | "UnknownOperationException"
+  | "LimitExceededException"
+  | "InternalServerError"
+  | "ItemCollectionSizeLimitExceededException"
+  | "TransactionCanceledException"
+  | "TransactionConflictException"
+  | "IdempotentParameterMismatchException"
+  | "AccessDeniedException"
+  | "MissingAuthenticationTokenException"
+  | "UnrecognizedClientException"
+  | "InvalidSignatureException";
+
+/** Prefix DynamoDB puts before the type in `__type`. */
+const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {
+  SerializationException: "com.amazon.coral.service#",
+  UnknownOperationException: "com.amazon.coral.service#",
+  MissingAuthenticationTokenException: "com.amazon.coral.service#",
+  UnrecognizedClientException: "com.amazon.coral.service#",
+  InvalidSignatureException: "com.amazon.coral.service#",
+  AccessDeniedException: "com.amazon.coral.service#",
+  ValidationException: "com.amazon.coral.validate#",
+};
+
+export class DynamoError extends Error {
+  readonly type: DynamoErrorType;
+  readonly status: number;
+  /** Extra top-level fields of the error body (e.g. CancellationReasons, Item). */
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(type: DynamoErrorType, message: string, status = 400, extra?: Record<string, unknown>) {
+    super(message);
+    this.name = type;
+    this.type = type;
+    this.status = status;
+    this.extra = extra;
+  }
+
+  get wireType(): string {
+    return (WIRE_PREFIX[this.type] ?? "com.amazonaws.dynamodb.v20120810#") + this.type;
+  }
+
+  toJSON(): Record<string, unknown> {
+    // Some errors (UnknownOperationException) carry no message on the wire.
+    const body: Record<string, unknown> = { __type: this.wireType };
+    if (this.message !== "") body.message = this.message;
+    return { ...body, ...this.extra };
+  }
+}
+
+export const validation = (message: string): DynamoError => new DynamoError("ValidationException", message);
+
+export const serialization = (message: string): DynamoError =>
+  new DynamoError("SerializationException", message);
+
+export const notFound = (message = "Requested resource not found"): DynamoError =>
+  new DynamoError("ResourceNotFoundException", message);

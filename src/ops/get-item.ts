@@ -1,0 +1,73 @@
+// GetItem: reads one item by its full primary key.
+import { validation } from "../errors";
+import { keyOfKeyMap } from "../keys/item-key";
+import type { Item } from "../types";
+import { validateItem } from "../values/validate";
+import { readUnits, withCapacity, type ReturnConsumedCapacity } from "./capacity";
+import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes";
+import { expressionAttributeNames } from "./item-shapes";
+import { defineOp } from "./operation";
+import { projectAttributes } from "./projection";
+import { tableForData } from "./tables";
+
+interface GetItemInput {
+  TableName: string;
+  Key: Record<string, unknown>;
+  AttributesToGet?: string[];
+  ConsistentRead?: boolean;
+  ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+}
+
+export const getItem = defineOp<GetItemInput>({
+  shape: {
+    ReturnConsumedCapacity: returnConsumedCapacity,
+    AttributesToGet: { ...attributeNameList, maxLength: 255 } as typeof attributeNameList,
+    TableName: tableName,
+    Key: attributeMap(true),
+    ConsistentRead: { kind: "boolean" },
+    ProjectionExpression: { kind: "string" },
+    ExpressionAttributeNames: expressionAttributeNames,
+  },
+  validate(input) {
+    if (input.ProjectionExpression !== undefined && input.AttributesToGet !== undefined) {
+      throw validation(
+        "Can not use both expression and non-expression parameters in the same request: " +
+          "Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+      );
+    }
+    input.Key = validateItem(input.Key);
+    checkDuplicateNames(input.AttributesToGet);
+    if (input.ProjectionExpression !== undefined || input.ExpressionAttributeNames !== undefined) {
+      throw validation("ProjectionExpression is not supported by this version of durable-dynamodb");
+    }
+  },
+  execute(ctx, input) {
+    const def = tableForData(ctx, input.TableName);
+    const { pk, sk } = keyOfKeyMap(def, input.Key as Item);
+    const row = ctx.items.get(def.tid, pk, sk);
+    const output: Record<string, unknown> = {};
+    if (row) {
+      const item = JSON.parse(row.doc) as Item;
+      output.Item = input.AttributesToGet ? projectAttributes(item, input.AttributesToGet) : item;
+    }
+    return withCapacity(
+      output,
+      input.ReturnConsumedCapacity,
+      def.name,
+      readUnits(row?.size ?? 0, input.ConsistentRead === true),
+    );
+  },
+});
+
+export function checkDuplicateNames(names: string[] | undefined): void {
+  if (!names) return;
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) {
+      throw validation(`One or more parameter values were invalid: Duplicate value in attribute name: ${name}`);
+    }
+    seen.add(name);
+  }
+}

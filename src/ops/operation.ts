@@ -1,0 +1,36 @@
+// One module per API operation (dynalite's cut): each exports an Operation whose `shape`
+// drives wire validation and whose `execute` runs synchronously inside the shard, so a
+// read-check-write never awaits in between.
+import type { Catalogue } from "../storage/catalogue";
+import type { ItemStore } from "../storage/items";
+import type { Sql } from "../storage/sql";
+import type { JsonObject } from "../types";
+import type { Shape } from "../wire/shape";
+
+export interface OpContext {
+  sql: Sql;
+  catalogue: Catalogue;
+  items: ItemStore;
+  /** Region named in ARNs (taken from the request's credential scope when present). */
+  region: string;
+  accountId: string;
+  /** Epoch milliseconds at the start of the request. */
+  now: number;
+  /** Host the request came to, for DescribeEndpoints. */
+  host: string;
+  /** Asks the shard to run its housekeeping alarm soon (purges dropped tables). */
+  scheduleHousekeeping(): void;
+}
+
+export interface Operation<I> {
+  /** Members of the request and their wire constraints, in DynamoDB's reporting order. */
+  shape: Record<string, Shape>;
+  /** DynamoDB's operation-specific checks that follow the generic constraints. */
+  validate?(input: I): void;
+  execute(ctx: OpContext, input: I): JsonObject;
+}
+
+/** Declares an operation with its input type; the shape check makes the cast sound. */
+export function defineOp<I>(op: Operation<I>): Operation<I> {
+  return op;
+}

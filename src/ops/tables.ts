@@ -1,0 +1,22 @@
+// Looking up tables for an operation, with DynamoDB's not-found messages.
+import { notFound } from "../errors";
+import type { TableDef } from "../storage/catalogue";
+import type { OpContext } from "./operation";
+
+/** Data-plane operations say only "Requested resource not found". */
+export function tableForData(ctx: OpContext, name: string): TableDef {
+  const def = ctx.catalogue.get(name);
+  if (!def) throw notFound();
+  return def;
+}
+
+/** Control-plane operations name the table. */
+export function tableForControl(ctx: OpContext, name: string): TableDef {
+  const def = ctx.catalogue.get(name);
+  if (!def) throw notFound(`Requested resource not found: Table: ${name} not found`);
+  return def;
+}
+
+export function tableArn(ctx: OpContext, name: string): string {
+  return `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
+}

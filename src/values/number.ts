@@ -1,0 +1,152 @@
+// DynamoDB numbers: parsing, validation, canonical form, arithmetic and storage size.
+//
+// DynamoDB stores N values as exact decimals: up to 38 significant digits, positive
+// magnitudes from 1E-130 to 9.9999999999999999999999999999999999999E+125, the same for
+// negatives, and zero (Developer Guide, "Supported data types and naming rules").
+// Values travel as strings and come back canonical: no exponent, no leading zeros, no
+// trailing fractional zeros, no "+" and no negative zero ("1.50" -> "1.5", "1e2" -> "100",
+// "-0" -> "0").
+import Decimal from "decimal.js";
+import { validation } from "../errors";
+
+export const INVALID_NUMBER_MESSAGE = "A value provided cannot be converted into a number";
+export const TOO_MANY_DIGITS_MESSAGE = "Attempting to store more than 38 significant digits in a Number";
+export const OVERFLOW_MESSAGE =
+  "Number overflow. Attempting to store a number with magnitude larger than supported range";
+export const UNDERFLOW_MESSAGE =
+  "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+
+const MAX_SIGNIFICANT_DIGITS = 38;
+/** Exponent of the leading digit (scientific notation) of the largest magnitude, 9.99..E+125. */
+const MAX_EXPONENT = 125;
+/** Exponent of the leading digit of the smallest non-zero magnitude, 1E-130. */
+const MIN_EXPONENT = -130;
+
+/**
+ * The accepted syntax: optional sign, digits with an optional point (".5" and "5." are
+ * both decimals, as in Java's BigDecimal, which DynamoDB's behaviour follows), optional
+ * exponent. Real DynamoDB accepts a leading "+" ("+5" reads back as "5"), but rejects
+ * surrounding whitespace, hexadecimal, "Infinity", "NaN", a bare "." and an empty string.
+ */
+const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * A non-zero number as sign, significant digits and the exponent of the first digit:
+ * value = (negative ? -1 : 1) * d0.d1d2... * 10^exponent. `digits` has no leading or
+ * trailing zeros. Zero is represented by an empty `digits` string.
+ */
+export interface NumberParts {
+  negative: boolean;
+  digits: string;
+  exponent: number;
+}
+
+/**
+ * Arithmetic must be exact so that a result needing more than 38 digits is reported
+ * rather than silently rounded. The widest exact sum of two valid numbers spans from
+ * 10^126 (a carry above 9.99..E+125) down to 10^-167 (the 38th digit of a number near
+ * 1E-130): under 300 digits, so 400 leaves room. The constructor never rounds.
+ */
+const ExactDecimal = Decimal.clone({
+  precision: 400,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -400,
+  toExpPos: 400,
+});
+
+/** Validates a number string as DynamoDB does and returns its canonical plain form. */
+export function normalizeNumber(text: string): string {
+  return formatNumber(parseNumber(text));
+}
+
+/**
+ * Parses and validates a number string into its parts, with DynamoDB's errors. Range is
+ * checked before digit count (dynalite's order): a 39-digit number beyond the range reports overflow.
+ */
+export function parseNumber(text: string): NumberParts {
+  const match = NUMBER_SYNTAX.exec(text);
+  if (!match) throw validation(INVALID_NUMBER_MESSAGE);
+  const [, sign = "", intPart = "", fracPart = "", expPart] = match;
+  if (intPart === "" && fracPart === "") throw validation(INVALID_NUMBER_MESSAGE);
+
+  const allDigits = intPart + fracPart;
+  const firstNonZero = allDigits.search(/[1-9]/);
+  if (firstNonZero === -1) return { negative: false, digits: "", exponent: 0 };
+
+  // Trailing zeros are not significant: DynamoDB trims leading and trailing zeros before
+  // counting digits (Developer Guide, "Item sizes"), so 1E+100 has one significant digit.
+  const digits = allDigits.slice(firstNonZero).replace(/0+$/, "");
+  // The exponent text may be arbitrarily long ("1e999999999999999999999"), so it is
+  // combined as a BigInt and only narrowed once known to be in range.
+  const exponent = BigInt(expPart ?? "0") + BigInt(intPart.length - firstNonZero - 1);
+  if (exponent > BigInt(MAX_EXPONENT)) throw validation(OVERFLOW_MESSAGE);
+  if (exponent < BigInt(MIN_EXPONENT)) throw validation(UNDERFLOW_MESSAGE);
+  if (digits.length > MAX_SIGNIFICANT_DIGITS) throw validation(TOO_MANY_DIGITS_MESSAGE);
+  return { negative: sign === "-", digits, exponent: Number(exponent) };
+}
+
+/** Canonical plain (never exponent) notation of valid parts. */
+export function formatNumber(parts: NumberParts): string {
+  const { negative, digits, exponent } = parts;
+  if (digits === "") return "0";
+  let body: string;
+  if (exponent >= digits.length - 1) {
+    body = digits + "0".repeat(exponent - digits.length + 1);
+  } else if (exponent >= 0) {
+    body = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  } else {
+    body = `0.${"0".repeat(-exponent - 1)}${digits}`;
+  }
+  return negative ? `-${body}` : body;
+}
+
+function toDecimal(text: string): Decimal {
+  return new ExactDecimal(normalizeNumber(text));
+}
+
+/** Numeric order of two DynamoDB numbers: -1, 0 or 1. */
+export function compareNumbers(a: string, b: string): number {
+  return toDecimal(a).comparedTo(toDecimal(b));
+}
+
+/**
+ * Exact sum, validated like a stored value: DynamoDB rejects an ADD or SET a + b whose
+ * result leaves the supported range or needs more than 38 significant digits.
+ */
+export function addNumbers(a: string, b: string): string {
+  return fromDecimal(toDecimal(a).plus(toDecimal(b)));
+}
+
+/** Exact difference, validated like `addNumbers`. */
+export function subtractNumbers(a: string, b: string): string {
+  return fromDecimal(toDecimal(a).minus(toDecimal(b)));
+}
+
+function fromDecimal(value: Decimal): string {
+  // toFixed() without arguments is plain notation with every digit kept.
+  return normalizeNumber(value.toFixed());
+}
+
+/**
+ * Bytes DynamoDB counts for an N value (not including the attribute name).
+ *
+ * The guide only says "approximately 1 byte per two significant digits, plus 1 byte".
+ * The exact rule below is the one Zac Charles measured against DynamoDB (blog post
+ * "Calculating a DynamoDB item's size and consumed capacity" and his calculator,
+ * github.com/zaccharles/dynamodb-calculator), and it matches a base-100 layout:
+ * - zero is 1 byte;
+ * - otherwise 1 byte of exponent plus one byte per base-100 digit, where digits are
+ *   paired from the decimal point outwards (so 1.5 is "01|50": 2 pairs, while 15 is one)
+ *   and all-zero pairs at either end are dropped;
+ * - negative numbers take 1 more byte (a terminator), up to a cap of 21 bytes in total.
+ * dynalite uses a rougher formula (ceil(digits / 2) + 1 or 2 by exponent parity, no sign
+ * byte), which disagrees with these measurements for e.g. "1" and negatives.
+ */
+export function numberSize(normalized: string): number {
+  const { negative, digits, exponent } = parseNumber(normalized);
+  if (digits === "") return 1;
+  // Digit i sits at 10^(exponent - i); its pair is floor(power / 2).
+  const lowestPower = exponent - digits.length + 1;
+  const pairs = Math.floor(exponent / 2) - Math.floor(lowestPower / 2) + 1;
+  return Math.min(1 + pairs + (negative ? 1 : 0), 21);
+}

@@ -1,0 +1,56 @@
+// The HTTP edge: DynamoDB's JSON wire protocol (POST / with X-Amz-Target). It parses
+// nothing but the envelope; the shard does the rest and answers with JSON text, to which
+// the edge adds the headers SDKs expect (x-amzn-RequestId, and x-amz-crc32, which boto3
+// verifies).
+import { crc32 } from "@aws-crypto/crc32";
+import { isKnownOperation } from "../dispatch";
+import { DynamoError } from "../errors";
+import { errorReply, type WireReply } from "../shard";
+import type { Env } from "../worker";
+
+const TARGET_PREFIX = "DynamoDB_20120810.";
+const DEFAULT_REGION = "us-east-1";
+/** Until the cluster issue, every table lives in this one shard. */
+const SHARD_NAME = "shard-0";
+const encoder = new TextEncoder();
+
+export async function handleHttp(request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url);
+  if (request.method === "GET" && url.pathname === "/") {
+    return new Response(`healthy: ${url.host}`, { headers: { "content-type": "text/plain" } });
+  }
+  if (request.method !== "POST" || url.pathname !== "/") {
+    return reply(errorReply(new DynamoError("UnknownOperationException", "")));
+  }
+  const target = request.headers.get("x-amz-target") ?? "";
+  const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
+  if (!isKnownOperation(operation)) {
+    return reply(errorReply(new DynamoError("UnknownOperationException", "")));
+  }
+  const body = await request.text();
+  const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(SHARD_NAME));
+  const result = await stub.handle(operation, body, {
+    region: regionOf(request) ?? DEFAULT_REGION,
+    host: url.host,
+  });
+  return reply(result);
+}
+
+/** The region of the SigV4 credential scope: Credential=AKID/date/REGION/service/aws4_request. */
+function regionOf(request: Request): string | undefined {
+  const auth = request.headers.get("authorization");
+  const match = auth?.match(/Credential=[^/]+\/\d{8}\/([^/]+)\//);
+  return match?.[1];
+}
+
+function reply(result: WireReply): Response {
+  const bytes = encoder.encode(result.body);
+  return new Response(bytes, {
+    status: result.status,
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amzn-requestid": crypto.randomUUID(),
+      "x-amz-crc32": String(crc32(bytes)),
+    },
+  });
+}
