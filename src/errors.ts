@@ -58,8 +58,7 @@ export class DynamoError extends Error {
 
 export const validation = (message: string): DynamoError => new DynamoError("ValidationException", message);
 
-export const serialization = (message: string): DynamoError =>
-  new DynamoError("SerializationException", message);
+export const serialization = (message: string): DynamoError => new DynamoError("SerializationException", message);
 
 export const notFound = (message = "Requested resource not found"): DynamoError =>
   new DynamoError("ResourceNotFoundException", message);

@@ -29,5 +29,11 @@ export interface AttributeDefinition {
   AttributeType: ScalarType;
 }
 
+/** A key attribute of a table or index: its name and scalar type. */
+export interface KeyAttribute {
+  name: string;
+  type: ScalarType;
+}
+
 /** JSON object as received from the wire, before validation. */
 export type JsonObject = { [k: string]: unknown };

@@ -144,7 +144,7 @@ describe("N keys", () => {
   });
 
   it("Key: invalid numbers are rejected with DynamoDB's message", () => {
-    expect(() => encodeKey("N", "abc")).toThrow("A value provided cannot be converted into a number");
+    expect(() => encodeKey("N", "abc")).toThrow("The parameter cannot be converted to a numeric value: abc");
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DynamoError } from "../src/errors";
 import { addNumbers, compareNumbers, normalizeNumber, numberSize, subtractNumbers } from "../src/values/number";
 
-const INVALID = "A value provided cannot be converted into a number";
+const INVALID = "The parameter cannot be converted to a numeric value";
 const DIGITS = "Attempting to store more than 38 significant digits in a Number";
 const OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range";
 const UNDERFLOW = "Number underflow. Attempting to store a number with magnitude smaller than supported range";
@@ -88,7 +88,7 @@ describe("normalizeNumber", () => {
   ];
   for (const input of invalid) {
     it(`Number: rejects invalid syntax ${JSON.stringify(input)}`, () => {
-      expect(validationMessage(() => normalizeNumber(input))).toBe(INVALID);
+      expect(validationMessage(() => normalizeNumber(input))).toBe(input === "" ? INVALID : `${INVALID}: ${input}`);
     });
   }
 
@@ -195,7 +195,7 @@ describe("addNumbers / subtractNumbers", () => {
   });
 
   it("Number: rejects invalid operands", () => {
-    expect(validationMessage(() => addNumbers("1", "abc"))).toBe(INVALID);
+    expect(validationMessage(() => addNumbers("1", "abc"))).toBe(`${INVALID}: abc`);
   });
 });
 

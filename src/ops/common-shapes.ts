@@ -10,7 +10,13 @@ export const tableName: StringShape = {
 };
 
 export const attributeValue: Shape = { kind: "attributeValue" };
-export const attributeMap = (notNull = false): Shape => ({ kind: "map", value: attributeValue, notNull });
+export const attributeMap = (notNull = false): Shape => ({
+  kind: "map",
+  value: attributeValue,
+  valueClass: "com.amazonaws.dynamodb.v20120810.AttributeValue",
+  parameterized: true,
+  notNull,
+});
 
 export const returnConsumedCapacity: Shape = {
   kind: "string",

@@ -28,6 +28,7 @@ export const keySchemaShape: Shape = {
   maxLength: 2,
   member: {
     kind: "structure",
+    name: "KeySchemaElement",
     members: {
       AttributeName: { kind: "string", notNull: true, minLength: 1, maxLength: 255 },
       KeyType: { kind: "string", notNull: true, enum: ["HASH", "RANGE"] },
@@ -37,6 +38,7 @@ export const keySchemaShape: Shape = {
 
 export const provisionedThroughputShape: Shape = {
   kind: "structure",
+  name: "ProvisionedThroughput",
   members: {
     ReadCapacityUnits: { kind: "long", notNull: true, min: 1 },
     WriteCapacityUnits: { kind: "long", notNull: true, min: 1 },
@@ -47,6 +49,7 @@ export const tagsShape: Shape = {
   kind: "list",
   member: {
     kind: "structure",
+    name: "Tag",
     members: {
       Key: { kind: "string", notNull: true, minLength: 1, maxLength: 128 },
       Value: { kind: "string", notNull: true, minLength: 0, maxLength: 256 },
@@ -64,6 +67,7 @@ export const createTable = defineOp<CreateTableInput>({
       notNull: true,
       member: {
         kind: "structure",
+        name: "AttributeDefinition",
         members: {
           AttributeName: { kind: "string", notNull: true, minLength: 1, maxLength: 255 },
           AttributeType: { kind: "string", notNull: true, enum: ["B", "N", "S"] },
@@ -72,8 +76,8 @@ export const createTable = defineOp<CreateTableInput>({
     },
     TableName: tableName,
     KeySchema: keySchemaShape,
-    LocalSecondaryIndexes: { kind: "list", member: { kind: "structure", members: {} } },
-    GlobalSecondaryIndexes: { kind: "list", member: { kind: "structure", members: {} } },
+    LocalSecondaryIndexes: { kind: "list", member: { kind: "structure", name: "LocalSecondaryIndex", members: {} } },
+    GlobalSecondaryIndexes: { kind: "list", member: { kind: "structure", name: "GlobalSecondaryIndex", members: {} } },
     BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
     ProvisionedThroughput: provisionedThroughputShape,
     Tags: tagsShape,
@@ -100,7 +104,10 @@ export const createTable = defineOp<CreateTableInput>({
         tid: ctx.catalogue.nextTid(),
         tableId: crypto.randomUUID(),
         createdAt,
-        keySchema: input.KeySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })) as KeySchemaElement[],
+        keySchema: input.KeySchema.map((k) => ({
+          AttributeName: k.AttributeName,
+          KeyType: k.KeyType,
+        })) as KeySchemaElement[],
         attributeDefinitions: input.AttributeDefinitions.map((a) => ({
           AttributeName: a.AttributeName,
           AttributeType: a.AttributeType,

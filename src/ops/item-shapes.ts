@@ -3,20 +3,40 @@ import { validation } from "../errors";
 import type { Shape } from "../wire/shape";
 import { attributeMap } from "./common-shapes";
 
-export const expressionAttributeNames: Shape = { kind: "map", value: { kind: "string" } };
+export const expressionAttributeNames: Shape = {
+  kind: "map",
+  value: { kind: "string" },
+  valueClass: "java.lang.String",
+};
 export const expressionAttributeValues: Shape = attributeMap();
 
 const comparisonOperator: Shape = {
   kind: "string",
-  enum: ["IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"],
+  enum: [
+    "IN",
+    "NULL",
+    "BETWEEN",
+    "LT",
+    "NOT_CONTAINS",
+    "EQ",
+    "GT",
+    "NOT_NULL",
+    "NE",
+    "LE",
+    "BEGINS_WITH",
+    "GE",
+    "CONTAINS",
+  ],
 };
 
 export const expected: Shape = {
   kind: "map",
+  valueClass: "com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue",
   value: {
     kind: "structure",
+    name: "ExpectedAttributeValue",
     members: {
-      AttributeValueList: { kind: "list", member: { kind: "attributeValue" } },
+      AttributeValueList: { kind: "list", member: { kind: "attributeValue" }, parameterized: true },
       ComparisonOperator: comparisonOperator,
       Exists: { kind: "boolean" },
       Value: { kind: "attributeValue" },

@@ -1,14 +1,11 @@
 // Table definitions, cached in memory for the life of the object and written through to
 // the `tables` row. Reads never touch SQLite for the definition on the hot path.
-import type { AttributeDefinition, KeySchemaElement, ScalarType } from "../types";
+import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types";
+
+export type { KeyAttribute };
 import type { Sql } from "./sql";
 
 export type BillingMode = "PROVISIONED" | "PAY_PER_REQUEST";
-
-export interface KeyAttribute {
-  name: string;
-  type: ScalarType;
-}
 
 /** Everything DynamoDB remembers about a table, as persisted in `tables.def`. */
 export interface TableDef {

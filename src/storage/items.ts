@@ -43,11 +43,7 @@ export class ItemStore {
   purgeDropped(limit: number): boolean {
     const dropped = this.sql.first<{ tid: number }>("SELECT tid FROM dropped_tables LIMIT 1");
     if (!dropped) return false;
-    this.sql.exec(
-      "DELETE FROM items WHERE id IN (SELECT id FROM items WHERE tid = ? LIMIT ?)",
-      dropped.tid,
-      limit,
-    );
+    this.sql.exec("DELETE FROM items WHERE id IN (SELECT id FROM items WHERE tid = ? LIMIT ?)", dropped.tid, limit);
     if (!this.sql.first("SELECT id FROM items WHERE tid = ? LIMIT 1", dropped.tid)) {
       this.sql.exec("DELETE FROM dropped_tables WHERE tid = ?", dropped.tid);
     }

@@ -9,7 +9,13 @@
 import Decimal from "decimal.js";
 import { validation } from "../errors";
 
-export const INVALID_NUMBER_MESSAGE = "A value provided cannot be converted into a number";
+// The service's wording (dynalite's tests against DynamoDB, user reports): the text is
+// appended unless empty. (DynamoDB Local says "A value provided cannot be converted into
+// a number" instead.)
+export const invalidNumberMessage = (text: string): string =>
+  text === ""
+    ? "The parameter cannot be converted to a numeric value"
+    : `The parameter cannot be converted to a numeric value: ${text}`;
 export const TOO_MANY_DIGITS_MESSAGE = "Attempting to store more than 38 significant digits in a Number";
 export const OVERFLOW_MESSAGE =
   "Number overflow. Attempting to store a number with magnitude larger than supported range";
@@ -23,15 +29,15 @@ const MAX_EXPONENT = 125;
 const MIN_EXPONENT = -130;
 
 /**
- * The accepted syntax: optional sign, digits with an optional point (".5" and "5." are
- * both decimals, as in Java's BigDecimal, which DynamoDB's behaviour follows), optional
- * exponent. Real DynamoDB accepts a leading "+" ("+5" reads back as "5"), but rejects
- * surrounding whitespace, hexadecimal, "Infinity", "NaN", a bare "." and an empty string.
+ * The accepted syntax: optional sign, digits with an optional point, optional exponent.
+ * Real DynamoDB accepts a leading "+" ("+5" reads back as "5") and rejects surrounding
+ * whitespace, hexadecimal, "Infinity", "NaN", a bare "." and the empty string. ".5" and
+ * "5." are accepted as Java's BigDecimal accepts them (not confirmed against DynamoDB).
  */
 const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /**
- * A non-zero number as sign, significant digits and the exponent of the first digit:
+ * A number as sign, significant digits and the exponent of the first digit:
  * value = (negative ? -1 : 1) * d0.d1d2... * 10^exponent. `digits` has no leading or
  * trailing zeros. Zero is represented by an empty `digits` string.
  */
@@ -65,9 +71,9 @@ export function normalizeNumber(text: string): string {
  */
 export function parseNumber(text: string): NumberParts {
   const match = NUMBER_SYNTAX.exec(text);
-  if (!match) throw validation(INVALID_NUMBER_MESSAGE);
+  if (!match) throw validation(invalidNumberMessage(text));
   const [, sign = "", intPart = "", fracPart = "", expPart] = match;
-  if (intPart === "" && fracPart === "") throw validation(INVALID_NUMBER_MESSAGE);
+  if (intPart === "" && fracPart === "") throw validation(invalidNumberMessage(text));
 
   const allDigits = intPart + fracPart;
   const firstNonZero = allDigits.search(/[1-9]/);

@@ -19,7 +19,7 @@
 // key attributes, which checkKeyAttribute refuses.
 
 import { DynamoError, serialization, validation } from "../errors";
-import type { AttributeValue, Item, ScalarType } from "../types";
+import type { AttributeValue, Item, KeyAttribute, ScalarType } from "../types";
 import { isValidBase64 } from "./base64";
 import { normalizeNumber } from "./number";
 import { checkKeySize } from "./size";
@@ -83,10 +83,6 @@ function token(v: unknown): string {
   if (v === false) return "FALSE_VALUE";
   if (typeof v === "number") return Number.isInteger(v) ? "NUMBER_VALUE" : "DECIMAL_VALUE";
   return "STRING_VALUE";
-}
-
-function isJsonObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function readString(v: unknown): string | null {
@@ -360,11 +356,6 @@ export function checkKeyAttribute(
   }
   if ("S" in value && value.S === "") throw validation(emptyKeyString(name));
   if ("B" in value && value.B === "") throw validation(emptyKeyBinary(name));
-}
-
-export interface KeyAttribute {
-  name: string;
-  type: ScalarType;
 }
 
 /** `map[name]` if it is an own property (so "toString" or "__proto__" find nothing inherited). */

@@ -13,9 +13,27 @@ export type Shape =
   | { kind: "long"; notNull?: boolean; min?: number; max?: number }
   | { kind: "boolean"; notNull?: boolean }
   | { kind: "blob"; notNull?: boolean }
-  | { kind: "list"; member: Shape; notNull?: boolean; minLength?: number; maxLength?: number }
-  | { kind: "map"; value: Shape; notNull?: boolean; minLength?: number; maxLength?: number }
-  | { kind: "structure"; members: Record<string, Shape>; notNull?: boolean }
+  | {
+      kind: "list";
+      member: Shape;
+      notNull?: boolean;
+      minLength?: number;
+      maxLength?: number;
+      /** A list of AttributeValues: Coral fails a cast before it can say "Unexpected field type". */
+      parameterized?: boolean;
+    }
+  | {
+      kind: "map";
+      value: Shape;
+      /** Java class of the values, named when an array stands for the map. */
+      valueClass: string;
+      notNull?: boolean;
+      minLength?: number;
+      maxLength?: number;
+      parameterized?: boolean;
+    }
+  /** `name` is the model's structure name, e.g. "KeySchemaElement". */
+  | { kind: "structure"; name: string; members: Record<string, Shape>; notNull?: boolean }
   /** An AttributeValue: its inside is checked by src/values/validate.ts. */
   | { kind: "attributeValue"; notNull?: boolean };
 
@@ -30,54 +48,78 @@ export interface StringShape {
 
 const MAX_REPORTED = 10;
 
-/** Pass 1: JSON kinds. Returns the input with unknown members removed. */
-export function deserialize(input: unknown, shape: Shape): unknown {
+/**
+ * Pass 1: JSON kinds. Returns the input with unknown members removed. `position` is
+ * whether a structure stands as a member ("field") or as an element of a list or map
+ * ("value"): Coral words the error differently for the two.
+ */
+export function deserialize(input: unknown, shape: Shape, position: "field" | "value" = "field"): unknown {
   if (input === null || input === undefined) return undefined;
   switch (shape.kind) {
     case "string":
       if (typeof input === "string") return input;
-      throw serialization(notConvertible(input, "an String"));
+      throw serialization(scalarMismatch(input, "String", "class java.lang.String"));
     case "long":
       if (typeof input === "number") return Math.floor(input);
-      throw serialization(notConvertible(input, "an Long"));
+      throw serialization(scalarMismatch(input, "Long", "class java.lang.Long"));
     case "boolean":
       if (typeof input === "boolean") return input;
-      if (typeof input === "string") throw serialization(`'${input.toUpperCase()}' can not be converted to an Boolean`);
-      throw serialization(notConvertible(input, "an Boolean"));
+      if (typeof input === "string") throw serialization("Unexpected token received from parser");
+      throw serialization(scalarMismatch(input, "Boolean", "class java.lang.Boolean"));
     case "blob":
       if (typeof input === "string") return input;
-      throw serialization(notConvertible(input, "a Blob"));
+      if (Array.isArray(input)) throw serialization("Unrecognized collection type class java.nio.ByteBuffer");
+      if (isObject(input)) throw serialization(START_OF_STRUCTURE);
+      throw serialization("only base-64-encoded strings are convertible to bytes");
     case "list":
       if (!Array.isArray(input)) {
-        if (isObject(input)) throw serialization("Start of structure or map found where not expected.");
-        throw serialization("Expected list or null");
+        if (isObject(input)) throw serialization(START_OF_STRUCTURE);
+        throw serialization(shape.parameterized ? PARAMETERIZED_CAST : "Unexpected field type");
       }
-      return input.map((member: unknown) => deserialize(member, shape.member));
+      return input.map((member: unknown) => deserialize(member, shape.member, "value"));
     case "map": {
       if (!isObject(input)) {
-        if (Array.isArray(input)) throw serialization("Start of list found where not expected");
-        throw serialization("Expected map or null");
+        if (Array.isArray(input)) {
+          throw serialization(`Unrecognized collection type java.util.Map<java.lang.String, ${shape.valueClass}>`);
+        }
+        throw serialization(shape.parameterized ? PARAMETERIZED_CAST : "Unexpected field type");
       }
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(input)) {
-        const v = deserialize(value, shape.value);
+        const v = deserialize(value, shape.value, "value");
         if (v !== undefined) out[key] = v;
       }
       return out;
     }
     case "structure":
       if (!isObject(input)) {
-        if (Array.isArray(input)) throw serialization("Start of list found where not expected");
-        throw serialization("Expected null");
+        if (Array.isArray(input)) throw serialization(`Unrecognized collection type class ${MODEL}${shape.name}`);
+        throw serialization(position === "value" ? "Unexpected value type in payload" : "Unexpected field type");
       }
       return deserializeMembers(input, shape.members);
     case "attributeValue":
-      if (!isObject(input)) {
-        if (Array.isArray(input)) throw serialization("Start of list found where not expected");
-        throw serialization("Expected null");
-      }
+      // Checked in depth by src/values/validate.ts, which owns AttributeValue's wording.
       return input;
   }
+}
+
+const MODEL = "com.amazonaws.dynamodb.v20120810.";
+const START_OF_STRUCTURE = "Start of structure or map found where not expected";
+/** Coral's answer when a scalar stands where a generic collection (Map<String, AttributeValue>) was expected. */
+const PARAMETERIZED_CAST =
+  "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class " +
+  "(sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')";
+
+/** Coral (Jackson) names the JSON token it found: "NUMBER_VALUE cannot be converted to String". */
+function scalarMismatch(input: unknown, target: string, collectionClass: string): string {
+  if (Array.isArray(input)) return `Unrecognized collection type ${collectionClass}`;
+  if (isObject(input)) return START_OF_STRUCTURE;
+  if (input === true) return `TRUE_VALUE cannot be converted to ${target}`;
+  if (input === false) return `FALSE_VALUE cannot be converted to ${target}`;
+  if (typeof input === "number") {
+    return `${Number.isInteger(input) ? "NUMBER_VALUE" : "DECIMAL_VALUE"} cannot be converted to ${target}`;
+  }
+  return `STRING_VALUE cannot be converted to ${target}`;
 }
 
 export function deserializeMembers(input: JsonObject, members: Record<string, Shape>): JsonObject {
@@ -124,7 +166,8 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
     }
     case "long": {
       const n = value as number;
-      if (shape.min !== undefined && n < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
+      if (shape.min !== undefined && n < shape.min)
+        fail(`Member must have value greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && n > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
       return;
     }
@@ -176,22 +219,6 @@ function plain(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
-}
-
-function notConvertible(input: unknown, target: string): string {
-  if (typeof input === "boolean") return `class java.lang.Boolean can not be converted to ${target}`;
-  if (typeof input === "number") return `class ${javaNumberClass(input)} can not be converted to ${target}`;
-  if (typeof input === "string") return `class java.lang.String can not be converted to ${target}`;
-  if (Array.isArray(input)) return "Start of list found where not expected";
-  return "Start of structure or map found where not expected.";
-}
-
-/** The Java class Jackson picks for a JSON number, which Coral names in its message. */
-function javaNumberClass(n: number): string {
-  if (!Number.isInteger(n)) return "java.lang.Double";
-  if (n >= -32768 && n <= 32767) return "java.lang.Short";
-  if (n >= -2147483648 && n <= 2147483647) return "java.lang.Integer";
-  return "java.lang.Long";
 }
 
 export function isObject(v: unknown): v is JsonObject {

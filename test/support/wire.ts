@@ -10,7 +10,11 @@ export interface WireResult {
 // The Worker under test (its default export), as the Vitest plugin exposes it.
 const worker = (exports as unknown as { default: Fetcher }).default;
 
-export async function wire(operation: string, input: unknown, target = `DynamoDB_20120810.${operation}`): Promise<WireResult> {
+export async function wire(
+  operation: string,
+  input: unknown,
+  target = `DynamoDB_20120810.${operation}`,
+): Promise<WireResult> {
   const response = await worker.fetch("http://localhost/", {
     method: "POST",
     headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
