@@ -4,14 +4,19 @@
 // inspector, several times slower per request (shared/perf-floor.md). State persists in
 // .wrangler/state (override with PERSIST_DIR) across restarts.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 const outdir = resolve(root, ".wrangler/build");
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? "127.0.0.1";
 const persist = resolve(root, process.env.PERSIST_DIR ?? ".wrangler/state");
+// One source of truth for the runtime version: wrangler.toml.
+const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
+  readFileSync(resolve(root, "wrangler.toml"), "utf8"),
+)?.[1];
 
 execFileSync(
   process.execPath,
@@ -19,17 +24,24 @@ execFileSync(
   { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
 );
 
-const mf = new Miniflare({
-  host,
-  port,
-  modules: true,
-  scriptPath: resolve(outdir, "worker.js"),
-  modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-  compatibilityDate: "2026-11-01",
-  compatibilityFlags: ["nodejs_compat"],
-  durableObjects: { DYNAMODB: { className: "DynamoShard", useSQLite: true } },
-  resourcePersistencePath: persist,
-});
+// Miniflare 5 takes a new option shape; the classic (v4) one is converted by its own helper.
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    host,
+    port,
+    resourcePersistencePath: persist,
+    workers: [
+      {
+        name: "durable-dynamodb",
+        modules: true,
+        scriptPath: resolve(outdir, "worker.js"),
+        compatibilityDate,
+        compatibilityFlags: ["nodejs_compat"],
+        durableObjects: { DYNAMODB: { className: "DynamoShard", useSQLite: true } },
+      },
+    ],
+  }),
+);
 const url = await mf.ready;
 console.log(`durable-dynamodb listening on ${url.href.replace(/\/$/, "")} (state: ${persist})`);
 

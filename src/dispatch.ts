@@ -5,11 +5,17 @@ import { DynamoError, serialization } from "./errors";
 import { createTable } from "./ops/create-table";
 import { deleteItem } from "./ops/delete-item";
 import { deleteTable } from "./ops/delete-table";
+import { describeEndpoints } from "./ops/describe-endpoints";
+import { describeLimits } from "./ops/describe-limits";
 import { describeTable } from "./ops/describe-table";
 import { getItem } from "./ops/get-item";
 import { listTables } from "./ops/list-tables";
+import { listTagsOfResource } from "./ops/list-tags-of-resource";
 import type { OpContext, Operation } from "./ops/operation";
 import { putItem } from "./ops/put-item";
+import { tagResource } from "./ops/tag-resource";
+import { untagResource } from "./ops/untag-resource";
+import { updateTable } from "./ops/update-table";
 import type { JsonObject } from "./types";
 import { checkConstraints, deserializeMembers, isObject } from "./wire/shape";
 
@@ -20,10 +26,16 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   CreateTable: createTable,
   DeleteItem: deleteItem,
   DeleteTable: deleteTable,
+  DescribeEndpoints: describeEndpoints,
+  DescribeLimits: describeLimits,
   DescribeTable: describeTable,
   GetItem: getItem,
   ListTables: listTables,
+  ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  UpdateTable: updateTable,
 };
 
 export function isKnownOperation(name: string): boolean {

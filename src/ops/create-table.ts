@@ -7,6 +7,7 @@ import type { Shape } from "../wire/shape";
 import { tableName } from "./common-shapes";
 import { defineOp } from "./operation";
 import { describeTable } from "./table-description";
+import { checkTags, tagListShape, type TagInput } from "./tags";
 
 interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];
@@ -16,7 +17,7 @@ interface CreateTableInput {
   GlobalSecondaryIndexes?: unknown[];
   BillingMode?: BillingMode;
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
-  Tags?: { Key: string; Value: string }[];
+  Tags?: TagInput[];
   DeletionProtectionEnabled?: boolean;
   TableClass?: string;
 }
@@ -36,23 +37,26 @@ export const keySchemaShape: Shape = {
   },
 };
 
+// DynamoDB reports WriteCapacityUnits before ReadCapacityUnits.
 export const provisionedThroughputShape: Shape = {
   kind: "structure",
   name: "ProvisionedThroughput",
   members: {
-    ReadCapacityUnits: { kind: "long", notNull: true, min: 1 },
     WriteCapacityUnits: { kind: "long", notNull: true, min: 1 },
+    ReadCapacityUnits: { kind: "long", notNull: true, min: 1 },
   },
 };
 
-export const tagsShape: Shape = {
+// DynamoDB reports an AttributeDefinition's attributeType before its attributeName.
+export const attributeDefinitionsShape: Shape = {
   kind: "list",
+  notNull: true,
   member: {
     kind: "structure",
-    name: "Tag",
+    name: "AttributeDefinition",
     members: {
-      Key: { kind: "string", notNull: true, minLength: 1, maxLength: 128 },
-      Value: { kind: "string", notNull: true, minLength: 0, maxLength: 256 },
+      AttributeType: { kind: "string", notNull: true, enum: ["B", "N", "S"] },
+      AttributeName: { kind: "string", notNull: true, minLength: 1, maxLength: 255 },
     },
   },
 };
@@ -61,26 +65,17 @@ export const tagsShape: Shape = {
 const MAX_THROUGHPUT = 1_000_000_000_000;
 
 export const createTable = defineOp<CreateTableInput>({
+  // Members in the order DynamoDB reports their violations (provisionedThroughput's come
+  // before keySchema's).
   shape: {
-    AttributeDefinitions: {
-      kind: "list",
-      notNull: true,
-      member: {
-        kind: "structure",
-        name: "AttributeDefinition",
-        members: {
-          AttributeName: { kind: "string", notNull: true, minLength: 1, maxLength: 255 },
-          AttributeType: { kind: "string", notNull: true, enum: ["B", "N", "S"] },
-        },
-      },
-    },
+    AttributeDefinitions: attributeDefinitionsShape,
     TableName: tableName,
+    BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
+    ProvisionedThroughput: provisionedThroughputShape,
     KeySchema: keySchemaShape,
     LocalSecondaryIndexes: { kind: "list", member: { kind: "structure", name: "LocalSecondaryIndex", members: {} } },
     GlobalSecondaryIndexes: { kind: "list", member: { kind: "structure", name: "GlobalSecondaryIndex", members: {} } },
-    BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
-    ProvisionedThroughput: provisionedThroughputShape,
-    Tags: tagsShape,
+    Tags: tagListShape(false),
     DeletionProtectionEnabled: { kind: "boolean" },
     TableClass: { kind: "string", enum: ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] },
   },
@@ -91,6 +86,9 @@ export const createTable = defineOp<CreateTableInput>({
       // Secondary indexes are the subject of a later issue; refusing is honest.
       throw validation("Secondary indexes are not supported by this version of durable-dynamodb");
     }
+    // Tags get TagResource's checks; a bad tag (or more than 50) creates nothing. An empty
+    // list is accepted here, unlike TagResource.
+    checkTags(input.Tags ?? []);
   },
   execute(ctx, input) {
     if (ctx.catalogue.get(input.TableName)) {
@@ -117,7 +115,8 @@ export const createTable = defineOp<CreateTableInput>({
         writeCapacity: input.ProvisionedThroughput?.WriteCapacityUnits ?? 0,
         decreasesToday: 0,
         deletionProtection: input.DeletionProtectionEnabled ?? false,
-        tags: Object.fromEntries((input.Tags ?? []).map((t) => [t.Key, t.Value])),
+        // Checked in validate; checking again yields the pairs typed.
+        tags: Object.fromEntries(checkTags(input.Tags ?? [])),
       };
       if (billingMode === "PAY_PER_REQUEST") created.lastPayPerRequestAt = createdAt;
       ctx.catalogue.insert(created);
@@ -174,9 +173,8 @@ function checkKeySchema(keySchema: CreateTableInput["KeySchema"], definitions: A
   if (keySchema[1] && keySchema[1].KeyType !== "RANGE") {
     throw validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
-  if (new Set(defined).size !== defined.length) {
-    throw validation("Cannot have two attributes with the same name");
-  }
+  const duplicate = defined.find((name, i) => defined.indexOf(name) !== i);
+  if (duplicate !== undefined) throw validation(`Attribute Name is duplicated: ${duplicate}`);
   if (keys.length !== defined.length) {
     throw validation(
       "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",

@@ -1,0 +1,19 @@
+// Shared bits of the end-to-end suite.
+import { inject } from "vitest";
+
+/** Base URL of the endpoint started by global-setup.ts, e.g. http://127.0.0.1:41234 */
+export const endpoint: string = inject("endpoint");
+
+/** The engine accepts any credentials; clients still need some to sign requests. */
+export const DUMMY_ACCESS_KEY_ID = "AKIDE2EEXAMPLE";
+export const DUMMY_SECRET_ACCESS_KEY = "e2e-secret-access-key";
+export const REGION = "us-east-1";
+/** Account id the engine puts in every ARN. */
+export const ACCOUNT_ID = "000000000000";
+
+let counter = 0;
+/** A table name unique within the run (all suites share one server). */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `e2e-${prefix}-${Date.now().toString(36)}-${counter}`;
+}
