@@ -81,9 +81,9 @@ describe("CreateTable", () => {
 
     it("CreateTable: rejects a boolean as a capacity", async () => {
       const throughput = { ReadCapacityUnits: true, WriteCapacityUnits: 1 };
-      expect(await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput }))).toEqual(
-        ["SerializationException", "TRUE_VALUE cannot be converted to Long"],
-      );
+      expect(
+        await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput })),
+      ).toEqual(["SerializationException", "TRUE_VALUE cannot be converted to Long"]);
     });
 
     it("CreateTable: rejects an empty KeySchema", async () => {
@@ -133,14 +133,14 @@ describe("CreateTable", () => {
 
     it("CreateTable: rejects zero capacities, naming writeCapacityUnits first", async () => {
       const throughput = { ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
-      expect(await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput }))).toEqual(
-        [
-          "ValidationException",
-          "2 validation errors detected: " +
-            "Value '0' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
-            "Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
-        ],
-      );
+      expect(
+        await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput })),
+      ).toEqual([
+        "ValidationException",
+        "2 validation errors detected: " +
+          "Value '0' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+          "Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      ]);
     });
 
     it("CreateTable: reports throughput violations before a missing KeySchema", async () => {
@@ -170,16 +170,16 @@ describe("CreateTable", () => {
 
     it("CreateTable: rejects ReadCapacityUnits above 1000000000000 first", async () => {
       const throughput = { ReadCapacityUnits: 1000000000001, WriteCapacityUnits: 1000000000001 };
-      expect(await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput }))).toEqual(
-        ["ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds"],
-      );
+      expect(
+        await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput })),
+      ).toEqual(["ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds"]);
     });
 
     it("CreateTable: rejects WriteCapacityUnits above 1000000000000", async () => {
       const throughput = { ReadCapacityUnits: 1000000000000, WriteCapacityUnits: 1000000000001 };
-      expect(await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput }))).toEqual(
-        ["ValidationException", "Given value 1000000000001 for WriteCapacityUnits is out of bounds"],
-      );
+      expect(
+        await fails("CreateTable", request({ BillingMode: undefined, ProvisionedThroughput: throughput })),
+      ).toEqual(["ValidationException", "Given value 1000000000001 for WriteCapacityUnits is out of bounds"]);
     });
 
     it("CreateTable: rejects a key attribute with no definition when definitions are fewer than keys", async () => {
@@ -200,7 +200,10 @@ describe("CreateTable", () => {
     it("CreateTable: matches key attribute names case-sensitively", async () => {
       const definitions = [{ AttributeName: "pk", AttributeType: "S" }];
       expect(
-        await fails("CreateTable", request({ AttributeDefinitions: definitions, KeySchema: [{ AttributeName: "PK", KeyType: "HASH" }] })),
+        await fails(
+          "CreateTable",
+          request({ AttributeDefinitions: definitions, KeySchema: [{ AttributeName: "PK", KeyType: "HASH" }] }),
+        ),
       ).toEqual([
         "ValidationException",
         "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [PK], AttributeDefinitions: [pk]",
@@ -379,7 +382,9 @@ describe("CreateTable", () => {
         TableSizeBytes: 0,
         ItemCount: 0,
         TableArn: tableArn(name),
-        TableId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) as string,
+        TableId: expect.stringMatching(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        ) as string,
         DeletionProtectionEnabled: false,
         BillingModeSummary: {
           BillingMode: "PAY_PER_REQUEST",

@@ -90,9 +90,9 @@ describe("DeleteTable", () => {
       const name = uniqueName("unprotected");
       await createProtectedTable(name);
       await ok("UpdateTable", { TableName: name, DeletionProtectionEnabled: false });
-      expect(((await ok("DeleteTable", { TableName: name })).TableDescription as Record<string, unknown>).TableStatus).toBe(
-        "DELETING",
-      );
+      expect(
+        ((await ok("DeleteTable", { TableName: name })).TableDescription as Record<string, unknown>).TableStatus,
+      ).toBe("DELETING");
       expect(await fails("DescribeTable", { TableName: name })).toEqual(NO_SUCH_TABLE(name));
     });
 

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { allTableNames } from "../support/tables";
 import { createHashTable, fails, ok, uniqueName } from "../support/wire";
 
-async function list(input: Record<string, unknown>): Promise<{ TableNames: string[]; LastEvaluatedTableName?: string }> {
+async function list(
+  input: Record<string, unknown>,
+): Promise<{ TableNames: string[]; LastEvaluatedTableName?: string }> {
   return (await ok("ListTables", input)) as { TableNames: string[]; LastEvaluatedTableName?: string };
 }
 

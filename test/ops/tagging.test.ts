@@ -305,11 +305,21 @@ describe("TagResource", () => {
     it("TagResource: applies nothing of a request with one bad tag", async () => {
       const arn = await table();
       const mixed = [
-        [{ Key: "good", Value: "v" }, { Key: "x".repeat(129), Value: "v" }],
-        [{ Key: "good", Value: "v" }, { Key: "aws:zzz", Value: "v" }],
-        [{ Key: "good", Value: "v" }, { Key: "bad", Value: "#" }],
+        [
+          { Key: "good", Value: "v" },
+          { Key: "x".repeat(129), Value: "v" },
+        ],
+        [
+          { Key: "good", Value: "v" },
+          { Key: "aws:zzz", Value: "v" },
+        ],
+        [
+          { Key: "good", Value: "v" },
+          { Key: "bad", Value: "#" },
+        ],
       ];
-      for (const tags of mixed) expect((await fails("TagResource", { ResourceArn: arn, Tags: tags }))[0]).toBe("ValidationException");
+      for (const tags of mixed)
+        expect((await fails("TagResource", { ResourceArn: arn, Tags: tags }))[0]).toBe("ValidationException");
       expect(await tagsOf(arn)).toEqual([]);
     });
   });
@@ -461,7 +471,13 @@ describe("UntagResource", () => {
 
     it("UntagResource: ignores keys the table does not have", async () => {
       const arn = await table();
-      await ok("TagResource", { ResourceArn: arn, Tags: [{ Key: "keep", Value: "v" }, { Key: "drop", Value: "v" }] });
+      await ok("TagResource", {
+        ResourceArn: arn,
+        Tags: [
+          { Key: "keep", Value: "v" },
+          { Key: "drop", Value: "v" },
+        ],
+      });
       await ok("UntagResource", { ResourceArn: arn, TagKeys: ["absent"] });
       await ok("UntagResource", { ResourceArn: arn, TagKeys: ["absent", "drop", "DROP"] });
       expect(await tagsOf(arn)).toEqual([{ Key: "keep", Value: "v" }]);

@@ -83,10 +83,12 @@ describe("UpdateTable", () => {
     });
 
     it("UpdateTable: rejects a ProvisionedThroughput with one capacity", async () => {
-      expect(await fails("UpdateTable", { TableName: "abc", ProvisionedThroughput: { ReadCapacityUnits: 4 } })).toEqual([
-        "ValidationException",
-        `1 validation error detected: Value null at 'provisionedThroughput.writeCapacityUnits' ${NOT_NULL}`,
-      ]);
+      expect(await fails("UpdateTable", { TableName: "abc", ProvisionedThroughput: { ReadCapacityUnits: 4 } })).toEqual(
+        [
+          "ValidationException",
+          `1 validation error detected: Value null at 'provisionedThroughput.writeCapacityUnits' ${NOT_NULL}`,
+        ],
+      );
     });
 
     it("UpdateTable: rejects zero capacities", async () => {
@@ -245,8 +247,16 @@ describe("UpdateTable", () => {
       await createProvisionedTable(name, 3, 3);
       const before = await tableDescription(name);
       await fails("UpdateTable", { TableName: name, ProvisionedThroughput: throughput(3, 3) });
-      await fails("UpdateTable", { TableName: name, DeletionProtectionEnabled: true, ProvisionedThroughput: throughput(4, 4) });
-      await fails("UpdateTable", { TableName: name, BillingMode: "PAY_PER_REQUEST", ProvisionedThroughput: throughput(4, 4) });
+      await fails("UpdateTable", {
+        TableName: name,
+        DeletionProtectionEnabled: true,
+        ProvisionedThroughput: throughput(4, 4),
+      });
+      await fails("UpdateTable", {
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        ProvisionedThroughput: throughput(4, 4),
+      });
       await fails("UpdateTable", { TableName: name, ProvisionedThroughput: throughput(1000000000001, 4) });
       expect(await tableDescription(name)).toEqual(before);
     });
