@@ -16,17 +16,27 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".peggy"))) {
     format: "es",
     grammarSource: file,
     allowedStartRules: allowedStartRules.length > 0 ? allowedStartRules : undefined,
+    // Memoise rule results: grammars that try alternatives sharing a prefix (such as a
+    // parenthesised condition versus a parenthesised operand) stay linear instead of
+    // exponential on inputs like "((((((((a".
+    cache: true,
   });
   writeFileSync(join(out, `${name}.js`), code);
   writeFileSync(
     join(out, `${name}.d.ts`),
     [
-      "export interface ParseOptions { startRule?: string; grammarSource?: string }",
+      "export interface ParseOptions {",
+      `  startRule?: ${allowedStartRules.length > 0 ? allowedStartRules.map((r) => JSON.stringify(r)).join(" | ") : "string"};`,
+      "  grammarSource?: string;",
+      "  [option: string]: unknown;",
+      "}",
       "export declare function parse(input: string, options?: ParseOptions): unknown;",
+      "export interface Location { offset: number; line: number; column: number }",
       "export declare class SyntaxError extends Error {",
       "  expected: unknown; found: string | null;",
-      "  location: { start: { offset: number; line: number; column: number } };",
+      "  location: { start: Location; end: Location };",
       "}",
+      "export declare const StartRules: string[];",
       "",
     ].join("\n"),
   );

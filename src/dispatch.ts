@@ -13,6 +13,7 @@ import { listTables } from "./ops/list-tables";
 import { listTagsOfResource } from "./ops/list-tags-of-resource";
 import type { OpContext, Operation } from "./ops/operation";
 import { putItem } from "./ops/put-item";
+import { updateItem } from "./ops/update-item";
 import { tagResource } from "./ops/tag-resource";
 import { untagResource } from "./ops/untag-resource";
 import { updateTable } from "./ops/update-table";
@@ -33,6 +34,7 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,
+  UpdateItem: updateItem,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateTable: updateTable,

@@ -1,17 +1,15 @@
-// DeleteItem: removes one item by its full primary key.
+// DeleteItem: removes one item by its full primary key, optionally only if a condition holds.
+import type { ResolvedCondition } from "../expr/ast";
 import { keyOfKeyMap } from "../keys/item-key";
 import type { Item } from "../types";
 import { validateItem } from "../values/validate";
 import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes";
 import {
+  checkCondition,
   checkReturnValuesAllOldOrNone,
-  conditionalOperator,
-  expected,
-  expressionAttributeNames,
-  expressionAttributeValues,
-  refuseConditions,
-  returnValues,
+  expressionsOf,
+  writeCondition,
+  writeShape,
   type ConditionMembers,
 } from "./item-shapes";
 import { defineOp } from "./operation";
@@ -23,39 +21,33 @@ interface DeleteItemInput extends ConditionMembers {
   ReturnValues?: string;
   ReturnConsumedCapacity?: ReturnConsumedCapacity;
   ReturnItemCollectionMetrics?: string;
+  condition?: ResolvedCondition;
 }
 
 export const deleteItem = defineOp<DeleteItemInput>({
-  shape: {
-    ReturnConsumedCapacity: returnConsumedCapacity,
-    TableName: tableName,
-    Key: attributeMap(true),
-    ConditionalOperator: conditionalOperator,
-    Expected: expected,
-    ReturnValues: returnValues,
-    ReturnItemCollectionMetrics: returnItemCollectionMetrics,
-    ConditionExpression: { kind: "string" },
-    ExpressionAttributeNames: expressionAttributeNames,
-    ExpressionAttributeValues: expressionAttributeValues,
-  },
+  shape: writeShape("Key"),
   validate(input) {
+    const ctx = expressionsOf(input, ["ConditionExpression"], ["Expected"]);
     input.Key = validateItem(input.Key);
     checkReturnValuesAllOldOrNone(input.ReturnValues);
-    refuseConditions(input);
+    input.condition = writeCondition(input, ctx);
+    ctx.checkAllUsed();
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
     const { pk, sk } = keyOfKeyMap(def, input.Key as Item);
     const old = ctx.sql.transaction(() => {
       const previous = ctx.items.get(def.tid, pk, sk);
+      const previousItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
+      checkCondition(input.condition, previousItem, input.ReturnValuesOnConditionCheckFailure);
       if (previous) {
         ctx.items.delete(def.tid, pk, sk);
         ctx.catalogue.adjustStats(def, -1, -previous.size);
       }
-      return previous;
+      return previous && { item: previousItem as Item, size: previous.size };
     });
     const output: Record<string, unknown> = {};
-    if (old && input.ReturnValues === "ALL_OLD") output.Attributes = JSON.parse(old.doc) as Item;
+    if (old && input.ReturnValues === "ALL_OLD") output.Attributes = old.item;
     return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnits(old?.size ?? 0));
   },
 });

@@ -5,7 +5,10 @@ import type { Item } from "../types";
 import { validateItem } from "../values/validate";
 import { readUnits, withCapacity, type ReturnConsumedCapacity } from "./capacity";
 import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes";
-import { expressionAttributeNames } from "./item-shapes";
+import { expressionAttributeNames, expressionsOf } from "./item-shapes";
+import type { DocPath } from "../expr/ast";
+import { compileProjection } from "../expr/compile-projection";
+import { projectPaths } from "../expr/document";
 import { defineOp } from "./operation";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
@@ -18,6 +21,8 @@ interface GetItemInput {
   ReturnConsumedCapacity?: ReturnConsumedCapacity;
   ProjectionExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
+  /** Compiled by validate. */
+  projection?: DocPath[];
 }
 
 export const getItem = defineOp<GetItemInput>({
@@ -31,17 +36,11 @@ export const getItem = defineOp<GetItemInput>({
     ExpressionAttributeNames: expressionAttributeNames,
   },
   validate(input) {
-    if (input.ProjectionExpression !== undefined && input.AttributesToGet !== undefined) {
-      throw validation(
-        "Can not use both expression and non-expression parameters in the same request: " +
-          "Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
-      );
-    }
+    const ctx = expressionsOf(input, ["ProjectionExpression"], ["AttributesToGet"]);
     input.Key = validateItem(input.Key);
     checkDuplicateNames(input.AttributesToGet);
-    if (input.ProjectionExpression !== undefined || input.ExpressionAttributeNames !== undefined) {
-      throw validation("ProjectionExpression is not supported by this version of durable-dynamodb");
-    }
+    if (input.ProjectionExpression !== undefined) input.projection = compileProjection(input.ProjectionExpression, ctx);
+    ctx.checkAllUsed();
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
@@ -50,7 +49,11 @@ export const getItem = defineOp<GetItemInput>({
     const output: Record<string, unknown> = {};
     if (row) {
       const item = JSON.parse(row.doc) as Item;
-      output.Item = input.AttributesToGet ? projectAttributes(item, input.AttributesToGet) : item;
+      output.Item = input.projection
+        ? projectPaths(item, input.projection)
+        : input.AttributesToGet
+          ? projectAttributes(item, input.AttributesToGet)
+          : item;
     }
     return withCapacity(
       output,

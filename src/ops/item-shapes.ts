@@ -1,7 +1,15 @@
-// Request members shared by the single-item operations.
-import { validation } from "../errors";
+// Request members shared by the single-item operations, and the steps every conditional
+// write takes: compile its condition (ConditionExpression or legacy Expected) and check it
+// against the stored item inside the write's transaction.
+import { DynamoError, validation } from "../errors";
+import type { ResolvedCondition } from "../expr/ast";
+import { compileCondition } from "../expr/compile-condition";
+import { expressionContext, type ExpressionContext, type ExpressionKind } from "../expr/context";
+import { evaluateCondition } from "../expr/evaluate";
+import { expectedCondition, type ExpectedAttributeValue } from "../expr/legacy";
+import type { Item } from "../types";
 import type { Shape } from "../wire/shape";
-import { attributeMap } from "./common-shapes";
+import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes";
 
 export const expressionAttributeNames: Shape = {
   kind: "map",
@@ -44,34 +52,70 @@ export const expected: Shape = {
   },
 };
 
-export const conditionalOperator: Shape = { kind: "string", enum: ["OR", "AND"] };
-
 export const returnValues: Shape = {
   kind: "string",
   enum: ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"],
 };
 
+/** Members of PutItem, UpdateItem and DeleteItem, in DynamoDB's reporting order. */
+export function writeShape(itemMember: "Item" | "Key", extra: Record<string, Shape> = {}): Record<string, Shape> {
+  return {
+    ReturnConsumedCapacity: returnConsumedCapacity,
+    TableName: tableName,
+    [itemMember]: attributeMap(true),
+    ReturnItemCollectionMetrics: returnItemCollectionMetrics,
+    ReturnValues: returnValues,
+    ConditionalOperator: { kind: "string", enum: ["OR", "AND"] },
+    Expected: expected,
+    ...extra,
+    ConditionExpression: { kind: "string" },
+    ExpressionAttributeNames: expressionAttributeNames,
+    ExpressionAttributeValues: expressionAttributeValues,
+    ReturnValuesOnConditionCheckFailure: { kind: "string", enum: ["ALL_OLD", "NONE"] },
+  };
+}
+
 export interface ConditionMembers {
   ConditionExpression?: string;
-  Expected?: Record<string, unknown>;
+  Expected?: Record<string, ExpectedAttributeValue>;
   ConditionalOperator?: string;
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: Record<string, unknown>;
+  ReturnValuesOnConditionCheckFailure?: "ALL_OLD" | "NONE";
 }
 
 /**
- * Conditions arrive with the expression engine (issue 3). Until then a conditional
- * write is refused rather than performed unconditionally, which would be silently wrong.
+ * DynamoDB's request-level expression checks for an operation whose expression members
+ * are `expressions` and legacy members `legacy`; returns the context to compile with.
  */
-export function refuseConditions(input: ConditionMembers): void {
-  if (
-    input.ConditionExpression !== undefined ||
-    input.Expected !== undefined ||
-    input.ExpressionAttributeNames !== undefined ||
-    input.ExpressionAttributeValues !== undefined
-  ) {
-    throw validation("Condition and expression parameters are not supported by this version of durable-dynamodb");
+export function expressionsOf(
+  input: ConditionMembers,
+  expressions: readonly ExpressionKind[],
+  legacy: readonly string[],
+): ExpressionContext {
+  const members = input as Readonly<Record<string, unknown>>;
+  const present = expressions.filter((e) => members[e] !== undefined);
+  const legacyPresent = legacy.filter((l) => members[l] !== undefined);
+  return expressionContext(input, present, expressions, legacyPresent);
+}
+
+/** The condition of a write, from ConditionExpression or Expected (compiled with `ctx`). */
+export function writeCondition(input: ConditionMembers, ctx: ExpressionContext): ResolvedCondition | undefined {
+  if (input.ConditionExpression !== undefined) {
+    return compileCondition(input.ConditionExpression, "ConditionExpression", ctx);
   }
+  return expectedCondition(input.Expected, input.ConditionalOperator);
+}
+
+/** Throws ConditionalCheckFailedException (with the item if asked for) when `condition` is false. */
+export function checkCondition(
+  condition: ResolvedCondition | undefined,
+  current: Item | undefined,
+  returnOnFailure: "ALL_OLD" | "NONE" | undefined,
+): void {
+  if (!condition || evaluateCondition(condition, current)) return;
+  const extra = returnOnFailure === "ALL_OLD" && current ? { Item: current } : undefined;
+  throw new DynamoError("ConditionalCheckFailedException", "The conditional request failed", 400, extra);
 }
 
 export function checkReturnValuesAllOldOrNone(value: string | undefined): void {

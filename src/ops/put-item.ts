@@ -1,18 +1,16 @@
-// PutItem: creates or replaces one item.
+// PutItem: creates or replaces one item, optionally only if a condition holds.
 import { keyOfItem } from "../keys/item-key";
 import type { Item } from "../types";
 import { checkItemSize, itemSize } from "../values/size";
 import { validateItem } from "../values/validate";
+import type { ResolvedCondition } from "../expr/ast";
 import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes";
 import {
+  checkCondition,
   checkReturnValuesAllOldOrNone,
-  conditionalOperator,
-  expected,
-  expressionAttributeNames,
-  expressionAttributeValues,
-  refuseConditions,
-  returnValues,
+  expressionsOf,
+  writeCondition,
+  writeShape,
   type ConditionMembers,
 } from "./item-shapes";
 import { defineOp } from "./operation";
@@ -24,26 +22,19 @@ interface PutItemInput extends ConditionMembers {
   ReturnValues?: string;
   ReturnConsumedCapacity?: ReturnConsumedCapacity;
   ReturnItemCollectionMetrics?: string;
+  /** Compiled by validate. */
+  condition?: ResolvedCondition;
 }
 
 export const putItem = defineOp<PutItemInput>({
-  shape: {
-    ReturnConsumedCapacity: returnConsumedCapacity,
-    TableName: tableName,
-    Item: attributeMap(true),
-    ConditionalOperator: conditionalOperator,
-    Expected: expected,
-    ReturnValues: returnValues,
-    ReturnItemCollectionMetrics: returnItemCollectionMetrics,
-    ConditionExpression: { kind: "string" },
-    ExpressionAttributeNames: expressionAttributeNames,
-    ExpressionAttributeValues: expressionAttributeValues,
-  },
+  shape: writeShape("Item"),
   validate(input) {
+    const ctx = expressionsOf(input, ["ConditionExpression"], ["Expected"]);
     input.Item = validateItem(input.Item);
     checkReturnValuesAllOldOrNone(input.ReturnValues);
     checkItemSize(input.Item as Item);
-    refuseConditions(input);
+    input.condition = writeCondition(input, ctx);
+    ctx.checkAllUsed();
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
@@ -53,12 +44,14 @@ export const putItem = defineOp<PutItemInput>({
     const doc = JSON.stringify(item);
     const old = ctx.sql.transaction(() => {
       const previous = ctx.items.get(def.tid, pk, sk);
+      const previousItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
+      checkCondition(input.condition, previousItem, input.ReturnValuesOnConditionCheckFailure);
       ctx.items.put(def.tid, pk, sk, doc, size);
       ctx.catalogue.adjustStats(def, previous ? 0 : 1, size - (previous?.size ?? 0));
-      return previous;
+      return previous && { item: previousItem as Item, size: previous.size };
     });
     const output: Record<string, unknown> = {};
-    if (old && input.ReturnValues === "ALL_OLD") output.Attributes = JSON.parse(old.doc) as Item;
+    if (old && input.ReturnValues === "ALL_OLD") output.Attributes = old.item;
     return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnits(Math.max(size, old?.size ?? 0)));
   },
 });

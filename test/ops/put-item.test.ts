@@ -168,22 +168,6 @@ describe("PutItem", () => {
       ]);
       expect(await ok("GetItem", { TableName: table, Key: { id: { S: "a" } } })).toEqual({});
     });
-
-    it("PutItem: refuses ConditionExpression until the expression engine lands", async () => {
-      const table = uniqueName();
-      await createHashTable(table);
-      expect(
-        await fails("PutItem", {
-          TableName: table,
-          Item: { id: { S: "a" } },
-          ConditionExpression: "attribute_not_exists(id)",
-        }),
-      ).toEqual([
-        "ValidationException",
-        "Condition and expression parameters are not supported by this version of durable-dynamodb",
-      ]);
-      expect(await itemCount(table)).toBe(0);
-    });
   });
 
   describe("functionality", () => {

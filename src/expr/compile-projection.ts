@@ -1,0 +1,23 @@
+// ProjectionExpression: a list of document paths, resolved and checked for overlaps.
+import { validation } from "../errors";
+import type { DocPath } from "./ast";
+import type { ExpressionContext } from "./context";
+import { parseProjection } from "./parse";
+import { checkPathsDistinct, ErrorCollector, resolvePath, type ResolveCategory } from "./resolve";
+
+type Category = ResolveCategory | "pathOverlap" | "pathConflict";
+const PRIORITY: readonly Category[] = ["reserved", "attrName", "pathOverlap", "pathConflict"];
+
+export function compileProjection(text: string, ctx: ExpressionContext): DocPath[] {
+  const ast = parseProjection(text, { reservedWords: false });
+  const errors = new ErrorCollector<Category>();
+  const paths: DocPath[] = [];
+  for (const node of ast.paths) {
+    const path = resolvePath(node, ctx, errors);
+    if (path) paths.push(path);
+  }
+  checkPathsDistinct(paths, errors);
+  const message = errors.pick(PRIORITY);
+  if (message !== undefined) throw validation(`Invalid ProjectionExpression: ${message}`);
+  return paths;
+}
