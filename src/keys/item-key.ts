@@ -4,8 +4,10 @@ import { hashKeyOf, rangeKeyOf, type KeyAttribute, type TableDef } from "../stor
 import type { AttributeValue, Item } from "../types";
 import { validateKeyValues } from "../values/validate";
 import { encodeKey } from "./encode";
+import { storedPartitionKey } from "./partition";
 
 export interface EncodedKey {
+  /** Stored partition key: hash prefix + encoding (./partition.ts). */
   pk: Uint8Array;
   sk: Uint8Array;
 }
@@ -27,7 +29,7 @@ function encodedKey(def: TableDef, values: Item, where: "item" | "key"): Encoded
   const range = rangeKeyOf(def);
   validateKeyValues(values, hash, range, where);
   return {
-    pk: encodePart(hash, values[hash.name]),
+    pk: storedPartitionKey(encodePart(hash, values[hash.name])),
     sk: range ? encodePart(range, values[range.name]) : EMPTY,
   };
 }

@@ -1,8 +1,12 @@
 // The shard's SQLite schema, migrated on wake. Each migration runs once, in order, inside
 // one transaction; the applied version is kept in `_meta`.
+import { storedPartitionKey } from "../keys/partition";
 import type { Sql } from "./sql";
 
-const MIGRATIONS: readonly string[][] = [
+/** A migration: SQL statements, or a function for data rewrites SQL cannot express. */
+type Migration = readonly string[] | ((sql: Sql) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   [
     "CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     // The catalogue: one row per table. `def` is the JSON table definition; counters are
@@ -32,6 +36,13 @@ const MIGRATIONS: readonly string[][] = [
     // Table ids are never reused, so rows of a dropped table can be purged lazily.
     "INSERT INTO _meta (key, value) VALUES ('next_tid', '1')",
   ],
+  // v2: partition keys gain their hash prefix (src/keys/partition.ts) so scans run in
+  // hash order and parallel-scan segments are index ranges.
+  (sql) => {
+    for (const row of sql.all<{ id: number; pk: ArrayBuffer }>("SELECT id, pk FROM items")) {
+      sql.exec("UPDATE items SET pk = ? WHERE id = ?", storedPartitionKey(new Uint8Array(row.pk)), row.id);
+    }
+  },
 ];
 
 export function migrate(sql: Sql): void {
@@ -43,7 +54,9 @@ export function migrate(sql: Sql): void {
       version = row ? Number(row.value) : 0;
     }
     for (let v = version; v < MIGRATIONS.length; v++) {
-      for (const statement of MIGRATIONS[v] ?? []) sql.exec(statement);
+      const migration = MIGRATIONS[v] as Migration;
+      if (typeof migration === "function") migration(sql);
+      else for (const statement of migration) sql.exec(statement);
     }
     if (version !== MIGRATIONS.length) {
       sql.exec(

@@ -1,0 +1,48 @@
+// Partition placement. DynamoDB spreads partitions by a hash of the partition key (MD5, per
+// the Developer Guide's "Partitions and data distribution"), which is also why a Scan
+// returns partitions in an order unrelated to their keys. Each stored partition key is
+// prefixed with the first 4 bytes of that hash, so:
+// - a Scan walking (pk, sk) in index order visits partitions in hash order, each
+//   partition's items together, as DynamoDB does;
+// - a parallel-scan segment is a contiguous range of the 32-bit hash space, i.e. a plain
+//   index range, stable across pages;
+// - the cluster routes a partition key to its shard from the same hash.
+import { createHash } from "node:crypto";
+
+export const HASH_PREFIX_BYTES = 4;
+
+/** The 32-bit hash of an encoded partition key (big-endian first 4 bytes of its MD5). */
+export function partitionHash(encodedPartitionKey: Uint8Array): number {
+  const digest = createHash("md5").update(encodedPartitionKey).digest();
+  return digest.readUInt32BE(0);
+}
+
+/** The stored form of a partition key: hash prefix then the order-preserving encoding. */
+export function storedPartitionKey(encodedPartitionKey: Uint8Array): Uint8Array {
+  const hash = partitionHash(encodedPartitionKey);
+  const out = new Uint8Array(HASH_PREFIX_BYTES + encodedPartitionKey.length);
+  new DataView(out.buffer).setUint32(0, hash);
+  out.set(encodedPartitionKey, HASH_PREFIX_BYTES);
+  return out;
+}
+
+/** The order-preserving encoding inside a stored partition key. */
+export function encodedPartitionKeyOf(stored: Uint8Array): Uint8Array {
+  return stored.subarray(HASH_PREFIX_BYTES);
+}
+
+/**
+ * The stored-key range [low, high) of parallel-scan segment `segment` of `total`: the
+ * hash prefixes h with floor(h * total / 2^32) = segment. `high` is undefined for the last.
+ */
+export function segmentRange(segment: number, total: number): { low: Uint8Array; high: Uint8Array | undefined } {
+  const bound = (s: number): Uint8Array | undefined => {
+    if (s >= total) return undefined;
+    // Smallest h with floor(h * total / 2^32) >= s, i.e. ceil(s * 2^32 / total).
+    const h = Math.ceil((s * 2 ** 32) / total);
+    const out = new Uint8Array(HASH_PREFIX_BYTES);
+    new DataView(out.buffer).setUint32(0, h);
+    return out;
+  };
+  return { low: bound(segment) ?? new Uint8Array(HASH_PREFIX_BYTES), high: bound(segment + 1) };
+}
