@@ -13,6 +13,8 @@ import { listTables } from "./ops/list-tables";
 import { listTagsOfResource } from "./ops/list-tags-of-resource";
 import type { OpContext, Operation } from "./ops/operation";
 import { putItem } from "./ops/put-item";
+import { query } from "./ops/query";
+import { scan } from "./ops/scan";
 import { updateItem } from "./ops/update-item";
 import { tagResource } from "./ops/tag-resource";
 import { untagResource } from "./ops/untag-resource";
@@ -34,6 +36,8 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,
+  Query: query,
+  Scan: scan,
   UpdateItem: updateItem,
   TagResource: tagResource,
   UntagResource: untagResource,

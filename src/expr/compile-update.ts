@@ -20,7 +20,12 @@ import {
 type Category =
   ResolveCategory | "parens" | "unknownFunction" | "section" | "pathOverlap" | "pathConflict" | "operand" | "function";
 
-/** DynamoDB's priority among update expression errors. */
+/**
+ * DynamoDB's priority among update expression errors (dynalite's update grammar, checked
+ * against DynamoDB; redundant parentheses, which dynalite does not know, are a parse error
+ * in DynamoDB Local and come first). "unknownFunction" also holds the functions not
+ * allowed in updates and list_append nested where it may not be (see checkFunctions).
+ */
 const PRIORITY: readonly Category[] = [
   "parens",
   "reserved",
@@ -35,6 +40,16 @@ const PRIORITY: readonly Category[] = [
 ];
 
 const FUNCTIONS: Readonly<Record<string, number>> = { if_not_exists: 2, list_append: 2 };
+
+/** Functions of conditions, which DynamoDB names as such in an update. */
+const CONDITION_FUNCTIONS: readonly string[] = [
+  "attribute_exists",
+  "attribute_not_exists",
+  "attribute_type",
+  "begins_with",
+  "contains",
+  "size",
+];
 
 /** Type names DynamoDB uses in "operand type" messages of ADD and DELETE. */
 const TYPE_WORDS: Readonly<Record<string, string>> = {
@@ -118,41 +133,60 @@ function actionValue(
 function setValue(node: OperandNode, ctx: ExpressionContext, errors: ErrorCollector<Category>): ResolvedOperand {
   if (hasRedundantParens(node)) errors.add("parens", REDUNDANT_PARENS);
   const resolved = resolveOperand(node, ctx, errors);
-  checkFunctions(resolved, errors);
+  checkFunctions(resolved, errors, 0);
   return resolved;
 }
 
 /**
- * Function names, arities and the operand types DynamoDB can check before evaluation
- * (those of :values and of nested functions). Returns the operand's static type.
+ * Function names, where each may be used, arities and the operand types DynamoDB checks
+ * before evaluation. Names are checked before the operands, as DynamoDB Local's
+ * ASTListener does when it enters a call:
+ * - a condition function is "not allowed in an update expression", any other unknown
+ *   name is an "Invalid function name";
+ * - list_append may not be nested in another function or in `+`/`-` ("The function is not
+ *   allowed to be used this way in an expression; function: list_append", quoted from
+ *   DynamoDB in Alternator's test_update_expression_function_nesting); if_not_exists may.
+ * Operand types are those of :values only (dynalite's update grammar, checked against
+ * DynamoDB, types only immediate values): what a nested if_not_exists returns is known
+ * only when it runs.
  */
-function checkFunctions(node: ResolvedOperand, errors: ErrorCollector<Category>): string | undefined {
-  if (node.kind === "literal") return valueType(node.value);
-  if (node.kind === "path") return undefined;
+function checkFunctions(node: ResolvedOperand, errors: ErrorCollector<Category>, depth: number): void {
+  if (node.kind === "literal" || node.kind === "path") return;
   const name = node.kind === "call" ? node.name : node.op;
   const args = node.kind === "call" ? node.args : [node.left, node.right];
-  const types = args.map((a) => checkFunctions(a, errors));
   const arity = node.kind === "call" ? FUNCTIONS[node.name] : 2;
   if (arity === undefined) {
-    errors.add("unknownFunction", `Invalid function name; function: ${name}`);
-    return undefined;
+    errors.add(
+      "unknownFunction",
+      CONDITION_FUNCTIONS.includes(name)
+        ? `The function is not allowed in an update expression; function: ${name}`
+        : `Invalid function name; function: ${name}`,
+    );
+  } else if (name === "list_append" && depth > 0) {
+    errors.add(
+      "unknownFunction",
+      `The function is not allowed to be used this way in an expression; function: ${name}`,
+    );
   }
+  for (const arg of args) checkFunctions(arg, errors, depth + 1);
+  if (arity === undefined) return;
   if (args.length !== arity) {
     errors.add(
       "function",
       `Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${args.length}`,
     );
-    return undefined;
+    return;
   }
   if (name === "if_not_exists") {
     if (args[0]?.kind !== "path") {
       errors.add("function", `Operator or function requires a document path; operator or function: ${name}`);
     }
-    return types[1];
+    return;
   }
   // list_append takes lists; + and - take numbers.
   const expected = name === "list_append" ? "L" : "N";
-  for (const type of types) {
+  for (const arg of args) {
+    const type = arg.kind === "literal" ? valueType(arg.value) : undefined;
     if (type !== undefined && type !== expected) {
       errors.add(
         "function",
@@ -160,5 +194,4 @@ function checkFunctions(node: ResolvedOperand, errors: ErrorCollector<Category>)
       );
     }
   }
-  return expected;
 }

@@ -101,6 +101,70 @@ function expectedPart(name: string, condition: ExpectedAttributeValue): Resolved
   return translate(operator, path, values.map(literal));
 }
 
+/** Value types each legacy filter ComparisonOperator accepts (QueryFilter, ScanFilter, KeyConditions). */
+const FILTER_TYPES: Readonly<Record<string, readonly string[]>> = {
+  EQ: ["S", "N", "B", "SS", "NS", "BS"],
+  NE: ["S", "N", "B", "SS", "NS", "BS"],
+  LE: ["S", "N", "B"],
+  LT: ["S", "N", "B"],
+  GE: ["S", "N", "B"],
+  GT: ["S", "N", "B"],
+  CONTAINS: ["S", "N", "B"],
+  NOT_CONTAINS: ["S", "N", "B"],
+  BEGINS_WITH: ["S", "B"],
+  IN: ["S", "N", "B"],
+  BETWEEN: ["S", "N", "B"],
+};
+
+export interface LegacyCondition {
+  ComparisonOperator: string;
+  AttributeValueList?: unknown[];
+}
+
+/** Validates one legacy filter/key Condition and returns its values. */
+export function legacyConditionValues(condition: LegacyCondition): AttributeValue[] {
+  const operator = condition.ComparisonOperator;
+  const values = (condition.AttributeValueList ?? []).map((v) => validateAttributeValue(v));
+  if (!(ARITY[operator] ?? (() => false))(values.length)) {
+    throw validation(`${INVALID}Invalid number of argument(s) for the ${operator} ComparisonOperator`);
+  }
+  const type = values[0] ? Object.keys(values[0])[0] : undefined;
+  if (values.some((v) => Object.keys(v)[0] !== type)) {
+    throw validation(`${INVALID}AttributeValues inside AttributeValueList must be of same type`);
+  }
+  const allowed = FILTER_TYPES[operator];
+  const wrong = allowed && values.find((v) => !allowed.includes(Object.keys(v)[0] ?? ""));
+  if (wrong) {
+    throw validation(
+      `${INVALID}ComparisonOperator ${operator} is not valid for ${Object.keys(wrong)[0]} AttributeValue type`,
+    );
+  }
+  if (operator === "BETWEEN" && compareScalars(values[0] as AttributeValue, values[1] as AttributeValue) === 1) {
+    throw validation(
+      "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
+    );
+  }
+  return values;
+}
+
+/** QueryFilter / ScanFilter with ConditionalOperator, as a condition; undefined when absent. */
+export function filterCondition(
+  conditions: Record<string, LegacyCondition> | undefined,
+  conditionalOperator: string | undefined,
+): ResolvedCondition | undefined {
+  if (!conditions) return undefined;
+  const parts = Object.entries(conditions).map(([name, condition]) =>
+    translate(
+      condition.ComparisonOperator,
+      { kind: "path", path: [name] },
+      legacyConditionValues(condition).map(literal),
+    ),
+  );
+  if (parts.length === 0) return undefined;
+  const kind = conditionalOperator === "OR" ? "or" : "and";
+  return parts.reduce((left, right) => ({ kind, left, right }));
+}
+
 function translate(operator: string, path: ResolvedOperand, args: ResolvedOperand[]): ResolvedCondition {
   const [first, second] = args as [ResolvedOperand, ResolvedOperand];
   const compare = (op: "=" | "<>" | "<" | "<=" | ">" | ">="): ResolvedCondition => ({

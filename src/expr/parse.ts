@@ -32,8 +32,8 @@ export const MAX_EXPRESSION_BYTES = 4096;
  * anything within 4096 bytes (ScyllaDB Alternator's test_limits.py: 2046 levels of
  * `((a<b))` are "redundant parentheses", `a < f(f(...))` 1355 deep an "invalid function
  * name"), but nothing nested that deep is valid there: every level needs an operator (300
- * at most per expression), a redundant pair of parentheses, or a call (list_append is the
- * only one that nests validly, about 240 levels in 4 KB). So only the message for an
+ * at most per expression), a redundant pair of parentheses, or a call (only if_not_exists
+ * nests validly, about 150 levels in 4 KB). So only the message for an
  * already invalid expression differs. Brackets never nest in the grammar (`a[[1]]` fails
  * at the second `[`) and NOT runs are read in a loop, so neither is counted.
  */

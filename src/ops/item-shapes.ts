@@ -18,24 +18,23 @@ export const expressionAttributeNames: Shape = {
 };
 export const expressionAttributeValues: Shape = attributeMap();
 
-const comparisonOperator: Shape = {
-  kind: "string",
-  enum: [
-    "IN",
-    "NULL",
-    "BETWEEN",
-    "LT",
-    "NOT_CONTAINS",
-    "EQ",
-    "GT",
-    "NOT_NULL",
-    "NE",
-    "LE",
-    "BEGINS_WITH",
-    "GE",
-    "CONTAINS",
-  ],
-};
+export const COMPARISON_OPERATORS = [
+  "IN",
+  "NULL",
+  "BETWEEN",
+  "LT",
+  "NOT_CONTAINS",
+  "EQ",
+  "GT",
+  "NOT_NULL",
+  "NE",
+  "LE",
+  "BEGINS_WITH",
+  "GE",
+  "CONTAINS",
+] as const;
+
+const comparisonOperator: Shape = { kind: "string", enum: COMPARISON_OPERATORS };
 
 export const expected: Shape = {
   kind: "map",

@@ -27,6 +27,26 @@ export interface TableDef {
   lastPayPerRequestAt?: number;
   deletionProtection: boolean;
   tags: Record<string, string>;
+  /** Secondary indexes, LSIs and GSIs, in creation order. */
+  indexes?: IndexDef[];
+}
+
+export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";
+
+/** A local or global secondary index of a table. */
+export interface IndexDef {
+  name: string;
+  kind: "LSI" | "GSI";
+  /** Internal numeric id used in index rows; never reused (allocated like table ids). */
+  iid: number;
+  keySchema: KeySchemaElement[];
+  projection: { ProjectionType: ProjectionType; NonKeyAttributes?: string[] };
+  readCapacity?: number;
+  writeCapacity?: number;
+  /** CREATING while an online backfill runs (UpdateTable), then ACTIVE. */
+  status: "CREATING" | "ACTIVE";
+  /** Where the backfill resumes: the last table row copied (base64 of pk and sk). */
+  backfillAfter?: { pk: string; sk: string };
 }
 
 export interface TableStats {
@@ -40,6 +60,23 @@ export function hashKeyOf(def: TableDef): KeyAttribute {
 
 export function rangeKeyOf(def: TableDef): KeyAttribute | undefined {
   return keyAttribute(def, "RANGE");
+}
+
+/** An index's key attributes with their types (from the table's AttributeDefinitions). */
+export function indexKeysOf(def: TableDef, index: IndexDef): { hash: KeyAttribute; range: KeyAttribute | undefined } {
+  const typed = (element: KeySchemaElement | undefined): KeyAttribute | undefined => {
+    if (!element) return undefined;
+    const definition = def.attributeDefinitions.find((a) => a.AttributeName === element.AttributeName);
+    return { name: element.AttributeName, type: definition?.AttributeType ?? "S" };
+  };
+  return {
+    hash: typed(index.keySchema.find((k) => k.KeyType === "HASH")) as KeyAttribute,
+    range: typed(index.keySchema.find((k) => k.KeyType === "RANGE")),
+  };
+}
+
+export function indexOf(def: TableDef, name: string): IndexDef | undefined {
+  return def.indexes?.find((i) => i.name === name);
 }
 
 function keyAttribute(def: TableDef, keyType: "HASH" | "RANGE"): KeyAttribute | undefined {
@@ -67,7 +104,7 @@ export class Catalogue {
     return [...this.tables.keys()].sort();
   }
 
-  /** Allocates a fresh table id; call inside a transaction. */
+  /** Allocates a fresh table or index id (one sequence for both); call inside a transaction. */
   nextTid(): number {
     const row = this.sql.first<{ value: string }>("SELECT value FROM _meta WHERE key = 'next_tid'");
     const tid = Number(row?.value ?? "1");

@@ -43,6 +43,23 @@ const MIGRATIONS: readonly Migration[] = [
       sql.exec("UPDATE items SET pk = ? WHERE id = ?", storedPartitionKey(new Uint8Array(row.pk)), row.id);
     }
   },
+  // v3: secondary index entries. (ipk, isk) is the index key (ipk hash-prefixed like pk),
+  // (tpk, tsk) the table key of the item, which also breaks ties in index order; doc is the
+  // projected item. Dropped indexes' rows are purged by the alarm like dropped tables'.
+  [
+    `CREATE TABLE index_items (
+       id INTEGER PRIMARY KEY,
+       iid INTEGER NOT NULL,
+       ipk BLOB NOT NULL,
+       isk BLOB NOT NULL,
+       tpk BLOB NOT NULL,
+       tsk BLOB NOT NULL,
+       doc TEXT NOT NULL,
+       size INTEGER NOT NULL
+     )`,
+    "CREATE UNIQUE INDEX index_items_key ON index_items (iid, ipk, isk, tpk, tsk)",
+    "CREATE TABLE dropped_indexes (iid INTEGER PRIMARY KEY)",
+  ],
 ];
 
 export function migrate(sql: Sql): void {

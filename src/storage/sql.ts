@@ -16,6 +16,11 @@ export class Sql {
     return this.storage.sql.exec<T>(query, ...bindings).toArray();
   }
 
+  /** Rows produced as they are iterated: a caller that stops early reads no further. */
+  cursor<T extends Row>(query: string, ...bindings: unknown[]): Iterable<T> {
+    return this.storage.sql.exec<T>(query, ...bindings);
+  }
+
   /** First row or undefined. */
   first<T extends Row>(query: string, ...bindings: unknown[]): T | undefined {
     const next = this.storage.sql.exec<T>(query, ...bindings).next();

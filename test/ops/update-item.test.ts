@@ -173,14 +173,17 @@ describe("UpdateItem", () => {
       ]);
     });
 
-    it("UpdateItem: rejects an unknown function", async () => {
+    it("UpdateItem: rejects a condition function in an update", async () => {
       expect(
         await fails("UpdateItem", {
           TableName: "abc",
           Key: key,
           UpdateExpression: "SET a = size(b)",
         }),
-      ).toEqual(["ValidationException", "Invalid UpdateExpression: Invalid function name; function: size"]);
+      ).toEqual([
+        "ValidationException",
+        "Invalid UpdateExpression: The function is not allowed in an update expression; function: size",
+      ]);
     });
 
     it("UpdateItem: rejects if_not_exists without a path first", async () => {

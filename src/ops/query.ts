@@ -1,0 +1,242 @@
+// Query: the items of one partition, in sort-key order, within a sort-key range. The key
+// condition becomes an index range over the stored (pk, sk) encodings; the filter is
+// pushed down to SQL when its translation is exact (src/query/filter-sql.ts), and
+// evaluated in TypeScript otherwise.
+import { validation } from "../errors";
+import type { DocPath, ResolvedCondition } from "../expr/ast";
+import { compileCondition } from "../expr/compile-condition";
+import { compileProjection } from "../expr/compile-projection";
+import { filterCondition, legacyConditionValues, type LegacyCondition } from "../expr/legacy";
+import { compareBytes, encodeKey } from "../keys/encode";
+import { storedPartitionKey } from "../keys/partition";
+import { keyConditionFor, leavesOfExpression, leavesOfKeyConditions, type KeyCondition } from "../query/key-condition";
+import { readPage } from "../query/page";
+import { pushDown } from "../query/push-down";
+import { hashKeyOf, rangeKeyOf, type TableDef } from "../storage/catalogue";
+import type { Bound, PartitionRange } from "../storage/items";
+import type { AttributeValue, KeyAttribute } from "../types";
+import { readUnits, withCapacity } from "./capacity";
+import { expressionsOf } from "./item-shapes";
+import { defineOp } from "./operation";
+import {
+  checkIndex,
+  checkSelect,
+  conditionMap,
+  pageOutput,
+  projector,
+  readShape,
+  startKey,
+  tableKeyOf,
+  type ReadInput,
+} from "./read-shapes";
+import { tableForData } from "./tables";
+
+interface QueryInput extends ReadInput {
+  KeyConditions?: Record<string, LegacyCondition>;
+  QueryFilter?: Record<string, LegacyCondition>;
+  ScanIndexForward?: boolean;
+  KeyConditionExpression?: string;
+  /** Compiled by validate. */
+  keyLeaves?: ReturnType<typeof leavesOfExpression>;
+  filter?: ResolvedCondition;
+  projection?: DocPath[];
+}
+
+export const query = defineOp<QueryInput>({
+  shape: readShape(
+    {
+      KeyConditions: conditionMap,
+      QueryFilter: conditionMap,
+      ScanIndexForward: { kind: "boolean" },
+      KeyConditionExpression: { kind: "string" },
+    },
+    { kind: "long" },
+  ),
+  validate(input) {
+    // Query reports Limit in its own words (no value, capitalised member), unlike Scan.
+    if (input.Limit !== undefined && input.Limit < 1) {
+      throw validation(
+        "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      );
+    }
+    // KeyConditions may accompany the other expression members when KeyConditionExpression
+    // is absent (DynamoDB treats it as the key part, not as a legacy filter).
+    const legacy = ["AttributesToGet", "QueryFilter", "ConditionalOperator"];
+    if (input.KeyConditionExpression !== undefined) legacy.push("KeyConditions");
+    const ctx = expressionsOf(input, ["ProjectionExpression", "FilterExpression", "KeyConditionExpression"], legacy);
+    checkSelect(input, "Query");
+    if (input.KeyConditionExpression !== undefined) {
+      input.keyLeaves = leavesOfExpression(
+        compileCondition(input.KeyConditionExpression, "KeyConditionExpression", ctx),
+      );
+    } else if (input.KeyConditions !== undefined) {
+      for (const condition of Object.values(input.KeyConditions)) legacyConditionValues(condition);
+      input.keyLeaves = leavesOfKeyConditions(
+        input.KeyConditions as Record<string, { ComparisonOperator: string; AttributeValueList?: AttributeValue[] }>,
+      );
+    } else {
+      throw validation(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+      );
+    }
+    input.filter =
+      input.FilterExpression !== undefined
+        ? compileCondition(input.FilterExpression, "FilterExpression", ctx)
+        : filterCondition(input.QueryFilter, input.ConditionalOperator);
+    if (input.ProjectionExpression !== undefined) input.projection = compileProjection(input.ProjectionExpression, ctx);
+    ctx.checkAllUsed();
+  },
+  execute(ctx, input) {
+    const def = tableForData(ctx, input.TableName);
+    checkIndex(def, input.IndexName);
+    const hash = hashKeyOf(def);
+    const range = rangeKeyOf(def);
+    const key = keyConditionFor(input.keyLeaves ?? [], hash, range);
+    checkFilterOnKeys(def, input.filter, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
+    const pk = storedPartitionKey(encodeKey(hash.type, scalar(key.hash)));
+    const forward = input.ScanIndexForward !== false;
+    const after = startAfter(def, input, pk, key, range);
+    const bounds = sortBounds(key, range);
+    const pushed = pushDown(input.filter);
+    const rangeQuery: PartitionRange = {
+      tid: def.tid,
+      pk,
+      ...bounds,
+      forward,
+      limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
+      ...(after ? { after } : {}),
+      ...(pushed.sql ? { filter: pushed.sql } : {}),
+    };
+    const countOnly = input.Select === "COUNT";
+    const page = readPage({
+      rows: ctx.items.partitionRange(rangeQuery),
+      limit: input.Limit,
+      ...(pushed.residual ? { filter: pushed.residual } : {}),
+      countOnly,
+      project: projector(input, input.projection),
+      keyOf: tableKeyOf(def),
+    });
+    return withCapacity(
+      pageOutput(page, countOnly),
+      input.ReturnConsumedCapacity,
+      def.name,
+      readUnits(page.bytesRead, input.ConsistentRead === true),
+    );
+  },
+});
+
+/** DynamoDB refuses filters on key attributes in a Query: those belong in the key condition. */
+function checkFilterOnKeys(def: TableDef, filter: ResolvedCondition | undefined, what: string): void {
+  if (!filter) return;
+  const keys = def.keySchema.map((k) => k.AttributeName);
+  const used = topLevelNames(filter).find((name) => keys.includes(name));
+  if (used !== undefined) {
+    throw validation(`${what} can only contain non-primary key attributes: Primary key attribute: ${used}`);
+  }
+}
+
+function topLevelNames(cond: ResolvedCondition): string[] {
+  const names: string[] = [];
+  const visit = (node: ResolvedCondition | import("../expr/ast").ResolvedOperand): void => {
+    switch (node.kind) {
+      case "path":
+        if (typeof node.path[0] === "string") names.push(node.path[0]);
+        return;
+      case "literal":
+        return;
+      case "call":
+      case "function":
+        node.args.forEach(visit);
+        return;
+      case "arithmetic":
+        visit(node.left);
+        visit(node.right);
+        return;
+      case "compare":
+        visit(node.left);
+        visit(node.right);
+        return;
+      case "between":
+        [node.operand, node.low, node.high].forEach(visit);
+        return;
+      case "in":
+        [node.operand, ...node.list].forEach(visit);
+        return;
+      case "and":
+      case "or":
+        visit(node.left);
+        visit(node.right);
+        return;
+      case "not":
+        visit(node.operand);
+        return;
+    }
+  };
+  visit(cond);
+  return names;
+}
+
+function scalar(value: AttributeValue): string {
+  return Object.values(value)[0] as string;
+}
+
+/** The sort-key range of the key condition, as bounds on stored encodings. */
+function sortBounds(key: KeyCondition, range: KeyAttribute | undefined): { lower?: Bound; upper?: Bound } {
+  const sort = key.sort;
+  if (!sort || !range) return {};
+  const enc = (v: AttributeValue) => encodeKey(range.type, scalar(v));
+  switch (sort.op) {
+    case "=": {
+      const k = enc(sort.value);
+      return { lower: { key: k, inclusive: true }, upper: { key: k, inclusive: true } };
+    }
+    case "<":
+      return { upper: { key: enc(sort.value), inclusive: false } };
+    case "<=":
+      return { upper: { key: enc(sort.value), inclusive: true } };
+    case ">":
+      return { lower: { key: enc(sort.value), inclusive: false } };
+    case ">=":
+      return { lower: { key: enc(sort.value), inclusive: true } };
+    case "BETWEEN":
+      return { lower: { key: enc(sort.low), inclusive: true }, upper: { key: enc(sort.high), inclusive: true } };
+    case "begins_with": {
+      // S and B encodings are the raw bytes, so a prefix is a byte range [p, next(p)).
+      const prefix = enc(sort.prefix);
+      const next = prefixEnd(prefix);
+      return { lower: { key: prefix, inclusive: true }, ...(next ? { upper: { key: next, inclusive: false } } : {}) };
+    }
+  }
+}
+
+/** The smallest byte string greater than every string starting with `prefix`, if any. */
+function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const end = prefix.slice();
+  for (let i = end.length - 1; i >= 0; i--) {
+    if ((end[i] as number) < 0xff) {
+      end[i] = (end[i] as number) + 1;
+      return end.slice(0, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** ExclusiveStartKey checked against the query: same partition, inside the sort range. */
+function startAfter(
+  def: TableDef,
+  input: QueryInput,
+  pk: Uint8Array,
+  key: KeyCondition,
+  range: KeyAttribute | undefined,
+): Uint8Array | undefined {
+  const start = startKey(def, input.ExclusiveStartKey, "Query");
+  if (!start) return undefined;
+  if (compareBytes(start.pk, pk) !== 0) {
+    throw validation("The provided starting key is outside query boundaries based on provided conditions");
+  }
+  const { lower, upper } = sortBounds(key, range);
+  const below = lower && compareBytes(start.sk, lower.key) < (lower.inclusive ? 0 : 1);
+  const above = upper && compareBytes(start.sk, upper.key) > (upper.inclusive ? 0 : -1);
+  if (below || above) throw validation("The provided starting key does not match the range key predicate");
+  return start.sk;
+}

@@ -1,0 +1,118 @@
+// Scan: every item of a table in (partition hash, sort key) order, or one segment of a
+// parallel scan (a contiguous range of the partition-hash space, src/keys/partition.ts).
+// Filters are pushed down to SQL where the translation is exact.
+import { validation } from "../errors";
+import type { DocPath, ResolvedCondition } from "../expr/ast";
+import { compileCondition } from "../expr/compile-condition";
+import { compileProjection } from "../expr/compile-projection";
+import { filterCondition, type LegacyCondition } from "../expr/legacy";
+import { compareBytes } from "../keys/encode";
+import { segmentRange } from "../keys/partition";
+import { readPage } from "../query/page";
+import { pushDown } from "../query/push-down";
+import type { TableRange } from "../storage/items";
+import { readUnits, withCapacity } from "./capacity";
+import { expressionsOf } from "./item-shapes";
+import { defineOp } from "./operation";
+import {
+  checkIndex,
+  checkSelect,
+  conditionMap,
+  pageOutput,
+  projector,
+  readShape,
+  startKey,
+  tableKeyOf,
+  type ReadInput,
+} from "./read-shapes";
+import { tableForData } from "./tables";
+
+interface ScanInput extends ReadInput {
+  ScanFilter?: Record<string, LegacyCondition>;
+  Segment?: number;
+  TotalSegments?: number;
+  /** Compiled by validate. */
+  filter?: ResolvedCondition;
+  projection?: DocPath[];
+}
+
+export const scan = defineOp<ScanInput>({
+  shape: readShape({
+    ScanFilter: conditionMap,
+    TotalSegments: { kind: "long", min: 1, max: 1_000_000 },
+    Segment: { kind: "long", min: 0, max: 999_999 },
+  }),
+  validate(input) {
+    const ctx = expressionsOf(
+      input,
+      ["ProjectionExpression", "FilterExpression"],
+      ["AttributesToGet", "ScanFilter", "ConditionalOperator"],
+    );
+    checkSelect(input, "Scan");
+    checkSegments(input.Segment, input.TotalSegments);
+    input.filter =
+      input.FilterExpression !== undefined
+        ? compileCondition(input.FilterExpression, "FilterExpression", ctx)
+        : filterCondition(input.ScanFilter, input.ConditionalOperator);
+    if (input.ProjectionExpression !== undefined) input.projection = compileProjection(input.ProjectionExpression, ctx);
+    ctx.checkAllUsed();
+  },
+  execute(ctx, input) {
+    const def = tableForData(ctx, input.TableName);
+    checkIndex(def, input.IndexName);
+    const segment =
+      input.TotalSegments !== undefined ? segmentRange(input.Segment ?? 0, input.TotalSegments) : undefined;
+    const start = startKey(def, input.ExclusiveStartKey, "Scan");
+    if (start && segment) {
+      const inSegment =
+        compareBytes(start.pk, segment.low) >= 0 && (!segment.high || compareBytes(start.pk, segment.high) < 0);
+      if (!inSegment) {
+        throw validation(
+          "The provided Exclusive start key does not map to the provided Segment and TotalSegments values.",
+        );
+      }
+    }
+    const pushed = pushDown(input.filter);
+    const range: TableRange = {
+      tid: def.tid,
+      limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
+      ...(segment ? { fromPk: segment.low } : {}),
+      ...(segment?.high ? { toPk: segment.high } : {}),
+      ...(start ? { after: start } : {}),
+      ...(pushed.sql ? { filter: pushed.sql } : {}),
+    };
+    const countOnly = input.Select === "COUNT";
+    const page = readPage({
+      rows: ctx.items.tableRange(range),
+      limit: input.Limit,
+      ...(pushed.residual ? { filter: pushed.residual } : {}),
+      countOnly,
+      project: projector(input, input.projection),
+      keyOf: tableKeyOf(def),
+    });
+    return withCapacity(
+      pageOutput(page, countOnly),
+      input.ReturnConsumedCapacity,
+      def.name,
+      readUnits(page.bytesRead, input.ConsistentRead === true),
+    );
+  },
+});
+
+function checkSegments(segment: number | undefined, total: number | undefined): void {
+  if (segment !== undefined && total === undefined) {
+    throw validation(
+      "The TotalSegments parameter is required but was not present in the request when Segment parameter is present",
+    );
+  }
+  if (total !== undefined && segment === undefined) {
+    throw validation(
+      "The Segment parameter is required but was not present in the request when parameter TotalSegments is present",
+    );
+  }
+  if (segment !== undefined && total !== undefined && segment >= total) {
+    throw validation(
+      `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${segment} is not less than TotalSegments: ${total}`,
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// One page of a Query or Scan, with DynamoDB's paging rules:
+// - Limit counts items read (evaluated) before the filter is applied;
+// - a page also stops once 1 MB of item data has been read (the item that crosses the
+//   line is included), and then carries a LastEvaluatedKey;
+// - a page that stops because of Limit or size always carries a LastEvaluatedKey, even if
+//   no item follows (the next page is then empty), as DynamoDB does;
+// - ScannedCount counts items read, Count those that passed the filter.
+import type { ResolvedCondition } from "../expr/ast";
+import { evaluateCondition } from "../expr/evaluate";
+import type { RangeRow } from "../storage/items";
+import type { Item } from "../types";
+
+/** DynamoDB's page size limit on data read. */
+export const MAX_PAGE_BYTES = 1024 * 1024;
+
+export interface PageRequest {
+  rows: Iterable<RangeRow>;
+  /** The request's Limit, if any (the rows are already limited to it in SQL). */
+  limit: number | undefined;
+  /** A filter evaluated here, when it could not be pushed down to SQL. */
+  filter?: ResolvedCondition;
+  /** Select COUNT: matching items are counted, not returned. */
+  countOnly: boolean;
+  project: (item: Item) => Item;
+  /** The LastEvaluatedKey of a row (key attributes decoded from the stored key). */
+  keyOf: (row: RangeRow) => Item;
+}
+
+export interface Page {
+  items: Item[];
+  count: number;
+  scannedCount: number;
+  bytesRead: number;
+  lastEvaluatedKey?: Item;
+}
+
+export function readPage(request: PageRequest): Page {
+  const items: Item[] = [];
+  let count = 0;
+  let scannedCount = 0;
+  let bytesRead = 0;
+  let last: RangeRow | undefined;
+  let full = false;
+  for (const row of request.rows) {
+    scannedCount++;
+    bytesRead += row.size;
+    last = row;
+    if (row.doc !== null) {
+      const item = JSON.parse(row.doc) as Item;
+      if (!request.filter || evaluateCondition(request.filter, item, "FilterExpression")) {
+        count++;
+        if (!request.countOnly) items.push(request.project(item));
+      }
+    }
+    if (bytesRead >= MAX_PAGE_BYTES || (request.limit !== undefined && scannedCount >= request.limit)) {
+      full = true;
+      break;
+    }
+  }
+  const page: Page = { items, count, scannedCount, bytesRead };
+  if (full && last) page.lastEvaluatedKey = request.keyOf(last);
+  return page;
+}
