@@ -5,6 +5,7 @@ import { dispatch } from "./dispatch";
 import { DynamoError } from "./errors";
 import type { OpContext } from "./ops/operation";
 import { Catalogue } from "./storage/catalogue";
+import { IndexStore } from "./storage/index-store";
 import { ItemStore } from "./storage/items";
 import { migrate } from "./storage/schema";
 import { Sql } from "./storage/sql";
@@ -27,6 +28,7 @@ export class DynamoShard extends DurableObject<Env> {
   private readonly sql: Sql;
   private readonly catalogue: Catalogue;
   private readonly items: ItemStore;
+  private readonly indexes: IndexStore;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
@@ -34,6 +36,7 @@ export class DynamoShard extends DurableObject<Env> {
     migrate(this.sql);
     this.catalogue = new Catalogue(this.sql);
     this.items = new ItemStore(this.sql);
+    this.indexes = new IndexStore(this.sql);
   }
 
   /** Wire entry point: JSON text in, JSON text out (errors already serialised). */
@@ -57,7 +60,9 @@ export class DynamoShard extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const more = this.sql.transaction(() => this.items.purgeDropped(PURGE_CHUNK));
+    const more = this.sql.transaction(
+      () => this.items.purgeDropped(PURGE_CHUNK) || this.indexes.purgeDropped(PURGE_CHUNK),
+    );
     if (more) await this.ctx.storage.setAlarm(Date.now());
   }
 
@@ -66,6 +71,7 @@ export class DynamoShard extends DurableObject<Env> {
       sql: this.sql,
       catalogue: this.catalogue,
       items: this.items,
+      indexes: this.indexes,
       region: meta.region,
       accountId: "000000000000",
       now: Date.now(),

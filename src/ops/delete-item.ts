@@ -14,6 +14,7 @@ import {
 } from "./item-shapes";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
+import { writeItem } from "../storage/write";
 
 interface DeleteItemInput extends ConditionMembers {
   TableName: string;
@@ -40,10 +41,7 @@ export const deleteItem = defineOp<DeleteItemInput>({
       const previous = ctx.items.get(def.tid, pk, sk);
       const previousItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
       checkCondition(input.condition, previousItem, input.ReturnValuesOnConditionCheckFailure);
-      if (previous) {
-        ctx.items.delete(def.tid, pk, sk);
-        ctx.catalogue.adjustStats(def, -1, -previous.size);
-      }
+      if (previous) writeItem(ctx, def, { pk, sk }, previous, previousItem, undefined);
       return previous && { item: previousItem as Item, size: previous.size };
     });
     const output: Record<string, unknown> = {};

@@ -2,6 +2,7 @@
 // drives wire validation and whose `execute` runs synchronously inside the shard, so a
 // read-check-write never awaits in between.
 import type { Catalogue } from "../storage/catalogue";
+import type { IndexStore } from "../storage/index-store";
 import type { ItemStore } from "../storage/items";
 import type { Sql } from "../storage/sql";
 import type { JsonObject } from "../types";
@@ -11,6 +12,7 @@ export interface OpContext {
   sql: Sql;
   catalogue: Catalogue;
   items: ItemStore;
+  indexes: IndexStore;
   /** Region named in ARNs (taken from the request's credential scope when present). */
   region: string;
   accountId: string;

@@ -15,6 +15,7 @@ import {
 } from "./item-shapes";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
+import { writeItem } from "../storage/write";
 
 interface PutItemInput extends ConditionMembers {
   TableName: string;
@@ -41,13 +42,11 @@ export const putItem = defineOp<PutItemInput>({
     const item = input.Item as Item;
     const { pk, sk } = keyOfItem(def, item);
     const size = itemSize(item);
-    const doc = JSON.stringify(item);
     const old = ctx.sql.transaction(() => {
       const previous = ctx.items.get(def.tid, pk, sk);
       const previousItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
       checkCondition(input.condition, previousItem, input.ReturnValuesOnConditionCheckFailure);
-      ctx.items.put(def.tid, pk, sk, doc, size);
-      ctx.catalogue.adjustStats(def, previous ? 0 : 1, size - (previous?.size ?? 0));
+      writeItem(ctx, def, { pk, sk }, previous, previousItem, item, size);
       return previous && { item: previousItem as Item, size: previous.size };
     });
     const output: Record<string, unknown> = {};

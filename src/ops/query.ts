@@ -12,21 +12,21 @@ import { storedPartitionKey } from "../keys/partition";
 import { keyConditionFor, leavesOfExpression, leavesOfKeyConditions, type KeyCondition } from "../query/key-condition";
 import { readPage } from "../query/page";
 import { pushDown } from "../query/push-down";
-import { hashKeyOf, rangeKeyOf, type TableDef } from "../storage/catalogue";
-import type { Bound, PartitionRange } from "../storage/items";
+import { readSource, type ReadSource } from "../query/source";
+import { topLevelNames } from "../expr/names";
+import type { Bound } from "../storage/ranges";
 import type { AttributeValue, KeyAttribute } from "../types";
 import { readUnits, withCapacity } from "./capacity";
 import { expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
 import {
-  checkIndex,
+  checkIndexSelect,
   checkSelect,
   conditionMap,
+  lsiFetch,
   pageOutput,
   projector,
   readShape,
-  startKey,
-  tableKeyOf,
   type ReadInput,
 } from "./read-shapes";
 import { tableForData } from "./tables";
@@ -88,33 +88,33 @@ export const query = defineOp<QueryInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
-    checkIndex(def, input.IndexName);
-    const hash = hashKeyOf(def);
-    const range = rangeKeyOf(def);
-    const key = keyConditionFor(input.keyLeaves ?? [], hash, range);
-    checkFilterOnKeys(def, input.filter, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
-    const pk = storedPartitionKey(encodeKey(hash.type, scalar(key.hash)));
+    const source = readSource(ctx, def, input.IndexName, input.ConsistentRead);
+    checkIndexSelect(source, input.Select);
+    const key = keyConditionFor(input.keyLeaves ?? [], source.hash, source.range);
+    checkFilterOnKeys(source, input.filter, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
+    const pk = storedPartitionKey(encodeKey(source.hash.type, scalar(key.hash)));
     const forward = input.ScanIndexForward !== false;
-    const after = startAfter(def, input, pk, key, range);
-    const bounds = sortBounds(key, range);
-    const pushed = pushDown(input.filter);
-    const rangeQuery: PartitionRange = {
-      tid: def.tid,
-      pk,
-      ...bounds,
-      forward,
-      limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
-      ...(after ? { after } : {}),
-      ...(pushed.sql ? { filter: pushed.sql } : {}),
-    };
+    const after = startAfter(source, input, pk, key);
+    const load = lsiFetch(ctx, source, input.Select, namesUsed(input));
+    // A filter runs in SQL only over the stored document; rows completed from the table
+    // (LSI fetches) are filtered here.
+    const pushed = load ? { residual: input.filter } : pushDown(input.filter);
     const countOnly = input.Select === "COUNT";
     const page = readPage({
-      rows: ctx.items.partitionRange(rangeQuery),
+      rows: source.partitionRows({
+        pk,
+        ...sortBounds(key, source.range),
+        forward,
+        limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
+        ...(after ? { after } : {}),
+        ...(pushed.sql ? { filter: pushed.sql } : {}),
+      }),
       limit: input.Limit,
       ...(pushed.residual ? { filter: pushed.residual } : {}),
+      ...(load ? { load } : {}),
       countOnly,
       project: projector(input, input.projection),
-      keyOf: tableKeyOf(def),
+      keyOf: source.keyOf,
     });
     return withCapacity(
       pageOutput(page, countOnly),
@@ -125,55 +125,24 @@ export const query = defineOp<QueryInput>({
   },
 });
 
+/** Top-level attribute names a request reads (projection and filter), for LSI fetch decisions. */
+function namesUsed(input: QueryInput): string[] | undefined {
+  const names = [
+    ...(input.projection ?? []).map((p) => p[0]),
+    ...(input.AttributesToGet ?? []),
+    ...(input.filter ? topLevelNames(input.filter) : []),
+  ];
+  return names.filter((n): n is string => typeof n === "string");
+}
+
 /** DynamoDB refuses filters on key attributes in a Query: those belong in the key condition. */
-function checkFilterOnKeys(def: TableDef, filter: ResolvedCondition | undefined, what: string): void {
+function checkFilterOnKeys(source: ReadSource, filter: ResolvedCondition | undefined, what: string): void {
   if (!filter) return;
-  const keys = def.keySchema.map((k) => k.AttributeName);
+  const keys = [source.hash.name, ...(source.range ? [source.range.name] : [])];
   const used = topLevelNames(filter).find((name) => keys.includes(name));
   if (used !== undefined) {
     throw validation(`${what} can only contain non-primary key attributes: Primary key attribute: ${used}`);
   }
-}
-
-function topLevelNames(cond: ResolvedCondition): string[] {
-  const names: string[] = [];
-  const visit = (node: ResolvedCondition | import("../expr/ast").ResolvedOperand): void => {
-    switch (node.kind) {
-      case "path":
-        if (typeof node.path[0] === "string") names.push(node.path[0]);
-        return;
-      case "literal":
-        return;
-      case "call":
-      case "function":
-        node.args.forEach(visit);
-        return;
-      case "arithmetic":
-        visit(node.left);
-        visit(node.right);
-        return;
-      case "compare":
-        visit(node.left);
-        visit(node.right);
-        return;
-      case "between":
-        [node.operand, node.low, node.high].forEach(visit);
-        return;
-      case "in":
-        [node.operand, ...node.list].forEach(visit);
-        return;
-      case "and":
-      case "or":
-        visit(node.left);
-        visit(node.right);
-        return;
-      case "not":
-        visit(node.operand);
-        return;
-    }
-  };
-  visit(cond);
-  return names;
 }
 
 function scalar(value: AttributeValue): string {
@@ -223,20 +192,20 @@ function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
 
 /** ExclusiveStartKey checked against the query: same partition, inside the sort range. */
 function startAfter(
-  def: TableDef,
+  source: ReadSource,
   input: QueryInput,
   pk: Uint8Array,
   key: KeyCondition,
-  range: KeyAttribute | undefined,
-): Uint8Array | undefined {
-  const start = startKey(def, input.ExclusiveStartKey, "Query");
-  if (!start) return undefined;
+): Uint8Array[] | undefined {
+  if (input.ExclusiveStartKey === undefined) return undefined;
+  const start = source.start(input.ExclusiveStartKey, "Query");
   if (compareBytes(start.pk, pk) !== 0) {
     throw validation("The provided starting key is outside query boundaries based on provided conditions");
   }
-  const { lower, upper } = sortBounds(key, range);
-  const below = lower && compareBytes(start.sk, lower.key) < (lower.inclusive ? 0 : 1);
-  const above = upper && compareBytes(start.sk, upper.key) > (upper.inclusive ? 0 : -1);
+  const sk = start.inPartition[0] as Uint8Array;
+  const { lower, upper } = sortBounds(key, source.range);
+  const below = lower && compareBytes(sk, lower.key) < (lower.inclusive ? 0 : 1);
+  const above = upper && compareBytes(sk, upper.key) > (upper.inclusive ? 0 : -1);
   if (below || above) throw validation("The provided starting key does not match the range key predicate");
-  return start.sk;
+  return start.inPartition;
 }

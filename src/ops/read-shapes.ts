@@ -1,15 +1,13 @@
 // What Query and Scan share: their common members, DynamoDB's rules for combining Select
 // with projections, ExclusiveStartKey checks, projection and LastEvaluatedKey building.
-import { DynamoError, validation } from "../errors";
+import { validation } from "../errors";
 import type { DocPath } from "../expr/ast";
 import { projectPaths } from "../expr/document";
-import { decodeKey } from "../keys/encode";
-import { keyOfKeyMap, type EncodedKey } from "../keys/item-key";
-import { encodedPartitionKeyOf } from "../keys/partition";
-import { hashKeyOf, rangeKeyOf, type TableDef } from "../storage/catalogue";
-import type { RangeRow } from "../storage/items";
+import type { ReadSource } from "../query/source";
+import { projectedNames } from "../storage/index-maintenance";
+import type { ItemStore } from "../storage/items";
+import type { RangeRow } from "../storage/ranges";
 import type { Item } from "../types";
-import { validateItem } from "../values/validate";
 import type { Shape } from "../wire/shape";
 import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes";
 import { COMPARISON_OPERATORS, expressionAttributeNames, expressionAttributeValues } from "./item-shapes";
@@ -99,36 +97,44 @@ export function checkSelect(input: ReadInput, operation: "Query" | "Scan"): void
   }
 }
 
-/** Secondary indexes arrive in a later issue: every IndexName is unknown for now. */
-export function checkIndex(def: TableDef, indexName: string | undefined): void {
-  if (indexName !== undefined) {
-    throw new DynamoError("ValidationException", `The table does not have the specified index: ${indexName}`);
+/**
+ * Index reads: Select ALL_ATTRIBUTES needs the item's other attributes. A GSI cannot
+ * fetch them (DynamoDB refuses unless it projects ALL); an LSI fetches them from the table.
+ */
+export function checkIndexSelect(source: ReadSource, select: Select | undefined): void {
+  const index = source.index;
+  if (index?.kind === "GSI" && select === "ALL_ATTRIBUTES" && index.projection.ProjectionType !== "ALL") {
+    throw validation(
+      `One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${index.name} because its projection type is not ALL`,
+    );
   }
-  void def;
 }
 
 /**
- * The ExclusiveStartKey as a stored key. DynamoDB words a mismatch differently per
- * operation: Query says only "The provided starting key is invalid", Scan adds the reason.
+ * Whether each row of an LSI read must be completed from the table: the index does not
+ * project everything, and the request asks for all attributes or names (in its projection
+ * or filter) attributes the index lacks. Returns the loader, or undefined.
  */
-export function startKey(
-  def: TableDef,
-  exclusiveStartKey: Record<string, unknown> | undefined,
-  operation: "Query" | "Scan",
-): EncodedKey | undefined {
-  if (exclusiveStartKey === undefined) return undefined;
-  try {
-    return keyOfKeyMap(def, validateItem(exclusiveStartKey));
-  } catch (err) {
-    if (err instanceof DynamoError && err.type === "ValidationException") {
-      throw validation(
-        operation === "Query"
-          ? "The provided starting key is invalid"
-          : `The provided starting key is invalid: ${err.message}`,
-      );
-    }
-    throw err;
-  }
+export function lsiFetch(
+  ctx: { items: ItemStore },
+  source: ReadSource,
+  select: Select | undefined,
+  namesUsed: readonly string[] | undefined,
+): ((row: RangeRow) => Item | undefined) | undefined {
+  const index = source.index;
+  if (!index || index.kind !== "LSI" || index.projection.ProjectionType === "ALL") return undefined;
+  const projected = new Set(projectedNames(source.def, index));
+  const needsMore = select === "ALL_ATTRIBUTES" || (namesUsed ?? []).some((name) => !projected.has(name));
+  if (!needsMore) return undefined;
+  const tid = source.def.tid;
+  return (row) => {
+    const stored = ctx.items.get(
+      tid,
+      new Uint8Array(row.tpk ?? new ArrayBuffer(0)),
+      new Uint8Array(row.tsk ?? new ArrayBuffer(0)),
+    );
+    return stored ? (JSON.parse(stored.doc) as Item) : undefined;
+  };
 }
 
 export function projector(input: ReadInput, projection: DocPath[] | undefined): (item: Item) => Item {
@@ -136,19 +142,6 @@ export function projector(input: ReadInput, projection: DocPath[] | undefined): 
   const names = input.AttributesToGet;
   if (names) return (item) => projectAttributes(item, names);
   return (item) => item;
-}
-
-/** LastEvaluatedKey of a row: the table's key attributes decoded from the stored key. */
-export function tableKeyOf(def: TableDef): (row: RangeRow) => Item {
-  const hash = hashKeyOf(def);
-  const range = rangeKeyOf(def);
-  return (row) => {
-    const key: Item = {
-      [hash.name]: { [hash.type]: decodeKey(hash.type, encodedPartitionKeyOf(new Uint8Array(row.pk))) } as Item[string],
-    };
-    if (range) key[range.name] = { [range.type]: decodeKey(range.type, new Uint8Array(row.sk)) } as Item[string];
-    return key;
-  };
 }
 
 /** The output members every page carries. */

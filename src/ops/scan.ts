@@ -10,21 +10,21 @@ import { compareBytes } from "../keys/encode";
 import { segmentRange } from "../keys/partition";
 import { readPage } from "../query/page";
 import { pushDown } from "../query/push-down";
-import type { TableRange } from "../storage/items";
 import { readUnits, withCapacity } from "./capacity";
 import { expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
 import {
-  checkIndex,
+  checkIndexSelect,
   checkSelect,
   conditionMap,
+  lsiFetch,
   pageOutput,
   projector,
   readShape,
-  startKey,
-  tableKeyOf,
   type ReadInput,
 } from "./read-shapes";
+import { readSource } from "../query/source";
+import { topLevelNames } from "../expr/names";
 import { tableForData } from "./tables";
 
 interface ScanInput extends ReadInput {
@@ -59,10 +59,11 @@ export const scan = defineOp<ScanInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
-    checkIndex(def, input.IndexName);
+    const source = readSource(ctx, def, input.IndexName, input.ConsistentRead);
+    checkIndexSelect(source, input.Select);
     const segment =
       input.TotalSegments !== undefined ? segmentRange(input.Segment ?? 0, input.TotalSegments) : undefined;
-    const start = startKey(def, input.ExclusiveStartKey, "Scan");
+    const start = input.ExclusiveStartKey !== undefined ? source.start(input.ExclusiveStartKey, "Scan") : undefined;
     if (start && segment) {
       const inSegment =
         compareBytes(start.pk, segment.low) >= 0 && (!segment.high || compareBytes(start.pk, segment.high) < 0);
@@ -72,23 +73,28 @@ export const scan = defineOp<ScanInput>({
         );
       }
     }
-    const pushed = pushDown(input.filter);
-    const range: TableRange = {
-      tid: def.tid,
-      limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
-      ...(segment ? { fromPk: segment.low } : {}),
-      ...(segment?.high ? { toPk: segment.high } : {}),
-      ...(start ? { after: start } : {}),
-      ...(pushed.sql ? { filter: pushed.sql } : {}),
-    };
+    const names = [
+      ...(input.projection ?? []).map((p) => p[0]),
+      ...(input.AttributesToGet ?? []),
+      ...(input.filter ? topLevelNames(input.filter) : []),
+    ].filter((n): n is string => typeof n === "string");
+    const load = lsiFetch(ctx, source, input.Select, names);
+    const pushed = load ? { residual: input.filter } : pushDown(input.filter);
     const countOnly = input.Select === "COUNT";
     const page = readPage({
-      rows: ctx.items.tableRange(range),
+      rows: source.scopeRows({
+        limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
+        ...(segment ? { fromPk: segment.low } : {}),
+        ...(segment?.high ? { toPk: segment.high } : {}),
+        ...(start ? { after: start.inScope } : {}),
+        ...(pushed.sql ? { filter: pushed.sql } : {}),
+      }),
       limit: input.Limit,
       ...(pushed.residual ? { filter: pushed.residual } : {}),
+      ...(load ? { load } : {}),
       countOnly,
       project: projector(input, input.projection),
-      keyOf: tableKeyOf(def),
+      keyOf: source.keyOf,
     });
     return withCapacity(
       pageOutput(page, countOnly),

@@ -16,6 +16,7 @@ import { checkCondition, expressionsOf, writeCondition, writeShape, type Conditi
 import { defineOp } from "./operation";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
+import { writeItem } from "../storage/write";
 
 type ReturnValues = "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
 
@@ -79,8 +80,7 @@ export const updateItem = defineOp<UpdateItemInput>({
       }
       const size = itemSize(newItem);
       if (size > MAX_ITEM_SIZE) throw validation("Item size to update has exceeded the maximum allowed size");
-      ctx.items.put(def.tid, pk, sk, JSON.stringify(newItem), size);
-      ctx.catalogue.adjustStats(def, previous ? 0 : 1, size - (previous?.size ?? 0));
+      writeItem(ctx, def, { pk, sk }, previous, oldItem, newItem, size);
       return { oldItem, newItem, oldSize: previous?.size ?? 0, size };
     });
     const output: Record<string, unknown> = {};

@@ -7,7 +7,7 @@
 // - ScannedCount counts items read, Count those that passed the filter.
 import type { ResolvedCondition } from "../expr/ast";
 import { evaluateCondition } from "../expr/evaluate";
-import type { RangeRow } from "../storage/items";
+import type { RangeRow } from "../storage/ranges";
 import type { Item } from "../types";
 
 /** DynamoDB's page size limit on data read. */
@@ -22,6 +22,8 @@ export interface PageRequest {
   /** Select COUNT: matching items are counted, not returned. */
   countOnly: boolean;
   project: (item: Item) => Item;
+  /** Completes a row from elsewhere (an LSI row from its table item); undefined skips it. */
+  load?: (row: RangeRow) => Item | undefined;
   /** The LastEvaluatedKey of a row (key attributes decoded from the stored key). */
   keyOf: (row: RangeRow) => Item;
 }
@@ -45,8 +47,8 @@ export function readPage(request: PageRequest): Page {
     scannedCount++;
     bytesRead += row.size;
     last = row;
-    if (row.doc !== null) {
-      const item = JSON.parse(row.doc) as Item;
+    const item = row.doc === null ? undefined : request.load ? request.load(row) : (JSON.parse(row.doc) as Item);
+    if (item) {
       if (!request.filter || evaluateCondition(request.filter, item, "FilterExpression")) {
         count++;
         if (!request.countOnly) items.push(request.project(item));

@@ -59,6 +59,8 @@ const MIGRATIONS: readonly Migration[] = [
      )`,
     "CREATE UNIQUE INDEX index_items_key ON index_items (iid, ipk, isk, tpk, tsk)",
     "CREATE TABLE dropped_indexes (iid INTEGER PRIMARY KEY)",
+    // Per-index counters for DescribeTable (ItemCount, IndexSizeBytes), kept by every write.
+    "CREATE TABLE index_stats (iid INTEGER PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL)",
   ],
 ];
 

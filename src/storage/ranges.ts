@@ -1,0 +1,126 @@
+// Range reads over the table rows (`items`) and the secondary index rows (`index_items`),
+// which share one shape: a scope id (table or index), a hash-prefixed partition key, a sort
+// key, and for index rows the table key as a tie-breaker. SQL text depends only on which
+// bounds are present and on the filter's text, so workerd's statement cache is reused.
+import type { Sql } from "./sql";
+
+export interface Layout {
+  from: string;
+  scope: string;
+  pk: string;
+  sk: string;
+  /** Columns after the sort key in the row order (index rows: the table key). */
+  tie: readonly string[];
+}
+
+export const ITEMS: Layout = { from: "items", scope: "tid", pk: "pk", sk: "sk", tie: [] };
+export const INDEX_ITEMS: Layout = { from: "index_items", scope: "iid", pk: "ipk", sk: "isk", tie: ["tpk", "tsk"] };
+
+/** A row read by a range scan; `doc` is null when the pushed-down filter rejected it. */
+export type RangeRow = {
+  pk: ArrayBuffer;
+  sk: ArrayBuffer;
+  /** Index rows only: the table key of the item. */
+  tpk?: ArrayBuffer;
+  tsk?: ArrayBuffer;
+  size: number;
+  doc: string | null;
+};
+
+export interface Bound {
+  key: Uint8Array;
+  inclusive: boolean;
+}
+
+export interface SqlFilter {
+  sql: string;
+  params: unknown[];
+}
+
+/** A range within one partition, in sort-key order (ties in table-key order). */
+export interface PartitionRange {
+  scope: number;
+  pk: Uint8Array;
+  lower?: Bound;
+  upper?: Bound;
+  forward: boolean;
+  /** Exclusive start: (sk, ...tie) of the previous page's last row, in the direction of travel. */
+  after?: Uint8Array[];
+  limit: number;
+  /** SQL boolean over `doc` (src/query/filter-sql.ts) with its parameters. */
+  filter?: SqlFilter;
+}
+
+/** A range of a whole table or index in (pk, sk, ...tie) order: scans and segments. */
+export interface ScopeRange {
+  scope: number;
+  /** Inclusive lower bound on pk (a segment's first hash prefix). */
+  fromPk?: Uint8Array;
+  /** Exclusive upper bound on pk. */
+  toPk?: Uint8Array;
+  /** Exclusive start after this (pk, sk, ...tie). */
+  after?: Uint8Array[];
+  limit: number;
+  filter?: SqlFilter;
+}
+
+export function partitionRows(sql: Sql, layout: Layout, range: PartitionRange): Iterable<RangeRow> {
+  const where = [`${layout.scope} = ?`, `${layout.pk} = ?`];
+  const params: unknown[] = [range.scope, range.pk];
+  if (range.lower) {
+    where.push(`${layout.sk} ${range.lower.inclusive ? ">=" : ">"} ?`);
+    params.push(range.lower.key);
+  }
+  if (range.upper) {
+    where.push(`${layout.sk} ${range.upper.inclusive ? "<=" : "<"} ?`);
+    params.push(range.upper.key);
+  }
+  const order = [layout.sk, ...layout.tie];
+  if (range.after) {
+    where.push(`${tuple(order)} ${range.forward ? ">" : "<"} ${tuple(order.map(() => "?"))}`);
+    params.push(...range.after);
+  }
+  const direction = range.forward ? "ASC" : "DESC";
+  return rows(sql, layout, where, params, order.map((c) => `${c} ${direction}`).join(", "), range);
+}
+
+export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable<RangeRow> {
+  const where = [`${layout.scope} = ?`];
+  const params: unknown[] = [range.scope];
+  const order = [layout.pk, layout.sk, ...layout.tie];
+  if (range.after) {
+    where.push(`${tuple(order)} > ${tuple(order.map(() => "?"))}`);
+    params.push(...range.after);
+  }
+  if (range.fromPk) {
+    where.push(`${layout.pk} >= ?`);
+    params.push(range.fromPk);
+  }
+  if (range.toPk) {
+    where.push(`${layout.pk} < ?`);
+    params.push(range.toPk);
+  }
+  return rows(sql, layout, where, params, order.map((c) => `${c} ASC`).join(", "), range);
+}
+
+function tuple(items: readonly string[]): string {
+  return items.length === 1 ? (items[0] as string) : `(${items.join(", ")})`;
+}
+
+function rows(
+  sql: Sql,
+  layout: Layout,
+  where: string[],
+  params: unknown[],
+  order: string,
+  range: { limit: number; filter?: SqlFilter },
+): Iterable<RangeRow> {
+  // With a pushed-down filter, rejected rows come back without their document, so they
+  // cost no JSON parsing, yet still count as scanned (ScannedCount, Limit, 1 MB).
+  const doc = range.filter ? `CASE WHEN (${range.filter.sql}) THEN doc END` : "doc";
+  const ties = layout.tie.map((c) => `, ${c}`).join("");
+  const text =
+    `SELECT ${layout.pk} AS pk, ${layout.sk} AS sk${ties}, size, ${doc} AS doc FROM ${layout.from} ` +
+    `WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ?`;
+  return sql.cursor<RangeRow>(text, ...(range.filter ? range.filter.params : []), ...params, range.limit);
+}

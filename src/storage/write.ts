@@ -1,0 +1,55 @@
+// The one place every write path (PutItem, UpdateItem, DeleteItem, and later batches and
+// transactions) changes an item: the item row, the table's counters and every secondary
+// index, in the caller's transaction.
+import type { EncodedKey } from "../keys/item-key";
+import type { Item } from "../types";
+import { itemSize } from "../values/size";
+import type { Catalogue, TableDef } from "./catalogue";
+import { checkIndexKeys, indexEntry } from "./index-maintenance";
+import type { IndexStore } from "./index-store";
+import type { ItemStore, StoredItem } from "./items";
+
+export interface WriteStores {
+  items: ItemStore;
+  indexes: IndexStore;
+  catalogue: Catalogue;
+}
+
+/**
+ * Replaces the item at `key` (whose current row is `previous`, parsed as `oldItem`) with
+ * `next`, or deletes it when `next` is undefined. Returns the new item's size.
+ */
+export function writeItem(
+  stores: WriteStores,
+  def: TableDef,
+  key: EncodedKey,
+  previous: StoredItem | undefined,
+  oldItem: Item | undefined,
+  next: Item | undefined,
+  nextSize: number = next ? itemSize(next) : 0,
+): number {
+  if (next) {
+    checkIndexKeys(def, next);
+    stores.items.put(def.tid, key.pk, key.sk, JSON.stringify(next), nextSize);
+  } else if (previous) {
+    stores.items.delete(def.tid, key.pk, key.sk);
+  }
+  const itemDelta = (next ? 1 : 0) - (previous ? 1 : 0);
+  stores.catalogue.adjustStats(def, itemDelta, nextSize - (previous?.size ?? 0));
+  for (const index of def.indexes ?? []) {
+    const before = oldItem && indexEntry(def, index, oldItem, key);
+    const after = next && indexEntry(def, index, next, key);
+    if (before && !(after && sameKey(before.key, after.key))) stores.indexes.delete(index.iid, before.key);
+    if (after) stores.indexes.put(index.iid, after.key, after.doc, after.size);
+    stores.indexes.adjustStats(index.iid, (after ? 1 : 0) - (before ? 1 : 0), (after?.size ?? 0) - (before?.size ?? 0));
+  }
+  return nextSize;
+}
+
+function sameKey(a: { ipk: Uint8Array; isk: Uint8Array }, b: { ipk: Uint8Array; isk: Uint8Array }): boolean {
+  return equalBytes(a.ipk, b.ipk) && equalBytes(a.isk, b.isk);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
