@@ -10,25 +10,13 @@ import { filterCondition, legacyConditionValues, type LegacyCondition } from "..
 import { compareBytes, encodeKey } from "../keys/encode";
 import { storedPartitionKey } from "../keys/partition";
 import { keyConditionFor, leavesOfExpression, leavesOfKeyConditions, type KeyCondition } from "../query/key-condition";
-import { readPage } from "../query/page";
-import { pushDown } from "../query/push-down";
 import { readSource, type ReadSource } from "../query/source";
 import { topLevelNames } from "../expr/names";
 import type { Bound } from "../storage/ranges";
 import type { AttributeValue, KeyAttribute } from "../types";
-import { readUnits, withCapacity } from "./capacity";
 import { expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
-import {
-  checkIndexSelect,
-  checkSelect,
-  conditionMap,
-  lsiFetch,
-  pageOutput,
-  projector,
-  readShape,
-  type ReadInput,
-} from "./read-shapes";
+import { checkIndexSelect, checkSelect, conditionMap, readAndRespond, readShape, type ReadInput } from "./read-shapes";
 import { tableForData } from "./tables";
 
 interface QueryInput extends ReadInput {
@@ -95,45 +83,18 @@ export const query = defineOp<QueryInput>({
     const pk = storedPartitionKey(encodeKey(source.hash.type, scalar(key.hash)));
     const forward = input.ScanIndexForward !== false;
     const after = startAfter(source, input, pk, key);
-    const load = lsiFetch(ctx, source, input.Select, namesUsed(input));
-    // A filter runs in SQL only over the stored document; rows completed from the table
-    // (LSI fetches) are filtered here.
-    const pushed = load ? { residual: input.filter } : pushDown(input.filter);
-    const countOnly = input.Select === "COUNT";
-    const page = readPage({
-      rows: source.partitionRows({
+    return readAndRespond(ctx, source, input, (filter) =>
+      source.partitionRows({
         pk,
         ...sortBounds(key, source.range),
         forward,
         limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
         ...(after ? { after } : {}),
-        ...(pushed.sql ? { filter: pushed.sql } : {}),
+        ...(filter ? { filter } : {}),
       }),
-      limit: input.Limit,
-      ...(pushed.residual ? { filter: pushed.residual } : {}),
-      ...(load ? { load } : {}),
-      countOnly,
-      project: projector(input, input.projection),
-      keyOf: source.keyOf,
-    });
-    return withCapacity(
-      pageOutput(page, countOnly),
-      input.ReturnConsumedCapacity,
-      def.name,
-      readUnits(page.bytesRead, input.ConsistentRead === true),
     );
   },
 });
-
-/** Top-level attribute names a request reads (projection and filter), for LSI fetch decisions. */
-function namesUsed(input: QueryInput): string[] | undefined {
-  const names = [
-    ...(input.projection ?? []).map((p) => p[0]),
-    ...(input.AttributesToGet ?? []),
-    ...(input.filter ? topLevelNames(input.filter) : []),
-  ];
-  return names.filter((n): n is string => typeof n === "string");
-}
 
 /** DynamoDB refuses filters on key attributes in a Query: those belong in the key condition. */
 function checkFilterOnKeys(source: ReadSource, filter: ResolvedCondition | undefined, what: string): void {

@@ -1,7 +1,12 @@
 // What Query and Scan share: their common members, DynamoDB's rules for combining Select
 // with projections, ExclusiveStartKey checks, projection and LastEvaluatedKey building.
 import { validation } from "../errors";
-import type { DocPath } from "../expr/ast";
+import type { DocPath, ResolvedCondition } from "../expr/ast";
+import { topLevelNames } from "../expr/names";
+import { readPage } from "../query/page";
+import { pushDown, type PushDown } from "../query/push-down";
+import type { SqlFilter } from "../storage/ranges";
+import { readUnits, withCapacity } from "./capacity";
 import { projectPaths } from "../expr/document";
 import type { ReadSource } from "../query/source";
 import { projectedNames } from "../storage/index-maintenance";
@@ -155,4 +160,47 @@ export function pageOutput(
   output.ScannedCount = page.scannedCount;
   if (page.lastEvaluatedKey) output.LastEvaluatedKey = page.lastEvaluatedKey;
   return output;
+}
+
+/** What Query and Scan hand to readAndRespond: the compiled request and the source. */
+export interface CompiledRead extends ReadInput {
+  filter?: ResolvedCondition;
+  projection?: DocPath[];
+}
+
+/**
+ * The common tail of Query and Scan: decide LSI fetching and filter push-down, read one
+ * page from `rowsOf` (given the SQL part of the filter), and build the response.
+ */
+export function readAndRespond(
+  ctx: { items: ItemStore },
+  source: ReadSource,
+  input: CompiledRead,
+  rowsOf: (filter: SqlFilter | undefined) => Iterable<RangeRow>,
+): Record<string, unknown> {
+  const names = [
+    ...(input.projection ?? []).map((p) => p[0]),
+    ...(input.AttributesToGet ?? []),
+    ...(input.filter ? topLevelNames(input.filter) : []),
+  ].filter((n): n is string => typeof n === "string");
+  const load = lsiFetch(ctx, source, input.Select, names);
+  // A filter runs in SQL only over the stored document; rows completed from the table
+  // (LSI fetches) are filtered here.
+  const pushed: PushDown = load ? (input.filter ? { residual: input.filter } : {}) : pushDown(input.filter);
+  const countOnly = input.Select === "COUNT";
+  const page = readPage({
+    rows: rowsOf(pushed.sql),
+    limit: input.Limit,
+    ...(pushed.residual ? { filter: pushed.residual } : {}),
+    ...(load ? { load } : {}),
+    countOnly,
+    project: projector(input, input.projection),
+    keyOf: source.keyOf,
+  });
+  return withCapacity(
+    pageOutput(page, countOnly),
+    input.ReturnConsumedCapacity,
+    source.def.name,
+    readUnits(page.bytesRead, input.ConsistentRead === true),
+  );
 }

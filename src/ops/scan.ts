@@ -8,23 +8,10 @@ import { compileProjection } from "../expr/compile-projection";
 import { filterCondition, type LegacyCondition } from "../expr/legacy";
 import { compareBytes } from "../keys/encode";
 import { segmentRange } from "../keys/partition";
-import { readPage } from "../query/page";
-import { pushDown } from "../query/push-down";
-import { readUnits, withCapacity } from "./capacity";
 import { expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
-import {
-  checkIndexSelect,
-  checkSelect,
-  conditionMap,
-  lsiFetch,
-  pageOutput,
-  projector,
-  readShape,
-  type ReadInput,
-} from "./read-shapes";
+import { checkIndexSelect, checkSelect, conditionMap, readAndRespond, readShape, type ReadInput } from "./read-shapes";
 import { readSource } from "../query/source";
-import { topLevelNames } from "../expr/names";
 import { tableForData } from "./tables";
 
 interface ScanInput extends ReadInput {
@@ -73,34 +60,14 @@ export const scan = defineOp<ScanInput>({
         );
       }
     }
-    const names = [
-      ...(input.projection ?? []).map((p) => p[0]),
-      ...(input.AttributesToGet ?? []),
-      ...(input.filter ? topLevelNames(input.filter) : []),
-    ].filter((n): n is string => typeof n === "string");
-    const load = lsiFetch(ctx, source, input.Select, names);
-    const pushed = load ? { residual: input.filter } : pushDown(input.filter);
-    const countOnly = input.Select === "COUNT";
-    const page = readPage({
-      rows: source.scopeRows({
+    return readAndRespond(ctx, source, input, (filter) =>
+      source.scopeRows({
         limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
         ...(segment ? { fromPk: segment.low } : {}),
         ...(segment?.high ? { toPk: segment.high } : {}),
         ...(start ? { after: start.inScope } : {}),
-        ...(pushed.sql ? { filter: pushed.sql } : {}),
+        ...(filter ? { filter } : {}),
       }),
-      limit: input.Limit,
-      ...(pushed.residual ? { filter: pushed.residual } : {}),
-      ...(load ? { load } : {}),
-      countOnly,
-      project: projector(input, input.projection),
-      keyOf: source.keyOf,
-    });
-    return withCapacity(
-      pageOutput(page, countOnly),
-      input.ReturnConsumedCapacity,
-      def.name,
-      readUnits(page.bytesRead, input.ConsistentRead === true),
     );
   },
 });
