@@ -7,6 +7,8 @@ export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
   test: {
     include: ["test/**/*.test.ts"],
+    // 2 shared cores: the first request of a file starts workerd state and can be slow.
+    testTimeout: 30_000,
     exclude: ["test/e2e/**"],
   },
 });

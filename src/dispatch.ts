@@ -2,6 +2,8 @@
 // output, or a thrown DynamoError. Validation happens in DynamoDB's order: JSON kinds
 // (SerializationException), member constraints, then the operation's own checks.
 import { DynamoError, serialization } from "./errors";
+import { batchGetItem } from "./ops/batch-get-item";
+import { batchWriteItem } from "./ops/batch-write-item";
 import { createTable } from "./ops/create-table";
 import { deleteItem } from "./ops/delete-item";
 import { deleteTable } from "./ops/delete-table";
@@ -15,6 +17,8 @@ import type { OpContext, Operation } from "./ops/operation";
 import { putItem } from "./ops/put-item";
 import { query } from "./ops/query";
 import { scan } from "./ops/scan";
+import { transactGetItems } from "./ops/transact-get-items";
+import { transactWriteItems } from "./ops/transact-write-items";
 import { updateItem } from "./ops/update-item";
 import { tagResource } from "./ops/tag-resource";
 import { untagResource } from "./ops/untag-resource";
@@ -26,6 +30,8 @@ import { checkConstraints, deserializeMembers, isObject } from "./wire/shape";
 type AnyOperation = Operation<never>;
 
 export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
+  BatchGetItem: batchGetItem,
+  BatchWriteItem: batchWriteItem,
   CreateTable: createTable,
   DeleteItem: deleteItem,
   DeleteTable: deleteTable,
@@ -38,6 +44,8 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   PutItem: putItem,
   Query: query,
   Scan: scan,
+  TransactGetItems: transactGetItems,
+  TransactWriteItems: transactWriteItems,
   UpdateItem: updateItem,
   TagResource: tagResource,
   UntagResource: untagResource,

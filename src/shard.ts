@@ -4,6 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { dispatch } from "./dispatch";
 import { DynamoError } from "./errors";
 import type { OpContext } from "./ops/operation";
+import { backfillChunk } from "./storage/backfill";
 import { Catalogue } from "./storage/catalogue";
 import { IndexStore } from "./storage/index-store";
 import { ItemStore } from "./storage/items";
@@ -13,6 +14,8 @@ import type { Env } from "./worker";
 
 /** Rows deleted per alarm run when purging dropped tables: bounded CPU per invocation. */
 const PURGE_CHUNK = 2000;
+/** Items copied per alarm run into an index being backfilled (each is parsed and indexed). */
+const BACKFILL_CHUNK = 200;
 
 export interface CallMeta {
   region: string;
@@ -59,10 +62,27 @@ export class DynamoShard extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Housekeeping, one bounded step of each kind per run: purging rows of dropped tables
+   * and indexes, and backfilling an index added by UpdateTable. Reschedules itself at
+   * once while work remains, so requests interleave between steps.
+   */
   override async alarm(): Promise<void> {
-    const more = this.sql.transaction(
-      () => this.items.purgeDropped(PURGE_CHUNK) || this.indexes.purgeDropped(PURGE_CHUNK),
-    );
+    let more: boolean;
+    try {
+      const purging = this.sql.transaction(
+        () => this.items.purgeDropped(PURGE_CHUNK) || this.indexes.purgeDropped(PURGE_CHUNK),
+      );
+      const backfilling = this.sql.transaction(() =>
+        backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK),
+      );
+      more = purging || backfilling;
+    } catch (err) {
+      // The transaction rolled back; the cached catalogue may be ahead of it. The alarm is
+      // retried by the runtime.
+      this.catalogue.reload();
+      throw err;
+    }
     if (more) await this.ctx.storage.setAlarm(Date.now());
   }
 

@@ -1,10 +1,21 @@
 // CreateTable. Tables are ACTIVE as soon as they are created (creation is one SQLite
-// transaction), so DescribeTable-based waiters succeed on their first poll.
+// transaction), so DescribeTable-based waiters succeed on their first poll. So are the
+// secondary indexes created with the table: there is nothing to backfill yet.
 import { DynamoError, validation } from "../errors";
 import type { BillingMode, TableDef } from "../storage/catalogue";
 import type { AttributeDefinition, KeySchemaElement } from "../types";
 import type { Shape } from "../wire/shape";
 import { tableName } from "./common-shapes";
+import {
+  checkCreateIndexes,
+  globalSecondaryIndexesShape,
+  indexDef,
+  keySchemaShape,
+  localSecondaryIndexesShape,
+  provisionedThroughputShape,
+  type GlobalSecondaryIndexInput,
+  type LocalSecondaryIndexInput,
+} from "./index-definitions";
 import { defineOp } from "./operation";
 import { describeTable } from "./table-description";
 import { checkTags, tagListShape, type TagInput } from "./tags";
@@ -13,8 +24,8 @@ interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];
   TableName: string;
   KeySchema: { AttributeName: string; KeyType: string }[];
-  LocalSecondaryIndexes?: unknown[];
-  GlobalSecondaryIndexes?: unknown[];
+  LocalSecondaryIndexes?: LocalSecondaryIndexInput[];
+  GlobalSecondaryIndexes?: GlobalSecondaryIndexInput[];
   BillingMode?: BillingMode;
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   Tags?: TagInput[];
@@ -22,30 +33,7 @@ interface CreateTableInput {
   TableClass?: string;
 }
 
-export const keySchemaShape: Shape = {
-  kind: "list",
-  notNull: true,
-  minLength: 1,
-  maxLength: 2,
-  member: {
-    kind: "structure",
-    name: "KeySchemaElement",
-    members: {
-      AttributeName: { kind: "string", notNull: true, minLength: 1, maxLength: 255 },
-      KeyType: { kind: "string", notNull: true, enum: ["HASH", "RANGE"] },
-    },
-  },
-};
-
-// DynamoDB reports WriteCapacityUnits before ReadCapacityUnits.
-export const provisionedThroughputShape: Shape = {
-  kind: "structure",
-  name: "ProvisionedThroughput",
-  members: {
-    WriteCapacityUnits: { kind: "long", notNull: true, min: 1 },
-    ReadCapacityUnits: { kind: "long", notNull: true, min: 1 },
-  },
-};
+export { keySchemaShape, provisionedThroughputShape };
 
 // DynamoDB reports an AttributeDefinition's attributeType before its attributeName.
 export const attributeDefinitionsShape: Shape = {
@@ -61,7 +49,7 @@ export const attributeDefinitionsShape: Shape = {
   },
 };
 
-/** Largest throughput DynamoDB accepts before "out of bounds". */
+/** Largest throughput DynamoDB accepts before "out of bounds" (tables). */
 const MAX_THROUGHPUT = 1_000_000_000_000;
 
 export const createTable = defineOp<CreateTableInput>({
@@ -73,19 +61,17 @@ export const createTable = defineOp<CreateTableInput>({
     BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
     ProvisionedThroughput: provisionedThroughputShape,
     KeySchema: keySchemaShape,
-    LocalSecondaryIndexes: { kind: "list", member: { kind: "structure", name: "LocalSecondaryIndex", members: {} } },
-    GlobalSecondaryIndexes: { kind: "list", member: { kind: "structure", name: "GlobalSecondaryIndex", members: {} } },
+    LocalSecondaryIndexes: localSecondaryIndexesShape,
+    GlobalSecondaryIndexes: globalSecondaryIndexesShape,
     Tags: tagListShape(false),
     DeletionProtectionEnabled: { kind: "boolean" },
     TableClass: { kind: "string", enum: ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] },
   },
   validate(input) {
     checkBilling(input.BillingMode, input.ProvisionedThroughput);
-    checkKeySchema(input.KeySchema, input.AttributeDefinitions);
-    if (input.LocalSecondaryIndexes !== undefined || input.GlobalSecondaryIndexes !== undefined) {
-      // Secondary indexes are the subject of a later issue; refusing is honest.
-      throw validation("Secondary indexes are not supported by this version of durable-dynamodb");
-    }
+    const withIndexes = input.LocalSecondaryIndexes !== undefined || input.GlobalSecondaryIndexes !== undefined;
+    checkKeySchema(input.KeySchema, input.AttributeDefinitions, withIndexes);
+    checkCreateIndexes(input);
     // Tags get TagResource's checks; a bad tag (or more than 50) creates nothing. An empty
     // list is accepted here, unlike TagResource.
     checkTags(input.Tags ?? []);
@@ -119,6 +105,11 @@ export const createTable = defineOp<CreateTableInput>({
         tags: Object.fromEntries(checkTags(input.Tags ?? [])),
       };
       if (billingMode === "PAY_PER_REQUEST") created.lastPayPerRequestAt = createdAt;
+      const indexes = [
+        ...(input.LocalSecondaryIndexes ?? []).map((i) => indexDef("LSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
+        ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
+      ];
+      if (indexes.length > 0) created.indexes = indexes;
       ctx.catalogue.insert(created);
       return created;
     });
@@ -155,7 +146,16 @@ export function checkThroughputBounds(throughput: { ReadCapacityUnits: number; W
   }
 }
 
-function checkKeySchema(keySchema: CreateTableInput["KeySchema"], definitions: AttributeDefinition[]): void {
+/**
+ * The table's key schema against AttributeDefinitions. With index lists present (even
+ * empty ones) the definitions may name index keys too; checkCreateIndexes then insists
+ * that each names some key.
+ */
+function checkKeySchema(
+  keySchema: CreateTableInput["KeySchema"],
+  definitions: AttributeDefinition[],
+  withIndexes: boolean,
+): void {
   const defined = definitions.map((d) => d.AttributeName);
   const keys = keySchema.map((k) => k.AttributeName);
   if (keys.length > defined.length) throw validation("Invalid KeySchema: Some index key attribute have no definition");
@@ -175,7 +175,7 @@ function checkKeySchema(keySchema: CreateTableInput["KeySchema"], definitions: A
   }
   const duplicate = defined.find((name, i) => defined.indexOf(name) !== i);
   if (duplicate !== undefined) throw validation(`Attribute Name is duplicated: ${duplicate}`);
-  if (keys.length !== defined.length) {
+  if (!withIndexes && keys.length !== defined.length) {
     throw validation(
       "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
     );

@@ -1,11 +1,9 @@
 // DeleteItem: removes one item by its full primary key, optionally only if a condition holds.
 import type { ResolvedCondition } from "../expr/ast";
-import { keyOfKeyMap } from "../keys/item-key";
 import type { Item } from "../types";
 import { validateItem } from "../values/validate";
-import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
+import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
 import {
-  checkCondition,
   checkReturnValuesAllOldOrNone,
   expressionsOf,
   writeCondition,
@@ -14,7 +12,7 @@ import {
 } from "./item-shapes";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
-import { writeItem } from "../storage/write";
+import { planFor, runWrite, writeUnitsOf } from "./write-plans";
 
 interface DeleteItemInput extends ConditionMembers {
   TableName: string;
@@ -36,16 +34,15 @@ export const deleteItem = defineOp<DeleteItemInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
-    const { pk, sk } = keyOfKeyMap(def, input.Key as Item);
-    const old = ctx.sql.transaction(() => {
-      const previous = ctx.items.get(def.tid, pk, sk);
-      const previousItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
-      checkCondition(input.condition, previousItem, input.ReturnValuesOnConditionCheckFailure);
-      if (previous) writeItem(ctx, def, { pk, sk }, previous, previousItem, undefined);
-      return previous && { item: previousItem as Item, size: previous.size };
+    const plan = planFor(def, {
+      kind: "Delete",
+      key: input.Key as Item,
+      condition: input.condition,
+      returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
+    const { current, next } = runWrite(ctx, plan);
     const output: Record<string, unknown> = {};
-    if (old && input.ReturnValues === "ALL_OLD") output.Attributes = old.item;
-    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnits(old?.size ?? 0));
+    if (current.item && input.ReturnValues === "ALL_OLD") output.Attributes = current.item;
+    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
   },
 });

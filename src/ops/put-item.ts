@@ -1,12 +1,10 @@
 // PutItem: creates or replaces one item, optionally only if a condition holds.
-import { keyOfItem } from "../keys/item-key";
 import type { Item } from "../types";
-import { checkItemSize, itemSize } from "../values/size";
+import { checkItemSize } from "../values/size";
 import { validateItem } from "../values/validate";
 import type { ResolvedCondition } from "../expr/ast";
-import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
+import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
 import {
-  checkCondition,
   checkReturnValuesAllOldOrNone,
   expressionsOf,
   writeCondition,
@@ -15,7 +13,7 @@ import {
 } from "./item-shapes";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
-import { writeItem } from "../storage/write";
+import { planFor, runWrite, writeUnitsOf } from "./write-plans";
 
 interface PutItemInput extends ConditionMembers {
   TableName: string;
@@ -39,18 +37,15 @@ export const putItem = defineOp<PutItemInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
-    const item = input.Item as Item;
-    const { pk, sk } = keyOfItem(def, item);
-    const size = itemSize(item);
-    const old = ctx.sql.transaction(() => {
-      const previous = ctx.items.get(def.tid, pk, sk);
-      const previousItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
-      checkCondition(input.condition, previousItem, input.ReturnValuesOnConditionCheckFailure);
-      writeItem(ctx, def, { pk, sk }, previous, previousItem, item, size);
-      return previous && { item: previousItem as Item, size: previous.size };
+    const plan = planFor(def, {
+      kind: "Put",
+      item: input.Item as Item,
+      condition: input.condition,
+      returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
+    const { current, next } = runWrite(ctx, plan);
     const output: Record<string, unknown> = {};
-    if (old && input.ReturnValues === "ALL_OLD") output.Attributes = old.item;
-    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnits(Math.max(size, old?.size ?? 0)));
+    if (current.item && input.ReturnValues === "ALL_OLD") output.Attributes = current.item;
+    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
   },
 });

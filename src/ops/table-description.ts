@@ -1,12 +1,28 @@
 // The TableDescription structure returned by CreateTable, DescribeTable, UpdateTable and
 // DeleteTable.
-import type { TableDef } from "../storage/catalogue";
+import type { IndexDef, TableDef } from "../storage/catalogue";
 import type { OpContext } from "./operation";
 import { tableArn } from "./tables";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
+export type IndexStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
 
-export function describeTable(ctx: OpContext, def: TableDef, status: TableStatus): Record<string, unknown> {
+/**
+ * How UpdateTable's response shows an index it has just changed: DynamoDB answers a GSI
+ * Create with IndexStatus CREATING and Backfilling false (the index is still being
+ * allocated), and a Delete with the index still listed as DELETING.
+ */
+export interface IndexOverride {
+  status: IndexStatus;
+  backfilling?: boolean;
+}
+
+export function describeTable(
+  ctx: OpContext,
+  def: TableDef,
+  status: TableStatus,
+  overrides: Record<string, IndexOverride> = {},
+): Record<string, unknown> {
   const stats = ctx.catalogue.stats(def);
   const throughput: Record<string, unknown> = {
     NumberOfDecreasesToday: def.decreasesToday,
@@ -33,5 +49,71 @@ export function describeTable(ctx: OpContext, def: TableDef, status: TableStatus
     if (def.lastPayPerRequestAt !== undefined) summary.LastUpdateToPayPerRequestDateTime = def.lastPayPerRequestAt;
     description.BillingModeSummary = summary;
   }
+  // A table being deleted is described without its indexes, as DynamoDB does.
+  if (status !== "DELETING") {
+    const indexes = def.indexes ?? [];
+    const local = indexes.filter((i) => i.kind === "LSI").map((i) => describeLocalIndex(ctx, def, i));
+    const global = indexes
+      .filter((i) => i.kind === "GSI")
+      .map((i) => describeGlobalIndex(ctx, def, i, overrides[i.name]));
+    if (local.length > 0) description.LocalSecondaryIndexes = local;
+    if (global.length > 0) description.GlobalSecondaryIndexes = global;
+  }
   return description;
+}
+
+function describeLocalIndex(ctx: OpContext, def: TableDef, index: IndexDef): Record<string, unknown> {
+  const stats = ctx.indexes.stats(index.iid);
+  return {
+    IndexName: index.name,
+    KeySchema: index.keySchema,
+    Projection: projectionOf(index),
+    IndexSizeBytes: stats.sizeBytes,
+    ItemCount: stats.itemCount,
+    IndexArn: indexArn(ctx, def, index),
+  };
+}
+
+/**
+ * A GSI. Backfilling is present only while an index added by UpdateTable is CREATING
+ * (indexes created with their table are ACTIVE at once). On-demand tables' indexes report
+ * 0 capacity units, as DynamoDB's do.
+ */
+function describeGlobalIndex(
+  ctx: OpContext,
+  def: TableDef,
+  index: IndexDef,
+  override: IndexOverride | undefined,
+): Record<string, unknown> {
+  const stats = ctx.indexes.stats(index.iid);
+  const status = override?.status ?? index.status;
+  const out: Record<string, unknown> = {
+    IndexName: index.name,
+    KeySchema: index.keySchema,
+    Projection: projectionOf(index),
+    IndexStatus: status,
+  };
+  if (status === "CREATING") out.Backfilling = override?.backfilling ?? true;
+  out.ProvisionedThroughput = {
+    NumberOfDecreasesToday: 0,
+    ReadCapacityUnits: def.billingMode === "PROVISIONED" ? (index.readCapacity ?? 0) : 0,
+    WriteCapacityUnits: def.billingMode === "PROVISIONED" ? (index.writeCapacity ?? 0) : 0,
+  };
+  out.IndexSizeBytes = stats.sizeBytes;
+  out.ItemCount = stats.itemCount;
+  out.IndexArn = indexArn(ctx, def, index);
+  return out;
+}
+
+/** DynamoDB returns NonKeyAttributes sorted by name (ack-api-quirks DDB-TABLE-125). */
+function projectionOf(index: IndexDef): Record<string, unknown> {
+  const projection: Record<string, unknown> = { ProjectionType: index.projection.ProjectionType };
+  if (index.projection.NonKeyAttributes) {
+    projection.NonKeyAttributes = [...index.projection.NonKeyAttributes].sort();
+  }
+  return projection;
+}
+
+export function indexArn(ctx: OpContext, def: TableDef, index: IndexDef): string {
+  return `${tableArn(ctx, def.name)}/index/${index.name}`;
 }

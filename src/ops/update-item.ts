@@ -1,22 +1,18 @@
 // UpdateItem: edits one item in place (creating it when absent) with an UpdateExpression
 // or legacy AttributeUpdates, optionally only if a condition holds. Read, check, apply and
 // write run in one SQLite transaction with no await, so concurrent updates never interleave.
-import { validation } from "../errors";
 import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast";
-import { applyUpdate, updatedAttributes } from "../expr/apply-update";
+import { updatedAttributes } from "../expr/apply-update";
 import { compileUpdate } from "../expr/compile-update";
-import { applyAttributeUpdates, validateAttributeUpdates, type AttributeValueUpdate } from "../expr/legacy";
-import { keyAttributesOf, keyOfKeyMap } from "../keys/item-key";
-import type { TableDef } from "../storage/catalogue";
-import type { AttributeValue, Item } from "../types";
-import { itemSize, MAX_ITEM_SIZE } from "../values/size";
+import { validateAttributeUpdates, type AttributeValueUpdate } from "../expr/legacy";
+import type { Item } from "../types";
 import { validateItem } from "../values/validate";
-import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
-import { checkCondition, expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes";
+import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
+import { expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes";
 import { defineOp } from "./operation";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
-import { writeItem } from "../storage/write";
+import { planFor, runWrite, writeUnitsOf, type LegacyUpdates } from "./write-plans";
 
 type ReturnValues = "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
 
@@ -30,7 +26,7 @@ interface UpdateItemInput extends ConditionMembers {
   ReturnItemCollectionMetrics?: string;
   /** Compiled by validate. */
   update?: ResolvedUpdate;
-  legacyUpdates?: Record<string, { action: string; value?: AttributeValue }>;
+  legacyUpdates?: LegacyUpdates;
   condition?: ResolvedCondition;
 }
 
@@ -60,59 +56,21 @@ export const updateItem = defineOp<UpdateItemInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
-    const key = input.Key as Item;
-    const { pk, sk } = keyOfKeyMap(def, key);
-    checkKeyNotUpdated(def, input);
-    const keyNames = def.keySchema.map((k) => k.AttributeName);
-    const result = ctx.sql.transaction(() => {
-      const previous = ctx.items.get(def.tid, pk, sk);
-      const oldItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
-      checkCondition(input.condition, oldItem, input.ReturnValuesOnConditionCheckFailure);
-      let newItem: Item;
-      if (input.update) {
-        const outcome = applyUpdate(oldItem, input.update, keyNames);
-        // An update of a missing item that only removes creates nothing (DynamoDB).
-        if (!outcome.exists) return { oldItem, newItem: undefined, oldSize: 0, size: 0 };
-        newItem = { ...outcome.item, ...keyAttributesOf(def, key) };
-      } else {
-        const base = oldItem ?? keyAttributesOf(def, key);
-        newItem = input.legacyUpdates ? applyAttributeUpdates(base, input.legacyUpdates) : base;
-      }
-      const size = itemSize(newItem);
-      if (size > MAX_ITEM_SIZE) throw validation("Item size to update has exceeded the maximum allowed size");
-      writeItem(ctx, def, { pk, sk }, previous, oldItem, newItem, size);
-      return { oldItem, newItem, oldSize: previous?.size ?? 0, size };
+    const plan = planFor(def, {
+      kind: "Update",
+      key: input.Key as Item,
+      update: input.update,
+      legacyUpdates: input.legacyUpdates,
+      condition: input.condition,
+      returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
+    const { current, next } = runWrite(ctx, plan);
     const output: Record<string, unknown> = {};
-    const attributes = returnedAttributes(input, result.oldItem, result.newItem);
+    const attributes = returnedAttributes(input, current.item, next.item);
     if (attributes && Object.keys(attributes).length > 0) output.Attributes = attributes;
-    return withCapacity(
-      output,
-      input.ReturnConsumedCapacity,
-      def.name,
-      writeUnits(Math.max(result.size, result.oldSize)),
-    );
+    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
   },
 });
-
-/** "Cannot update attribute pk. This attribute is part of the key", for SET/REMOVE/ADD/DELETE and AttributeUpdates. */
-function checkKeyNotUpdated(def: TableDef, input: UpdateItemInput): void {
-  const keyNames = def.keySchema.map((k) => k.AttributeName);
-  const touched: string[] = [];
-  if (input.update) {
-    const { set, remove, add, delete: del } = input.update;
-    for (const path of [...set.map((a) => a.path), ...remove, ...add.map((a) => a.path), ...del.map((a) => a.path)]) {
-      if (typeof path[0] === "string") touched.push(path[0]);
-    }
-  }
-  if (input.legacyUpdates) touched.push(...Object.keys(input.legacyUpdates));
-  const key = touched.find((name) => keyNames.includes(name));
-  if (key !== undefined) {
-    throw validation(
-      `One or more parameter values were invalid: Cannot update attribute ${key}. This attribute is part of the key`,
-    );
-  }
-}
 
 function returnedAttributes(
   input: UpdateItemInput,

@@ -1,24 +1,40 @@
-// UpdateTable: billing mode, provisioned throughput and deletion protection. DynamoDB
-// applies a throughput or billing change asynchronously (the table is UPDATING for a few
-// seconds to minutes and the response still shows the old values); here the change is
-// one SQLite transaction, so it is complete when the response is written and the table
-// is reported ACTIVE with the new values, as a DescribeTable once DynamoDB settles would.
-// Index, stream, encryption, replica and the other UpdateTable members are later issues
-// and are refused rather than ignored.
-import { validation } from "../errors";
-import type { BillingMode, TableDef } from "../storage/catalogue";
+// UpdateTable: billing mode, provisioned throughput, deletion protection and global
+// secondary indexes. DynamoDB applies a throughput or billing change asynchronously (the
+// table is UPDATING for a few seconds to minutes and the response still shows the old
+// values); here the change is one SQLite transaction, so it is complete when the
+// response is written and the table is reported ACTIVE with the new values, as a
+// DescribeTable once DynamoDB settles would. The same holds for a GSI throughput Update.
+//
+// A GSI Create is the exception: the index is CREATING until the shard's alarm has
+// backfilled it from the table's items (src/storage/backfill.ts). The response shows the
+// table UPDATING and the index CREATING without Backfilling, as DynamoDB's does while it
+// allocates the index; DescribeTable then shows the table ACTIVE and the index CREATING
+// with Backfilling true until the backfill ends. A GSI Delete removes the index at once
+// (its rows are purged by the alarm) and the response lists it as DELETING.
+//
+// Stream, encryption, replica and the other UpdateTable members are later issues and are
+// refused rather than ignored.
+import { DynamoError, notFound, validation } from "../errors";
+import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../storage/catalogue";
 import type { AttributeDefinition } from "../types";
 import type { Shape } from "../wire/shape";
 import { tableName } from "./common-shapes";
 import { attributeDefinitionsShape, checkThroughputBounds, provisionedThroughputShape } from "./create-table";
-import { defineOp } from "./operation";
-import { describeTable } from "./table-description";
+import {
+  checkGlobalKeySchema,
+  checkIndexThroughputBounds,
+  checkProjectedTotal,
+  checkProjection,
+  globalSecondaryIndexUpdatesShape,
+  indexDef,
+  MAX_GLOBAL_INDEXES,
+  type GlobalSecondaryIndexInput,
+  type GlobalSecondaryIndexUpdateInput,
+  type Throughput,
+} from "./index-definitions";
+import { defineOp, type OpContext } from "./operation";
+import { describeTable, type IndexOverride } from "./table-description";
 import { tableForControl } from "./tables";
-
-interface Throughput {
-  ReadCapacityUnits: number;
-  WriteCapacityUnits: number;
-}
 
 interface UpdateTableInput {
   TableName: string;
@@ -26,7 +42,7 @@ interface UpdateTableInput {
   ProvisionedThroughput?: Throughput;
   BillingMode?: BillingMode;
   DeletionProtectionEnabled?: boolean;
-  GlobalSecondaryIndexUpdates?: unknown[];
+  GlobalSecondaryIndexUpdates?: GlobalSecondaryIndexUpdateInput[];
   StreamSpecification?: unknown;
   SSESpecification?: unknown;
   ReplicaUpdates?: unknown[];
@@ -39,7 +55,6 @@ interface UpdateTableInput {
 
 /** The members this version cannot apply yet, in the order they are named when refused. */
 const UNSUPPORTED = [
-  "GlobalSecondaryIndexUpdates",
   "StreamSpecification",
   "SSESpecification",
   "ReplicaUpdates",
@@ -71,7 +86,7 @@ export const updateTable = defineOp<UpdateTableInput>({
     TableName: tableName,
     ProvisionedThroughput: provisionedThroughputShape,
     BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
-    GlobalSecondaryIndexUpdates: { kind: "list", member: structure("GlobalSecondaryIndexUpdate") },
+    GlobalSecondaryIndexUpdates: globalSecondaryIndexUpdatesShape,
     StreamSpecification: structure("StreamSpecification", {
       StreamEnabled: { kind: "boolean", notNull: true },
       StreamViewType: { kind: "string", enum: ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"] },
@@ -108,8 +123,10 @@ export const updateTable = defineOp<UpdateTableInput>({
       return value !== undefined && !(Array.isArray(value) && value.length === 0);
     });
     const throughput = input.ProvisionedThroughput;
+    const indexUpdates = input.GlobalSecondaryIndexUpdates;
     if (
       unsupported.length === 0 &&
+      !indexUpdates?.length &&
       throughput === undefined &&
       input.BillingMode === undefined &&
       input.DeletionProtectionEnabled === undefined
@@ -119,8 +136,14 @@ export const updateTable = defineOp<UpdateTableInput>({
     if (unsupported[0] !== undefined) {
       throw validation(`${unsupported[0]} is not supported by this version of durable-dynamodb`);
     }
-    if (input.DeletionProtectionEnabled !== undefined && (throughput || input.BillingMode)) {
+    // With another change in the request an empty list is refused, not ignored (DDB-TABLE-359).
+    if (indexUpdates?.length === 0) throw validation(`${INVALID}List of GlobalSecondaryIndexUpdates is empty`);
+    if (indexUpdates) checkIndexUpdateEntries(indexUpdates);
+    if (input.DeletionProtectionEnabled !== undefined && (throughput || input.BillingMode || indexUpdates)) {
       throw validation(`${INVALID}DeletionProtection modification must be the only operation in the request`);
+    }
+    if (throughput && indexUpdates?.some((u) => u.Create || u.Delete)) {
+      throw validation(`${INVALID}You cannot create or delete index while updating table IOPS`);
     }
     // Both billing rules hold whatever the table's current mode is: BillingMode=PROVISIONED
     // alone is refused even on a PROVISIONED table.
@@ -131,6 +154,17 @@ export const updateTable = defineOp<UpdateTableInput>({
       throw validation(`${INVALID}ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST`);
     }
     if (throughput) checkThroughputBounds(throughput);
+    for (const update of indexUpdates ?? []) {
+      if (update.Update) checkIndexThroughputBounds(update.Update.IndexName, update.Update.ProvisionedThroughput);
+      const create = update.Create;
+      if (create) {
+        if (input.AttributeDefinitions === undefined) {
+          throw validation(`${INVALID}AttributeDefinitions is not specified for index: ${create.IndexName}`);
+        }
+        checkProjection(create.Projection);
+        if (create.ProvisionedThroughput) checkIndexThroughputBounds(create.IndexName, create.ProvisionedThroughput);
+      }
+    }
   },
   execute(ctx, input) {
     const def = tableForControl(ctx, input.TableName);
@@ -163,10 +197,223 @@ export const updateTable = defineOp<UpdateTableInput>({
         applyThroughputChange(def, next, throughput, now);
       }
     }
-    ctx.sql.transaction(() => ctx.catalogue.update(next));
-    return { TableDescription: describeTable(ctx, next, "ACTIVE") };
+    const indexUpdates = input.GlobalSecondaryIndexUpdates;
+    if (!indexUpdates && !def.indexes?.some((i) => i.kind === "GSI")) {
+      ctx.sql.transaction(() => ctx.catalogue.update(next));
+      return { TableDescription: describeTable(ctx, next, "ACTIVE") };
+    }
+    // A billing switch concerns every GSI's throughput, even with no index update in the request.
+    const plan = planIndexUpdates(def, next, indexUpdates ?? [], input.AttributeDefinitions ?? []);
+    const description = ctx.sql.transaction(() => applyIndexPlan(ctx, next, plan));
+    if (plan.create || plan.deleted) ctx.scheduleHousekeeping();
+    return { TableDescription: description };
   },
 });
+
+/** The per-entry rules of GlobalSecondaryIndexUpdates (DDB-TABLE-160). */
+function checkIndexUpdateEntries(updates: GlobalSecondaryIndexUpdateInput[]): void {
+  const names = new Set<string>();
+  for (const update of updates) {
+    const actions = [update.Update, update.Create, update.Delete].filter((a) => a !== undefined);
+    if (actions.length === 0) {
+      throw validation(
+        `${INVALID}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+      );
+    }
+    if (actions.length > 1) {
+      throw validation(
+        `${INVALID}Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object`,
+      );
+    }
+    const name = (actions[0] as { IndexName: string }).IndexName;
+    if (names.has(name)) {
+      throw validation(
+        `${INVALID}Only one global secondary index update per index is allowed simultaneously. Index: ${name}`,
+      );
+    }
+    names.add(name);
+  }
+}
+
+const ONE_ONLINE_INDEX =
+  "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
+
+interface IndexPlan {
+  /** The table's indexes with Updates applied, the one being deleted still in place. */
+  indexes: IndexDef[];
+  create?: GlobalSecondaryIndexInput;
+  deleted?: IndexDef;
+  /** AttributeDefinitions with the new index's key attributes added. */
+  definitions: AttributeDefinition[];
+}
+
+/**
+ * Checks GlobalSecondaryIndexUpdates against the table and the billing mode the request
+ * leaves it in (`next`), and works out the resulting indexes. Throws before anything is
+ * written.
+ */
+function planIndexUpdates(
+  def: TableDef,
+  next: TableDef,
+  updates: GlobalSecondaryIndexUpdateInput[],
+  requestDefinitions: AttributeDefinition[],
+): IndexPlan {
+  const current = def.indexes ?? [];
+  const online = updates.filter((u) => u.Create || u.Delete);
+  if (online.length > 1) throw new DynamoError("LimitExceededException", ONE_ONLINE_INDEX);
+  const building = current.find((i) => i.status === "CREATING");
+  const target = online[0] && (online[0].Create?.IndexName ?? online[0].Delete?.IndexName);
+  // Deleting the index being built is allowed (DynamoDB allows it once backfilling).
+  if (building && online[0] && !(online[0].Delete && target === building.name)) {
+    throw new DynamoError("LimitExceededException", ONE_ONLINE_INDEX);
+  }
+  const provisioned = next.billingMode === "PROVISIONED";
+  const switching = next.billingMode !== def.billingMode;
+  const plan: IndexPlan = {
+    indexes: current.map((index) => {
+      if (index.kind !== "GSI" || provisioned) return index;
+      // On-demand indexes have no capacity of their own.
+      const rest = { ...index };
+      delete rest.readCapacity;
+      delete rest.writeCapacity;
+      return rest;
+    }),
+    definitions: next.attributeDefinitions,
+  };
+  const updated = new Set<string>();
+  for (const update of updates) {
+    if (update.Update) {
+      const { IndexName: name, ProvisionedThroughput: throughput } = update.Update;
+      const index = globalIndexOrThrow(def, name, "update");
+      if (!provisioned) {
+        throw validation(
+          `${INVALID}The only Updates for index: ${name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`,
+        );
+      }
+      if (
+        !switching &&
+        index.readCapacity === throughput.ReadCapacityUnits &&
+        index.writeCapacity === throughput.WriteCapacityUnits
+      ) {
+        throw validation(
+          `The provisioned throughput for the index ${name} will not change. The requested value equals the current value. ` +
+            `Current ReadCapacityUnits provisioned for index ${name}: ${index.readCapacity}. ` +
+            `Requested ReadCapacityUnits: ${throughput.ReadCapacityUnits}. ` +
+            `Current WriteCapacityUnits provisioned for index ${name}: ${index.writeCapacity}. ` +
+            `Requested WriteCapacityUnits: ${throughput.WriteCapacityUnits}. ` +
+            "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+        );
+      }
+      plan.indexes = plan.indexes.map((i) =>
+        i.iid === index.iid
+          ? { ...i, readCapacity: throughput.ReadCapacityUnits, writeCapacity: throughput.WriteCapacityUnits }
+          : i,
+      );
+      updated.add(name);
+    } else if (update.Delete) {
+      plan.deleted = globalIndexOrThrow(def, update.Delete.IndexName, "delete");
+    } else if (update.Create) {
+      plan.create = update.Create;
+      plan.definitions = checkCreate(def, update.Create, requestDefinitions, provisioned);
+    }
+  }
+  // Switching to PROVISIONED gives no index a capacity by default: each must get one.
+  if (switching && provisioned) {
+    const missing = current.find((i) => i.kind === "GSI" && !updated.has(i.name));
+    if (missing) throw validation(`${INVALID}ProvisionedThroughput must be specified for index: ${missing.name}`);
+  }
+  return plan;
+}
+
+function globalIndexOrThrow(def: TableDef, name: string, action: "update" | "delete"): IndexDef {
+  const index = indexOf(def, name);
+  if (!index) throw notFound(`Requested resource not found: Index ${name} for table ${def.name}`);
+  if (index.kind !== "GSI") throw validation(`Cannot ${action} an index that is not a GlobalSecondaryIndex: ${name}`);
+  return index;
+}
+
+/**
+ * A new GSI against the table: a fresh name, room for it, key attributes defined (by the
+ * request, or already by the table) without changing an existing definition's type, and
+ * throughput matching the billing mode. Returns the table's AttributeDefinitions with
+ * the new key attributes added.
+ */
+function checkCreate(
+  def: TableDef,
+  create: GlobalSecondaryIndexInput,
+  requestDefinitions: AttributeDefinition[],
+  provisioned: boolean,
+): AttributeDefinition[] {
+  const current = def.indexes ?? [];
+  if (indexOf(def, create.IndexName)) throw validation("Attempting to create an index which already exists");
+  if (current.filter((i) => i.kind === "GSI").length >= MAX_GLOBAL_INDEXES) {
+    throw new DynamoError(
+      "LimitExceededException",
+      `Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of ${MAX_GLOBAL_INDEXES}`,
+    );
+  }
+  const definitions = [...def.attributeDefinitions];
+  for (const key of create.KeySchema) {
+    const existing = definitions.find((d) => d.AttributeName === key.AttributeName);
+    const requested = requestDefinitions.find((d) => d.AttributeName === key.AttributeName);
+    if (existing && requested && existing.AttributeType !== requested.AttributeType) {
+      // Not a message observed from DynamoDB (unconfirmed); an index cannot retype a key.
+      throw validation(
+        `${INVALID}Cannot change the type of attribute ${key.AttributeName} from ${existing.AttributeType} to ${requested.AttributeType}`,
+      );
+    }
+    if (!existing && requested)
+      definitions.push({ AttributeName: requested.AttributeName, AttributeType: requested.AttributeType });
+  }
+  checkGlobalKeySchema(
+    create,
+    definitions.map((d) => d.AttributeName),
+  );
+  const throughput = create.ProvisionedThroughput;
+  if (provisioned && !throughput) {
+    throw validation(
+      `${INVALID}Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: ${create.IndexName}`,
+    );
+  }
+  if (!provisioned && throughput) {
+    throw validation(
+      `${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: ${create.IndexName} when BillingMode is PAY_PER_REQUEST`,
+    );
+  }
+  checkProjectedTotal([...current.map((i) => i.projection), create.Projection]);
+  return definitions;
+}
+
+/**
+ * Writes the planned indexes (inside the request's transaction) and returns the response's
+ * TableDescription. The new index gets its id here; a deleted one is dropped, its rows left
+ * to the alarm, and key attributes no key uses any more leave AttributeDefinitions.
+ */
+function applyIndexPlan(ctx: OpContext, next: TableDef, plan: IndexPlan): Record<string, unknown> {
+  const created = plan.create && indexDef("GSI", plan.create, ctx.catalogue.nextTid(), "CREATING");
+  const listed = created ? [...plan.indexes, created] : plan.indexes;
+  const remaining = listed.filter((i) => i.iid !== plan.deleted?.iid);
+  const final: TableDef = { ...next, attributeDefinitions: plan.definitions };
+  if (remaining.length > 0) final.indexes = remaining;
+  else delete final.indexes;
+  if (plan.deleted) {
+    const used = new Set([...final.keySchema, ...remaining.flatMap((i) => i.keySchema)].map((k) => k.AttributeName));
+    final.attributeDefinitions = plan.definitions.filter((d) => used.has(d.AttributeName));
+  }
+  const overrides: Record<string, IndexOverride> = {};
+  if (created) overrides[created.name] = { status: "CREATING", backfilling: false };
+  if (plan.deleted) overrides[plan.deleted.name] = { status: "DELETING" };
+  const online = created !== undefined || plan.deleted !== undefined;
+  const description = describeTable(
+    ctx,
+    { ...final, attributeDefinitions: plan.definitions, indexes: listed },
+    online ? "UPDATING" : "ACTIVE",
+    overrides,
+  );
+  if (plan.deleted) ctx.indexes.markDropped(plan.deleted.iid);
+  ctx.catalogue.update(final);
+  return description;
+}
 
 /**
  * A throughput change on a PROVISIONED table, with DynamoDB's bookkeeping: any dimension

@@ -62,6 +62,18 @@ const MIGRATIONS: readonly Migration[] = [
     // Per-index counters for DescribeTable (ItemCount, IndexSizeBytes), kept by every write.
     "CREATE TABLE index_stats (iid INTEGER PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL)",
   ],
+  // v4: TransactWriteItems' ClientRequestToken idempotency (src/txn/idempotency.ts). A
+  // token remembers a digest of the request it came with and the response it got, for
+  // 10 minutes after the transaction committed; expired rows are purged as tokens arrive.
+  [
+    `CREATE TABLE txn_tokens (
+       token TEXT PRIMARY KEY,
+       request_digest TEXT NOT NULL,
+       response TEXT NOT NULL,
+       expires_at INTEGER NOT NULL
+     )`,
+    "CREATE INDEX txn_tokens_expiry ON txn_tokens (expires_at)",
+  ],
 ];
 
 export function migrate(sql: Sql): void {

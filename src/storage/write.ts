@@ -5,6 +5,7 @@ import type { EncodedKey } from "../keys/item-key";
 import type { Item } from "../types";
 import { itemSize } from "../values/size";
 import type { Catalogue, TableDef } from "./catalogue";
+import { backfillCovers } from "./backfill";
 import { checkIndexKeys, indexEntry } from "./index-maintenance";
 import type { IndexStore } from "./index-store";
 import type { ItemStore, StoredItem } from "./items";
@@ -37,6 +38,9 @@ export function writeItem(
   const itemDelta = (next ? 1 : 0) - (previous ? 1 : 0);
   stores.catalogue.adjustStats(def, itemDelta, nextSize - (previous?.size ?? 0));
   for (const index of def.indexes ?? []) {
+    // A CREATING index holds only what its backfill has copied so far; rows past the
+    // backfill cursor are left to the backfill, which reads them as they then are.
+    if (!backfillCovers(index, key)) continue;
     const before = oldItem && indexEntry(def, index, oldItem, key);
     const after = next && indexEntry(def, index, next, key);
     if (before && !(after && sameKey(before.key, after.key))) stores.indexes.delete(index.iid, before.key);

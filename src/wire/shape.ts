@@ -31,6 +31,10 @@ export type Shape =
       minLength?: number;
       maxLength?: number;
       parameterized?: boolean;
+      /** Constraints on every key (BatchGetItem's table names), reported once for the map. */
+      keys?: StringShape;
+      /** Length constraints on every value (BatchWriteItem's request lists), reported once for the map. */
+      values?: { minLength?: number; maxLength?: number };
     }
   /** `name` is the model's structure name, e.g. "KeySchemaElement". */
   | { kind: "structure"; name: string; members: Record<string, Shape>; notNull?: boolean }
@@ -179,6 +183,11 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
     }
     case "map": {
       const map = value as JsonObject;
+      mapMemberChecks(map, shape, (constraint) => {
+        if (errors.length < MAX_REPORTED) {
+          errors.push(`Value '${javaMapText(map)}' at '${path}' failed to satisfy constraint: ${constraint}`);
+        }
+      });
       for (const [key, member] of Object.entries(map)) walk(member, shape.value, `${path}.${key}.member`, errors);
       lengthChecks(Object.keys(map).length, shape, fail);
       return;
@@ -193,6 +202,57 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
     default:
       return;
   }
+}
+
+/**
+ * Coral checks a map's keys and values as a whole: when any key (value) breaks a
+ * constraint it reports "Map keys (value) must satisfy constraint: [...]" once, listing
+ * every constraint of the member, maximum length first (dynalite's tests, recorded against
+ * DynamoDB, for BatchGetItem and BatchWriteItem).
+ */
+function mapMemberChecks(
+  map: JsonObject,
+  shape: { keys?: StringShape; values?: { minLength?: number; maxLength?: number } },
+  fail: (constraint: string) => void,
+): void {
+  const keyShape = shape.keys;
+  if (keyShape && Object.keys(map).some((key) => !keyFits(key, keyShape))) {
+    fail(`Map keys must satisfy constraint: [${lengthRules(keyShape, keyShape.pattern).join(", ")}]`);
+  }
+  const valueShape = shape.values;
+  if (valueShape) {
+    const fits = (v: unknown) => {
+      const length = Array.isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : 0;
+      return (
+        (valueShape.minLength === undefined || length >= valueShape.minLength) &&
+        (valueShape.maxLength === undefined || length <= valueShape.maxLength)
+      );
+    };
+    if (Object.values(map).some((v) => !fits(v))) {
+      fail(`Map value must satisfy constraint: [${lengthRules(valueShape).join(", ")}]`);
+    }
+  }
+}
+
+function keyFits(key: string, shape: StringShape): boolean {
+  if (shape.minLength !== undefined && key.length < shape.minLength) return false;
+  if (shape.maxLength !== undefined && key.length > shape.maxLength) return false;
+  return shape.pattern === undefined || new RegExp(`^(?:${shape.pattern})$`).test(key);
+}
+
+function lengthRules(shape: { minLength?: number; maxLength?: number }, pattern?: string): string[] {
+  const rules: string[] = [];
+  if (shape.maxLength !== undefined) rules.push(`Member must have length less than or equal to ${shape.maxLength}`);
+  if (shape.minLength !== undefined) rules.push(`Member must have length greater than or equal to ${shape.minLength}`);
+  if (pattern !== undefined) rules.push(`Member must satisfy regular expression pattern: ${pattern}`);
+  return rules;
+}
+
+/** A map in Java's toString style, {key=value, ...}, values as JSON (not pinned: see the report). */
+function javaMapText(map: JsonObject): string {
+  return `{${Object.entries(map)
+    .map(([k, v]) => `${k}=${plain(v)}`)
+    .join(", ")}}`;
 }
 
 function lengthChecks(

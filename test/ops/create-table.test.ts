@@ -277,17 +277,21 @@ describe("CreateTable", () => {
       ]);
     });
 
-    it("CreateTable: refuses local secondary indexes in this version", async () => {
+    it("CreateTable: checks an empty local secondary index's members, naming projection first", async () => {
       expect(await fails("CreateTable", request({ LocalSecondaryIndexes: [{}] }))).toEqual([
         "ValidationException",
-        "Secondary indexes are not supported by this version of durable-dynamodb",
+        `3 validation errors detected: Value null at 'localSecondaryIndexes.1.member.projection' ${NOT_NULL}; ` +
+          `Value null at 'localSecondaryIndexes.1.member.indexName' ${NOT_NULL}; ` +
+          `Value null at 'localSecondaryIndexes.1.member.keySchema' ${NOT_NULL}`,
       ]);
     });
 
-    it("CreateTable: refuses global secondary indexes in this version", async () => {
+    it("CreateTable: checks an empty global secondary index's members, naming projection first", async () => {
       expect(await fails("CreateTable", request({ GlobalSecondaryIndexes: [{}] }))).toEqual([
         "ValidationException",
-        "Secondary indexes are not supported by this version of durable-dynamodb",
+        `3 validation errors detected: Value null at 'globalSecondaryIndexes.1.member.projection' ${NOT_NULL}; ` +
+          `Value null at 'globalSecondaryIndexes.1.member.indexName' ${NOT_NULL}; ` +
+          `Value null at 'globalSecondaryIndexes.1.member.keySchema' ${NOT_NULL}`,
       ]);
     });
 

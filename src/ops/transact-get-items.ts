@@ -1,0 +1,119 @@
+// TransactGetItems: up to 100 Gets over any tables, read at one point in time: every read
+// runs in one synchronous section of the shard, so no write (transactional or not) lands
+// between them. A missing table is a ResourceNotFoundException, two Gets of one item a
+// ValidationException; a key that does not fit its table cancels the transaction with a
+// ValidationError reason (dynamodb-conformance captures), as would (in a cluster) an item
+// held by a write transaction in flight (TransactionConflict).
+import { validation } from "../errors";
+import type { DocPath } from "../expr/ast";
+import { compileProjection } from "../expr/compile-projection";
+import { projectPaths } from "../expr/document";
+import { keyOfKeyMap } from "../keys/item-key";
+import { runReadTransaction } from "../txn/coordinator";
+import { isValidationError, validationReason } from "../txn/errors";
+import { itemLockKey } from "../txn/locks";
+import type { ReadAction } from "../txn/types";
+import type { Item } from "../types";
+import { validateItem } from "../values/validate";
+import { readUnits, type ReturnConsumedCapacity } from "./capacity";
+import { attributeMap, returnConsumedCapacity, tableName } from "./common-shapes";
+import { expressionAttributeNames, expressionsOf } from "./item-shapes";
+import { defineOp } from "./operation";
+import { TableCapacity, TRANSACTIONAL_FACTOR } from "./table-capacity";
+import { tableForData } from "./tables";
+import { MAX_TRANSACT_ITEMS, MULTIPLE_OPERATIONS_MESSAGE } from "./transact-write-items";
+import { checkKeyValues } from "./write-plans";
+
+interface Get {
+  TableName: string;
+  Key: Record<string, unknown>;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+}
+
+interface TransactGetItemsInput {
+  TransactItems: ({ Get?: Get } | undefined)[];
+  ReturnConsumedCapacity?: ReturnConsumedCapacity;
+  /** Compiled by validate. */
+  compiled?: { table: string; key: Item; projection: DocPath[] | undefined }[];
+}
+
+export const transactGetItems = defineOp<TransactGetItemsInput>({
+  shape: {
+    ReturnConsumedCapacity: returnConsumedCapacity,
+    TransactItems: {
+      kind: "list",
+      notNull: true,
+      minLength: 1,
+      maxLength: MAX_TRANSACT_ITEMS,
+      member: {
+        kind: "structure",
+        name: "TransactGetItem",
+        members: {
+          Get: {
+            kind: "structure",
+            name: "Get",
+            notNull: true,
+            members: {
+              Key: attributeMap(true),
+              TableName: tableName,
+              ProjectionExpression: { kind: "string" },
+              ExpressionAttributeNames: expressionAttributeNames,
+            },
+          },
+        },
+      },
+    },
+  },
+  validate(input) {
+    input.compiled = input.TransactItems.map((item, i) => {
+      // A null element passes the member checks (it has no members to check).
+      const get = item?.Get;
+      if (!get) {
+        throw validation(
+          `1 validation error detected: Value null at 'transactItems.${i + 1}.member.get' failed to satisfy constraint: Member must not be null`,
+        );
+      }
+      const ctx = expressionsOf(get, ["ProjectionExpression"], []);
+      const key = validateItem(get.Key, "Key");
+      const projection =
+        get.ProjectionExpression === undefined ? undefined : compileProjection(get.ProjectionExpression, ctx);
+      ctx.checkAllUsed();
+      return { table: get.TableName, key, projection };
+    });
+  },
+  execute(ctx, input) {
+    const compiled = input.compiled ?? [];
+    const defs = compiled.map(({ table }) => tableForData(ctx, table));
+    compiled.forEach(({ key }, i) => checkKeyValues(defs[i] as (typeof defs)[number], key));
+    const actions: ReadAction[] = compiled.map(({ key }, index) => {
+      const def = defs[index] as (typeof defs)[number];
+      try {
+        return { index, def, key: keyOfKeyMap(def, key) };
+      } catch (err) {
+        if (!isValidationError(err)) throw err;
+        return { index, invalid: validationReason(err) };
+      }
+    });
+    const seen = new Set<string>();
+    for (const a of actions) {
+      if (!("def" in a)) continue;
+      const id = itemLockKey(a.def.tid, a.key);
+      if (seen.has(id)) throw validation(MULTIPLE_OPERATIONS_MESSAGE);
+      seen.add(id);
+    }
+
+    const items = runReadTransaction(ctx, actions);
+    const capacity = new TableCapacity();
+    const responses = items.map(({ index, item, size }) => {
+      const { projection } = compiled[index] as (typeof compiled)[number];
+      capacity.addRead((defs[index] as (typeof defs)[number]).name, TRANSACTIONAL_FACTOR * readUnits(size, true));
+      if (!item) return {};
+      return { Item: projection ? projectPaths(item, projection) : item };
+    });
+    const output: Record<string, unknown> = { Responses: responses };
+    const consumed = capacity.list(input.ReturnConsumedCapacity, true);
+    if (consumed) output.ConsumedCapacity = consumed;
+    return output;
+  },
+});

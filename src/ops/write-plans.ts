@@ -1,0 +1,268 @@
+// Single-item writes as reusable plans: PutItem, UpdateItem and DeleteItem run one plan;
+// BatchWriteItem runs many in one SQLite transaction; TransactWriteItems prepares many
+// (src/txn) and commits them together. A write takes four steps:
+//
+// 1. compile (the request alone, no table): the operation validates its members and
+//    compiles its expressions into a WriteSpec;
+// 2. bind (needs the table): planFor() encodes the primary key and checks what depends on
+//    the schema (key attribute names and types, an update not touching the key);
+// 3. check against the current item: readCurrent() then conditionHolds();
+// 4. compute the next item: nextItem(), which can fail with a ValidationException that
+//    depends on the stored item (operand types, 400 KB after an update).
+//
+// applyWrite() then stores the result through writeItem (src/storage/write.ts), the one
+// write path for item rows, table counters and secondary indexes.
+import { validation } from "../errors";
+import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast";
+import { applyUpdate, keyAttributeUpdateMessage } from "../expr/apply-update";
+import { evaluateCondition } from "../expr/evaluate";
+import { applyAttributeUpdates } from "../expr/legacy";
+import { keyAttributesOf, keyOfItem, keyOfKeyMap, type EncodedKey } from "../keys/item-key";
+import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../storage/catalogue";
+import { checkIndexKeys } from "../storage/index-maintenance";
+import type { ItemStore, StoredItem } from "../storage/items";
+import { writeItem, type WriteStores } from "../storage/write";
+import { checkNoTransactionOnItem } from "../txn/locks";
+import type { AttributeValue, Item } from "../types";
+import { checkKeySize, itemSize, MAX_ITEM_SIZE } from "../values/size";
+import { emptyKeyBinary, emptyKeyString, typeOf } from "../values/validate";
+import { writeUnits } from "./capacity";
+import { checkCondition } from "./item-shapes";
+import type { OpContext } from "./operation";
+
+export type ReturnOnFailure = "ALL_OLD" | "NONE";
+
+/** AttributeUpdates after validation (src/expr/legacy.ts). */
+export type LegacyUpdates = Record<string, { action: string; value?: AttributeValue }>;
+
+interface SpecBase {
+  condition?: ResolvedCondition | undefined;
+  returnOnFailure?: ReturnOnFailure | undefined;
+}
+
+export interface PutSpec extends SpecBase {
+  kind: "Put";
+  item: Item;
+}
+
+export interface UpdateSpec extends SpecBase {
+  kind: "Update";
+  key: Item;
+  update?: ResolvedUpdate | undefined;
+  legacyUpdates?: LegacyUpdates | undefined;
+}
+
+export interface DeleteSpec extends SpecBase {
+  kind: "Delete";
+  key: Item;
+}
+
+/** TransactWriteItems' ConditionCheck: a condition on an item, and no write. */
+export interface CheckSpec extends SpecBase {
+  kind: "ConditionCheck";
+  key: Item;
+  condition: ResolvedCondition;
+}
+
+/** Step 1: a compiled single-item write, independent of any table. */
+export type WriteSpec = PutSpec | UpdateSpec | DeleteSpec | CheckSpec;
+
+/** Step 2: a spec bound to its table and encoded key. */
+export interface ItemPlan<S extends WriteSpec = WriteSpec> {
+  readonly spec: S;
+  readonly def: TableDef;
+  readonly key: EncodedKey;
+}
+
+/**
+ * How a Put item's key faults are worded: "item" as PutItem and TransactWriteItems say
+ * it ("Missing the key id in the item", "Type mismatch for key ..."), "key" as
+ * BatchWriteItem does ("The provided key element does not match the schema"; dynalite's
+ * tests and the dynamodb-conformance captures, both recorded against DynamoDB).
+ */
+export type PutKeyWording = "item" | "key";
+
+/** Step 2: binds `spec` to `def`; throws ValidationException for a key that does not fit. */
+export function planFor<S extends WriteSpec>(def: TableDef, spec: S, putWording: PutKeyWording = "item"): ItemPlan<S> {
+  let key: EncodedKey;
+  if (spec.kind === "Put") {
+    key = putWording === "item" ? keyOfItem(def, spec.item) : keyOfKeyMap(def, keyAttributesOf(def, spec.item));
+  } else {
+    key = keyOfKeyMap(def, spec.key);
+    if (spec.kind === "Update") checkKeyNotUpdated(def, spec);
+  }
+  return { spec, def, key };
+}
+
+/** "Cannot update attribute pk. This attribute is part of the key", for SET/REMOVE/ADD/DELETE and AttributeUpdates. */
+function checkKeyNotUpdated(def: TableDef, spec: UpdateSpec): void {
+  const keyNames = def.keySchema.map((k) => k.AttributeName);
+  const touched: string[] = [];
+  if (spec.update) {
+    const { set, remove, add, delete: del } = spec.update;
+    for (const path of [...set.map((a) => a.path), ...remove, ...add.map((a) => a.path), ...del.map((a) => a.path)]) {
+      if (typeof path[0] === "string") touched.push(path[0]);
+    }
+  }
+  if (spec.legacyUpdates) touched.push(...Object.keys(spec.legacyUpdates));
+  const key = touched.find((name) => keyNames.includes(name));
+  if (key !== undefined) {
+    throw validation(keyAttributeUpdateMessage(key));
+  }
+}
+
+/** The stored row at a plan's key, and its item. */
+export interface Current {
+  row: StoredItem | undefined;
+  item: Item | undefined;
+}
+
+/** Step 3 (read): the item the plan's key holds now. */
+export function readCurrent(stores: { items: ItemStore }, plan: ItemPlan): Current {
+  const row = stores.items.get(plan.def.tid, plan.key.pk, plan.key.sk);
+  return { row, item: row ? (JSON.parse(row.doc) as Item) : undefined };
+}
+
+/** Step 3 (check): whether the plan's condition, if any, holds for the current item. */
+export function conditionHolds(plan: ItemPlan, current: Current): boolean {
+  return !plan.spec.condition || evaluateCondition(plan.spec.condition, current.item);
+}
+
+/** What a plan leaves at its key. */
+export interface Next {
+  /** Whether storage changes (not for a ConditionCheck, nor a delete or remove-only update of a missing item). */
+  write: boolean;
+  /** The item afterwards (undefined: none). */
+  item: Item | undefined;
+  /** Its size as DynamoDB counts it (0 when there is none, and for a ConditionCheck). */
+  size: number;
+}
+
+export const UPDATE_TOO_LARGE_MESSAGE = "Item size to update has exceeded the maximum allowed size";
+
+/** Step 4: the item the plan leaves, computed from the current one (may throw ValidationException). */
+export function nextItem(plan: ItemPlan, current: Current): Next {
+  const spec = plan.spec;
+  switch (spec.kind) {
+    case "ConditionCheck":
+      return { write: false, item: current.item, size: 0 };
+    case "Delete":
+      return { write: current.row !== undefined, item: undefined, size: 0 };
+    case "Put":
+      return { write: true, item: spec.item, size: itemSize(spec.item) };
+    case "Update":
+      return updatedItem(plan.def, spec, current.item);
+  }
+}
+
+function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined): Next {
+  let item: Item;
+  if (spec.update) {
+    const outcome = applyUpdate(
+      oldItem,
+      spec.update,
+      def.keySchema.map((k) => k.AttributeName),
+    );
+    // An update of a missing item that only removes creates nothing (DynamoDB).
+    if (!outcome.exists) return { write: false, item: undefined, size: 0 };
+    item = { ...outcome.item, ...keyAttributesOf(def, spec.key) };
+  } else {
+    const base = oldItem ?? keyAttributesOf(def, spec.key);
+    item = spec.legacyUpdates ? applyAttributeUpdates(base, spec.legacyUpdates) : base;
+  }
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) throw validation(UPDATE_TOO_LARGE_MESSAGE);
+  return { write: true, item, size };
+}
+
+/** Stores a computed write through writeItem (nothing when the plan does not write). */
+export function applyWrite(stores: WriteStores, plan: ItemPlan, current: Current, next: Next): void {
+  if (!next.write) return;
+  writeItem(stores, plan.def, plan.key, current.row, current.item, next.item, next.size);
+}
+
+/** Write units of one write: 1 KB units of the larger of the old and the new item. */
+export function writeUnitsOf(current: Current, next: Next): number {
+  return writeUnits(Math.max(next.size, current.row?.size ?? 0));
+}
+
+export interface WriteResult {
+  current: Current;
+  next: Next;
+}
+
+/**
+ * Runs one plan as PutItem, UpdateItem and DeleteItem do: read, check the condition
+ * (ConditionalCheckFailedException), compute and write, in one SQLite transaction with no
+ * await, so concurrent writes never interleave.
+ */
+export function runWrite(ctx: OpContext, plan: ItemPlan): WriteResult {
+  return ctx.sql.transaction(() => {
+    checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
+    const current = readCurrent(ctx, plan);
+    checkCondition(plan.spec.condition, current.item, plan.spec.returnOnFailure);
+    const next = nextItem(plan, current);
+    applyWrite(ctx, plan, current, next);
+    return { current, next };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults DynamoDB reports for the whole request even inside a transaction
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Throws for an empty S/B key value, or one over the key size limits, of an attribute that
+ * is otherwise right (present, of the key's type). TransactWriteItems and TransactGetItems
+ * report these as a plain ValidationException, where a missing or mistyped key attribute
+ * cancels the transaction with a ValidationError reason (dynamodb-conformance captures;
+ * moto's test_transaction_with_empty_key, verified against AWS).
+ */
+export function checkKeyValues(def: TableDef, values: Item): void {
+  const range = rangeKeyOf(def);
+  for (const attr of range ? [hashKeyOf(def), range] : [hashKeyOf(def)]) {
+    const value = Object.hasOwn(values, attr.name) ? values[attr.name] : undefined;
+    if (!value || typeOf(value) !== attr.type) continue;
+    if ("S" in value && value.S === "") throw validation(emptyKeyString(attr.name));
+    if ("B" in value && value.B === "") throw validation(emptyKeyBinary(attr.name));
+    checkKeySize(value, attr !== range);
+  }
+}
+
+/** The index key attributes of `item` holding an empty S or B value of the right type. */
+function emptyIndexKeys(def: TableDef, item: Item): { name: string; value: AttributeValue }[] {
+  const found: { name: string; value: AttributeValue }[] = [];
+  for (const index of def.indexes ?? []) {
+    const { hash, range } = indexKeysOf(def, index);
+    for (const attr of range ? [hash, range] : [hash]) {
+      const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;
+      if (!value || typeOf(value) !== attr.type) continue;
+      const empty = ("S" in value && value.S === "") || ("B" in value && value.B === "");
+      if (empty && !found.some((f) => f.name === attr.name)) found.push({ name: attr.name, value });
+    }
+  }
+  return found;
+}
+
+/**
+ * A Put whose item gives an index key an empty value: a plain ValidationException in a
+ * transaction (a wrong type cancels it instead). The message is checkIndexKeys' own.
+ */
+export function checkPutIndexKeyValues(def: TableDef, item: Item): void {
+  const [empty] = emptyIndexKeys(def, item);
+  if (empty) checkIndexKeys(def, { [empty.name]: empty.value });
+}
+
+/**
+ * An Update that would give an index key an empty value: a plain ValidationException with
+ * its own wording (dynamodb-conformance captures of TransactWriteItems).
+ */
+export function checkUpdatedIndexKeyValues(def: TableDef, item: Item): void {
+  const [empty] = emptyIndexKeys(def, item);
+  if (!empty) return;
+  const kind = "S" in empty.value ? "string" : "binary";
+  throw validation(
+    "One or more parameter values are not valid. The update expression attempted to update a secondary index key " +
+      `to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty ${kind} value.`,
+  );
+}

@@ -1,0 +1,130 @@
+// Online backfill of a global secondary index added by UpdateTable. The index starts
+// CREATING with no rows; the shard's alarm calls backfillChunk, which walks the table in
+// its storage order ((pk, sk), i.e. partitions in hash order) from where the previous
+// chunk stopped, writes each item's index entry, records how far it got, and marks the
+// index ACTIVE once the walk reaches the end. Each chunk is one transaction of bounded
+// size, so no single event runs long however large the table.
+//
+// Items whose index key attribute has the wrong type, or is an empty string or binary,
+// are skipped: DynamoDB reports such items as index key violations rather than failing
+// the backfill. Items without the key attributes are skipped too (sparse index).
+import { compareBytes } from "../keys/encode";
+import type { EncodedKey } from "../keys/item-key";
+import type { Item } from "../types";
+import { base64ToBytes, bytesToBase64 } from "../values/base64";
+import { indexKeysOf, type Catalogue, type IndexDef, type TableDef } from "./catalogue";
+import { indexEntry } from "./index-maintenance";
+import type { IndexStore } from "./index-store";
+import type { Sql } from "./sql";
+
+export interface BackfillStores {
+  sql: Sql;
+  indexes: IndexStore;
+}
+
+/**
+ * Copies up to `limit` items of the first table that has a CREATING index into that
+ * index; call inside a transaction. Returns true while any backfill work remains.
+ */
+export function backfillChunk(stores: BackfillStores, catalogue: Catalogue, limit: number): boolean {
+  const pending = pendingBackfills(catalogue);
+  const first = pending[0];
+  if (!first) return false;
+  const done = copyChunk(stores, catalogue, first.def, first.index, limit);
+  return !done || pending.length > 1;
+}
+
+/** Every (table, CREATING index) pair, tables in name order. */
+function pendingBackfills(catalogue: Catalogue): { def: TableDef; index: IndexDef }[] {
+  const out: { def: TableDef; index: IndexDef }[] = [];
+  for (const name of catalogue.names()) {
+    const def = catalogue.get(name);
+    for (const index of def?.indexes ?? []) {
+      if (def && index.status === "CREATING") out.push({ def, index });
+    }
+  }
+  return out;
+}
+
+/** One chunk of one index's backfill; true when the walk has reached the table's end. */
+function copyChunk(
+  stores: BackfillStores,
+  catalogue: Catalogue,
+  def: TableDef,
+  index: IndexDef,
+  limit: number,
+): boolean {
+  const after = index.backfillAfter;
+  const rows = after
+    ? stores.sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string }>(
+        "SELECT pk, sk, doc FROM items WHERE tid = ? AND (pk, sk) > (?, ?) ORDER BY pk, sk LIMIT ?",
+        def.tid,
+        base64ToBytes(after.pk),
+        base64ToBytes(after.sk),
+        limit,
+      )
+    : stores.sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string }>(
+        "SELECT pk, sk, doc FROM items WHERE tid = ? ORDER BY pk, sk LIMIT ?",
+        def.tid,
+        limit,
+      );
+  let last: EncodedKey | undefined;
+  for (const row of rows) {
+    const key: EncodedKey = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };
+    last = key;
+    const item = JSON.parse(row.doc) as Item;
+    if (!hasValidIndexKey(def, index, item)) continue;
+    const entry = indexEntry(def, index, item, key);
+    if (!entry) continue;
+    // A write may already have put this entry (writes maintain a CREATING index too):
+    // count the row once, by what it replaces.
+    const existing = stores.sql.first<{ size: number }>(
+      "SELECT size FROM index_items WHERE iid = ? AND ipk = ? AND isk = ? AND tpk = ? AND tsk = ?",
+      index.iid,
+      entry.key.ipk,
+      entry.key.isk,
+      entry.key.tpk,
+      entry.key.tsk,
+    );
+    stores.indexes.put(index.iid, entry.key, entry.doc, entry.size);
+    stores.indexes.adjustStats(index.iid, existing ? 0 : 1, entry.size - (existing?.size ?? 0));
+  }
+  const done = rows.length < limit;
+  const next: IndexDef = { ...index };
+  if (done) {
+    next.status = "ACTIVE";
+    delete next.backfillAfter;
+  } else if (last) {
+    next.backfillAfter = { pk: bytesToBase64(last.pk), sk: bytesToBase64(last.sk) };
+  }
+  catalogue.update({ ...def, indexes: (def.indexes ?? []).map((i) => (i.iid === index.iid ? next : i)) });
+  return done;
+}
+
+/** Whether every key attribute `item` has for `index` has the index's type and is non-empty. */
+function hasValidIndexKey(def: TableDef, index: IndexDef, item: Item): boolean {
+  const { hash, range } = indexKeysOf(def, index);
+  for (const attr of range ? [hash, range] : [hash]) {
+    const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;
+    if (!value) continue;
+    const scalar = (value as Record<string, unknown>)[attr.type];
+    if (typeof scalar !== "string" || (scalar === "" && attr.type !== "N")) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the backfill of `index` has already passed the table row at `key`, so that the
+ * index holds (or must hold) that item's entry. True for an ACTIVE index. The write path
+ * should maintain a CREATING index only for covered rows: rows further on get their entry
+ * from the backfill when it reaches them, and an uncovered row's old entry was never
+ * written, so maintaining it as if it had been would miscount the index's statistics.
+ */
+export function backfillCovers(index: IndexDef, key: EncodedKey): boolean {
+  if (index.status === "ACTIVE") return true;
+  const after = index.backfillAfter;
+  if (!after) return false;
+  const byPk = compareBytes(key.pk, base64ToBytes(after.pk));
+  return byPk < 0 || (byPk === 0 && compareBytes(key.sk, base64ToBytes(after.sk)) <= 0);
+}
+

@@ -1,0 +1,82 @@
+// Pending-transaction records: while a transaction is prepared but not yet committed or
+// aborted, each item it touches is held in its shard's lock table. A conflicting request
+// meets the record: another transaction gets a TransactionConflict cancellation reason, a
+// single-item write a TransactionConflictException, a batch request leaves the item
+// unprocessed.
+//
+// In one shard no two transactions are ever in flight at once: a shard runs each request
+// synchronously from start to finish (src/shard.ts), and a transaction's prepare and
+// commit happen inside that one synchronous section, so the table is always empty between
+// requests and nothing can meet a record. The table exists for the cluster issue, where a
+// coordinator prepares on several shards, holds the records across the awaits between
+// prepare and commit, and then commits or aborts everywhere.
+import { DynamoError } from "../errors";
+import type { EncodedKey } from "../keys/item-key";
+import type { Sql } from "../storage/sql";
+
+/** One shard's pending-transaction records: item lock key -> transaction id. */
+export class LockTable {
+  private readonly held = new Map<string, string>();
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  /** The transaction holding `key`, if any. */
+  holder(key: string): string | undefined {
+    return this.held.get(key);
+  }
+
+  /** Whether `key` is held by a transaction other than `txnId`. */
+  heldByOther(key: string, txnId: string): boolean {
+    const holder = this.held.get(key);
+    return holder !== undefined && holder !== txnId;
+  }
+
+  /** Records `txnId` on every key (the caller has checked heldByOther for each). */
+  acquire(txnId: string, keys: readonly string[]): void {
+    for (const key of keys) this.held.set(key, txnId);
+  }
+
+  /** Drops `txnId`'s records on `keys` (others' records are left alone). */
+  release(txnId: string, keys: readonly string[]): void {
+    for (const key of keys) {
+      if (this.held.get(key) === txnId) this.held.delete(key);
+    }
+  }
+}
+
+// One table per shard, found from the shard's Sql object (one per Durable Object), so no
+// shard state outside src/txn needs to know about it.
+const tables = new WeakMap<Sql, LockTable>();
+
+export function lockTableOf(ctx: { sql: Sql }): LockTable {
+  let table = tables.get(ctx.sql);
+  if (!table) {
+    table = new LockTable();
+    tables.set(ctx.sql, table);
+  }
+  return table;
+}
+
+/** An item's identity across the shard: table id and encoded key. */
+export function itemLockKey(tid: number, key: EncodedKey): string {
+  return `${tid}/${hex(key.pk)}/${hex(key.sk)}`;
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** Not confirmed against DynamoDB (see the report). */
+export const TRANSACTION_ONGOING_MESSAGE = "Transaction is ongoing for the item";
+
+/** A single-item write meeting a pending transaction (never in one shard; see above). */
+export function checkNoTransactionOnItem(ctx: { sql: Sql }, tid: number, key: EncodedKey): void {
+  const table = lockTableOf(ctx);
+  if (table.size > 0 && table.holder(itemLockKey(tid, key)) !== undefined) {
+    throw new DynamoError("TransactionConflictException", TRANSACTION_ONGOING_MESSAGE);
+  }
+}
