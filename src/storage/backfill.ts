@@ -127,4 +127,3 @@ export function backfillCovers(index: IndexDef, key: EncodedKey): boolean {
   const byPk = compareBytes(key.pk, base64ToBytes(after.pk));
   return byPk < 0 || (byPk === 0 && compareBytes(key.sk, base64ToBytes(after.sk)) <= 0);
 }
-

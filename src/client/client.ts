@@ -1,0 +1,131 @@
+// DynamoDBClient for Workers: a real @aws-sdk/client-dynamodb client (same commands,
+// middleware stack, serialiser, deserialiser, typed exceptions, retries, paginators and
+// waiters) whose request handler delivers to the engine's Durable Objects instead of
+// HTTP. Swapping `@aws-sdk/client-dynamodb` for `durable-dynamodb` in an import is the
+// whole migration:
+//
+//   import { DynamoDBClient, PutItemCommand } from "durable-dynamodb";
+//   const client = new DynamoDBClient({}); // finds env.DYNAMODB
+//
+// No network and no SigV4: credentials and region default to static placeholders, and
+// the sigv4 auth scheme's signer is a no-op, so no hashing or HMAC runs per request.
+import {
+  DynamoDB as SdkDynamoDB,
+  DynamoDBClient as SdkDynamoDBClient,
+  type DynamoDBClientConfig as SdkDynamoDBClientConfig,
+} from "@aws-sdk/client-dynamodb";
+import { env } from "cloudflare:workers";
+import { DEFAULT_REGION, EngineWireHandler, ShardRequestHandler, type ShardNamespace } from "./handler";
+import type { Route } from "./routing";
+
+const DEFAULT_BINDING = "DYNAMODB";
+const PLACEHOLDER_CREDENTIALS = { accessKeyId: "durable-dynamodb", secretAccessKey: "durable-dynamodb" };
+
+type AuthScheme = NonNullable<SdkDynamoDBClientConfig["httpAuthSchemes"]>[number];
+
+/**
+ * The sigv4 scheme DynamoDB's auth resolution selects, with a signer that leaves the
+ * request as it is: the identity (the placeholder credentials) still resolves, nothing is
+ * hashed or signed.
+ */
+const UNSIGNED_SIGV4: AuthScheme = {
+  schemeId: "aws.auth#sigv4",
+  identityProvider: (config) => config.getIdentityProvider("aws.auth#sigv4"),
+  signer: { sign: (request) => Promise.resolve(request) },
+};
+
+export interface DynamoDBClientConfig extends SdkDynamoDBClientConfig {
+  // A `requestHandler` given here replaces the Durable Object transport (binding,
+  // namespace and tenant then have no effect); `httpAuthSchemes` or `signer` restore signing.
+  /** Name of the Worker env binding of the DynamoShard namespace. Default "DYNAMODB". */
+  binding?: string;
+  /** The DynamoShard namespace itself (e.g. `env.X`); takes precedence over `binding`. */
+  namespace?: ShardNamespace | DurableObjectNamespace;
+  /** Default number of shards for tables this client creates. Stored; unused until sharding. */
+  shards?: number;
+  /**
+   * Multi-tenant isolation: the tenant's tables live in their own shard Durable Objects
+   * (named `${tenant}:shard-N`), so clients of different tenants never see each other's
+   * tables. Unset: the shared, untenanted shards (the ones the HTTP edge serves).
+   */
+  tenant?: string;
+}
+
+export class DynamoDBClient extends SdkDynamoDBClient {
+  /** The tenant this client's requests are confined to, if any. */
+  readonly tenant: string | undefined;
+  /** Default shard count for new tables (unused until sharding). */
+  readonly shards: number | undefined;
+
+  constructor(configuration: DynamoDBClientConfig = {}) {
+    const { binding, namespace, shards, tenant, ...sdk } = configuration;
+    checkOptions(binding, shards, tenant);
+    const route: Route = { tenant, shards };
+    const ownHandler =
+      sdk.requestHandler === undefined
+        ? new ShardRequestHandler(() => locateNamespace(namespace, binding ?? DEFAULT_BINDING), route)
+        : undefined;
+    const keepsSigning = sdk.httpAuthSchemes !== undefined || sdk.signer !== undefined;
+    super({
+      region: DEFAULT_REGION,
+      credentials: PLACEHOLDER_CREDENTIALS,
+      ...sdk,
+      ...(keepsSigning ? {} : { httpAuthSchemes: [UNSIGNED_SIGV4] }),
+      ...(ownHandler ? { requestHandler: ownHandler } : {}),
+    });
+    this.tenant = tenant;
+    this.shards = shards;
+    // The region named in ARNs is the client's own, as it would be in the credential scope.
+    const handler: unknown = this.config.requestHandler;
+    if (handler instanceof EngineWireHandler) handler.useRegion(this.config.region);
+  }
+}
+
+/**
+ * The aggregated client (`client.putItem(...)`, `client.paginateScan(...)`), over the same
+ * Durable Object transport: the SDK's methods, copied onto this package's DynamoDBClient
+ * below, and typed by the merged interface.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class DynamoDB extends DynamoDBClient {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface DynamoDB extends Omit<SdkDynamoDB, keyof SdkDynamoDBClient> {}
+for (const name of Object.getOwnPropertyNames(SdkDynamoDB.prototype)) {
+  if (name === "constructor") continue;
+  const descriptor = Object.getOwnPropertyDescriptor(SdkDynamoDB.prototype, name);
+  if (descriptor) Object.defineProperty(DynamoDB.prototype, name, descriptor);
+}
+
+function checkOptions(binding: string | undefined, shards: number | undefined, tenant: string | undefined): void {
+  if (binding !== undefined && (typeof binding !== "string" || binding === "")) {
+    throw new TypeError("durable-dynamodb: `binding` must be a non-empty string");
+  }
+  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1)) {
+    throw new TypeError("durable-dynamodb: `shards` must be a positive integer");
+  }
+  if (tenant !== undefined && (typeof tenant !== "string" || tenant === "")) {
+    throw new TypeError("durable-dynamodb: `tenant` must be a non-empty string");
+  }
+}
+
+function locateNamespace(given: ShardNamespace | DurableObjectNamespace | undefined, binding: string): ShardNamespace {
+  const candidate = given ?? (env as unknown as Record<string, unknown>)[binding];
+  if (!isNamespace(candidate)) {
+    throw new Error(
+      given === undefined
+        ? `durable-dynamodb: no Durable Object namespace bound as env.${binding}; ` +
+            "bind the DynamoShard class there, or pass `binding` or `namespace`"
+        : "durable-dynamodb: `namespace` is not a Durable Object namespace",
+    );
+  }
+  return candidate as ShardNamespace;
+}
+
+function isNamespace(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { idFromName?: unknown }).idFromName === "function" &&
+    typeof (value as { get?: unknown }).get === "function"
+  );
+}
