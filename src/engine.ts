@@ -4,10 +4,11 @@
 // Object (tables reached over RPC and the HTTP edge) and the withDynamoDB mixin (tables
 // private to one user Durable Object). Schema migrations run on construction.
 import { dispatch } from "./dispatch";
+import { serializeOutput } from "./wire/raw-json";
 import { DynamoError } from "./errors";
-import type { OpContext } from "./ops/operation";
+import type { ClusterMeta, OpContext } from "./ops/operation";
 import { backfillChunk } from "./storage/backfill";
-import { Catalogue } from "./storage/catalogue";
+import { Catalogue, type IndexDef, type TableDef } from "./storage/catalogue";
 import { IndexStore } from "./storage/index-store";
 import { ItemStore } from "./storage/items";
 import { migrate } from "./storage/schema";
@@ -21,6 +22,8 @@ const BACKFILL_CHUNK = 200;
 export interface CallMeta {
   region: string;
   host: string;
+  /** Set by the cluster router (src/cluster/router.ts); absent for direct callers. */
+  cluster?: ClusterMeta;
 }
 
 export interface WireReply {
@@ -67,7 +70,7 @@ export class Engine {
     }
     try {
       const output = dispatch(this.context(meta), operation, input);
-      return { status: 200, body: JSON.stringify(output) };
+      return { status: 200, body: serializeOutput(output) };
     } catch (err) {
       if (err instanceof DynamoError) return errorReply(err);
       // A bug, not bad input: the transaction (if any) rolled back; resync the cache.
@@ -99,6 +102,80 @@ export class Engine {
     }
   }
 
+  /** A table's definition as this shard holds it (the cluster router's catalogue lookup). */
+  tableInfo(name: string): TableDef | null {
+    return this.catalogue.get(name) ?? null;
+  }
+
+  /**
+   * Makes this shard's copy of table `name` match `source`, the definition held by shard 0
+   * (the catalogue home), or drops it when `source` is null. Idempotent: applying the same
+   * definition twice changes nothing. The copy gets this shard's own table and index ids
+   * (ids are per Durable Object); a copy with another TableId (a table since deleted and
+   * recreated) is dropped first. An index new to this shard is backfilled here, like one
+   * added by UpdateTable; an index gone from `source` is dropped.
+   */
+  applyTable(name: string, source: TableDef | null): void {
+    try {
+      const changed = this.sql.transaction(() => this.applyTableInTxn(name, source));
+      if (changed) this.schedule();
+    } catch (err) {
+      this.catalogue.reload();
+      throw err;
+    }
+  }
+
+  private applyTableInTxn(name: string, source: TableDef | null): boolean {
+    let housekeeping = false;
+    let local = this.catalogue.get(name);
+    if (local && (source === null || local.tableId !== source.tableId)) {
+      this.catalogue.remove(local);
+      this.items.markDropped(local.tid);
+      for (const index of local.indexes ?? []) this.indexes.markDropped(index.iid);
+      housekeeping = true;
+      local = undefined;
+    }
+    if (source === null) return housekeeping;
+    const copy: TableDef = structuredClone(source);
+    if (!local) {
+      // A fresh copy holds no items yet: its indexes are complete as they are.
+      copy.tid = this.catalogue.nextTid();
+      if (source.indexes) copy.indexes = source.indexes.map((i) => this.freshIndex(i, "ACTIVE"));
+      this.catalogue.insert(copy);
+      return housekeeping;
+    }
+    copy.tid = local.tid;
+    const existing = new Map((local.indexes ?? []).map((i) => [i.name, i]));
+    const indexes: IndexDef[] = [];
+    for (const index of source.indexes ?? []) {
+      const mine = existing.get(index.name);
+      existing.delete(index.name);
+      if (mine) {
+        const kept: IndexDef = { ...structuredClone(index), iid: mine.iid, status: mine.status };
+        delete kept.backfillAfter;
+        if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
+        indexes.push(kept);
+      } else {
+        indexes.push(this.freshIndex(index, "CREATING"));
+        housekeeping = true;
+      }
+    }
+    for (const dropped of existing.values()) {
+      this.indexes.markDropped(dropped.iid);
+      housekeeping = true;
+    }
+    if (indexes.length > 0) copy.indexes = indexes;
+    else delete copy.indexes;
+    this.catalogue.update(copy);
+    return housekeeping;
+  }
+
+  private freshIndex(index: IndexDef, status: IndexDef["status"]): IndexDef {
+    const copy: IndexDef = { ...structuredClone(index), iid: this.catalogue.nextTid(), status };
+    delete copy.backfillAfter;
+    return copy;
+  }
+
   private context(meta: CallMeta): OpContext {
     return {
       sql: this.sql,
@@ -110,6 +187,7 @@ export class Engine {
       now: Date.now(),
       host: meta.host,
       scheduleHousekeeping: this.schedule,
+      ...(meta.cluster ? { cluster: meta.cluster } : {}),
     };
   }
 }

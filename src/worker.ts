@@ -3,6 +3,8 @@ import { handleHttp } from "./wire/http";
 
 export interface Env {
   DYNAMODB: DurableObjectNamespace<import("./shard").DynamoShard>;
+  /** Shard count for tables created through the HTTP edge (default 1). */
+  DDB_DEFAULT_SHARDS?: string;
 }
 
 export default {

@@ -41,7 +41,7 @@ export interface DynamoDBClientConfig extends SdkDynamoDBClientConfig {
   binding?: string;
   /** The DynamoShard namespace itself (e.g. `env.X`); takes precedence over `binding`. */
   namespace?: ShardNamespace | DurableObjectNamespace;
-  /** Default number of shards for tables this client creates. Stored; unused until sharding. */
+  /** Number of shards tables this client creates are spread over (default 1). */
   shards?: number;
   /**
    * Multi-tenant isolation: the tenant's tables live in their own shard Durable Objects
@@ -54,7 +54,7 @@ export interface DynamoDBClientConfig extends SdkDynamoDBClientConfig {
 export class DynamoDBClient extends SdkDynamoDBClient {
   /** The tenant this client's requests are confined to, if any. */
   readonly tenant: string | undefined;
-  /** Default shard count for new tables (unused until sharding). */
+  /** Shard count for tables this client creates (undefined: 1). */
   readonly shards: number | undefined;
 
   constructor(configuration: DynamoDBClientConfig = {}) {

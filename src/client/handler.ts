@@ -6,8 +6,8 @@
 // body bytes) for its own deserialiser, error parsing, retries and $metadata.
 import type { CallMeta, Engine, WireReply } from "../engine";
 import { DynamoError } from "../errors";
-import type { DynamoShard } from "../shard";
-import { shardFor, type Route } from "./routing";
+import { Router, type ShardNamespace } from "../cluster/router";
+import type { Route } from "./routing";
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const CONTENT_TYPE = "application/x-amz-json-1.0";
@@ -34,7 +34,7 @@ interface HandlerOptions {
   abortSignal?: { aborted: boolean; reason?: unknown };
 }
 
-export type ShardNamespace = DurableObjectNamespace<DynamoShard>;
+export type { ShardNamespace };
 
 /**
  * The SDK RequestHandler contract: `handle(request, options) -> { response }`, plus the
@@ -76,9 +76,10 @@ export abstract class EngineWireHandler {
 }
 
 /**
- * Delivers to a shard Durable Object over RPC (`stub.handle`). The namespace is looked up
- * on first use, so a client may be constructed at module scope before `env` is usable.
- * Stubs are made per request: a stub belongs to the request that created it.
+ * Delivers to the shard Durable Objects over RPC, through the cluster router (shared with
+ * the HTTP edge). The namespace is looked up on first use, so a client may be constructed
+ * at module scope before `env` is usable. Stubs are made per request: a stub belongs to
+ * the request that created it.
  */
 export class ShardRequestHandler extends EngineWireHandler {
   private namespace: ShardNamespace | undefined;
@@ -91,10 +92,9 @@ export class ShardRequestHandler extends EngineWireHandler {
   }
 
   protected async deliver(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    const namespace = (this.namespace ??= this.locate());
-    const stub = namespace.get(namespace.idFromName(shardFor(operation, body, this.route)));
+    const router = new Router(() => (this.namespace ??= this.locate()), this.route.tenant, this.route.shards ?? 1);
     try {
-      return await stub.handle(operation, body, meta);
+      return await router.deliver(operation, body, meta);
     } catch (err) {
       throw markRetryable(err);
     }

@@ -105,6 +105,8 @@ export const createTable = defineOp<CreateTableInput>({
         tags: Object.fromEntries(checkTags(input.Tags ?? [])),
       };
       if (billingMode === "PAY_PER_REQUEST") created.lastPayPerRequestAt = createdAt;
+      const shards = ctx.cluster?.createShards;
+      if (shards !== undefined && shards > 1) created.shards = shards;
       const indexes = [
         ...(input.LocalSecondaryIndexes ?? []).map((i) => indexDef("LSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
         ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),

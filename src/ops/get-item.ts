@@ -10,6 +10,7 @@ import type { DocPath } from "../expr/ast";
 import { compileProjection } from "../expr/compile-projection";
 import { projectPaths } from "../expr/document";
 import { defineOp } from "./operation";
+import { RawJson } from "../wire/raw-json";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
 
@@ -48,12 +49,11 @@ export const getItem = defineOp<GetItemInput>({
     const row = ctx.items.get(def.tid, pk, sk);
     const output: Record<string, unknown> = {};
     if (row) {
-      const item = JSON.parse(row.doc) as Item;
-      output.Item = input.projection
-        ? projectPaths(item, input.projection)
-        : input.AttributesToGet
-          ? projectAttributes(item, input.AttributesToGet)
-          : item;
+      if (input.projection) output.Item = projectPaths(JSON.parse(row.doc) as Item, input.projection);
+      else if (input.AttributesToGet)
+        output.Item = projectAttributes(JSON.parse(row.doc) as Item, input.AttributesToGet);
+      // The stored document is the item in wire JSON: returned as it is, never re-encoded.
+      else output.Item = new RawJson(row.doc);
     }
     return withCapacity(
       output,

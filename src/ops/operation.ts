@@ -22,6 +22,21 @@ export interface OpContext {
   host: string;
   /** Asks the shard to run its housekeeping alarm soon (purges dropped tables). */
   scheduleHousekeeping(): void;
+  /** What the cluster router told this shard about the request (src/cluster/router.ts). */
+  cluster?: ClusterMeta;
+}
+
+/** Routing facts the cluster router passes with a request (plain data, RPC-serialisable). */
+export interface ClusterMeta {
+  /** CreateTable: the number of shards the new table is spread over (> 1). */
+  createShards?: number;
+  /**
+   * The TableId the router's cached definition has, per table name: a data-plane request
+   * for a table whose local definition has another TableId (the table was deleted and
+   * recreated since the router cached it) fails with ResourceNotFoundException, upon
+   * which the router refreshes its cache and retries.
+   */
+  expect?: Record<string, string>;
 }
 
 export interface Operation<I> {

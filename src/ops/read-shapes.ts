@@ -3,7 +3,7 @@
 import { validation } from "../errors";
 import type { DocPath, ResolvedCondition } from "../expr/ast";
 import { topLevelNames } from "../expr/names";
-import { readPage } from "../query/page";
+import { readPage, type Page } from "../query/page";
 import { pushDown, type PushDown } from "../query/push-down";
 import type { SqlFilter } from "../storage/ranges";
 import { readUnits, withCapacity } from "./capacity";
@@ -142,18 +142,16 @@ export function lsiFetch(
   };
 }
 
-export function projector(input: ReadInput, projection: DocPath[] | undefined): (item: Item) => Item {
+/** The projection of returned items, or undefined to return them as stored. */
+export function projector(input: ReadInput, projection: DocPath[] | undefined): ((item: Item) => Item) | undefined {
   if (projection) return (item) => projectPaths(item, projection);
   const names = input.AttributesToGet;
   if (names) return (item) => projectAttributes(item, names);
-  return (item) => item;
+  return undefined;
 }
 
 /** The output members every page carries. */
-export function pageOutput(
-  page: { items: Item[]; count: number; scannedCount: number; lastEvaluatedKey?: Item },
-  countOnly: boolean,
-): Record<string, unknown> {
+export function pageOutput(page: Page, countOnly: boolean): Record<string, unknown> {
   const output: Record<string, unknown> = {};
   if (!countOnly) output.Items = page.items;
   output.Count = page.count;

@@ -7,6 +7,8 @@ import type { OpContext } from "./operation";
 export function tableForData(ctx: OpContext, name: string): TableDef {
   const def = ctx.catalogue.get(name);
   if (!def) throw notFound();
+  const expected = ctx.cluster?.expect?.[name];
+  if (expected !== undefined && expected !== def.tableId) throw notFound();
   return def;
 }
 

@@ -9,6 +9,7 @@ import type { ResolvedCondition } from "../expr/ast";
 import { evaluateCondition } from "../expr/evaluate";
 import type { RangeRow } from "../storage/ranges";
 import type { Item } from "../types";
+import { RawJson } from "../wire/raw-json";
 
 /** DynamoDB's page size limit on data read. */
 export const MAX_PAGE_BYTES = 1024 * 1024;
@@ -21,7 +22,8 @@ export interface PageRequest {
   filter?: ResolvedCondition;
   /** Select COUNT: matching items are counted, not returned. */
   countOnly: boolean;
-  project: (item: Item) => Item;
+  /** Projection of a returned item; undefined returns items as stored. */
+  project: ((item: Item) => Item) | undefined;
   /** Completes a row from elsewhere (an LSI row from its table item); undefined skips it. */
   load?: (row: RangeRow) => Item | undefined;
   /** The LastEvaluatedKey of a row (key attributes decoded from the stored key). */
@@ -29,7 +31,8 @@ export interface PageRequest {
 }
 
 export interface Page {
-  items: Item[];
+  /** Returned items; RawJson when the stored document is returned unchanged. */
+  items: (Item | RawJson)[];
   count: number;
   scannedCount: number;
   bytesRead: number;
@@ -37,7 +40,9 @@ export interface Page {
 }
 
 export function readPage(request: PageRequest): Page {
-  const items: Item[] = [];
+  const items: (Item | RawJson)[] = [];
+  // Without a filter to evaluate, a projection or a fetch, stored documents go out as they are.
+  const verbatim = !request.filter && !request.project && !request.load;
   let count = 0;
   let scannedCount = 0;
   let bytesRead = 0;
@@ -47,11 +52,18 @@ export function readPage(request: PageRequest): Page {
     scannedCount++;
     bytesRead += row.size;
     last = row;
-    const item = row.doc === null ? undefined : request.load ? request.load(row) : (JSON.parse(row.doc) as Item);
-    if (item) {
-      if (!request.filter || evaluateCondition(request.filter, item, "FilterExpression")) {
+    if (verbatim) {
+      if (row.doc !== null) {
         count++;
-        if (!request.countOnly) items.push(request.project(item));
+        if (!request.countOnly) items.push(new RawJson(row.doc));
+      }
+    } else {
+      const item = row.doc === null ? undefined : request.load ? request.load(row) : (JSON.parse(row.doc) as Item);
+      if (item) {
+        if (!request.filter || evaluateCondition(request.filter, item, "FilterExpression")) {
+          count++;
+          if (!request.countOnly) items.push(request.project ? request.project(item) : item);
+        }
       }
     }
     if (bytesRead >= MAX_PAGE_BYTES || (request.limit !== undefined && scannedCount >= request.limit)) {

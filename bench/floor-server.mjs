@@ -1,0 +1,58 @@
+// The floor of figure D, as its own process like `npm start` (scripts/start.mjs): Miniflare
+// with one workerd serving a Worker that reads each request and answers the recorded
+// response of our server for its operation (same bytes and headers; no Durable Object, no
+// DynamoDB logic). Started by bench/run.mjs with PORT, and CANNED_FILE naming a JSON file
+// of { operation: { body, crc } }.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+
+const root = resolve(import.meta.dirname, "..");
+const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
+  readFileSync(resolve(root, "wrangler.toml"), "utf8"),
+)?.[1];
+
+const FLOOR_WORKER = `
+export default {
+  async fetch(request, env) {
+    if (request.method !== "POST") return new Response("healthy", { headers: { "content-type": "text/plain" } });
+    await request.text();
+    const target = request.headers.get("x-amz-target") ?? "";
+    const reply = env.CANNED[target.slice(target.indexOf(".") + 1)];
+    if (!reply) return new Response('{"__type":"com.amazon.coral.service#UnknownOperationException"}', { status: 400 });
+    return new Response(reply.body, {
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amzn-requestid": crypto.randomUUID(),
+        "x-amz-crc32": reply.crc,
+      },
+    });
+  },
+};
+`;
+
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port: Number(process.env.PORT),
+    workers: [
+      {
+        name: "bench-floor",
+        modules: true,
+        script: FLOOR_WORKER,
+        compatibilityDate,
+        compatibilityFlags: ["nodejs_compat"],
+        bindings: { CANNED: JSON.parse(readFileSync(process.env.CANNED_FILE, "utf8")) },
+      },
+    ],
+  }),
+);
+const url = await mf.ready;
+console.log(`bench floor listening on ${url.href}`);
+
+const stop = async () => {
+  await mf.dispose();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

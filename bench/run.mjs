@@ -1,0 +1,921 @@
+// `npm run bench` (and `npm run bench -- --quick`): the benchmark of the issue, printed as a
+// table (figure, ours, floor or peer, ratio, goal, met) and written to bench/results.json.
+// Method (shared/perf-floor.md): one workerd process driven through Miniflare's API, never
+// `wrangler dev`; in-object loops sized to a sample duration and timed from Node around one
+// RPC; a keep-alive Node client; rounds interleaved (A B A B ...), every ratio taken between
+// figures of the same round, medians reported.
+//
+//   A  engine vs raw SQLite inside one Durable Object: PutItem, GetItem, UpdateItem, Query
+//   B  Scan with a 1% filter: pushed down to SQL vs evaluated in TypeScript
+//   C  Query of 100 ~1 KB items vs the raw range select + JSON.parse (A's Query line)
+//   D  the wire endpoint as `npm start` serves it vs a canned-response floor vs dynalite
+//   E  expression parse + validate, parse cache cold vs warm
+//
+// Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
+// --out FILE (default bench/results.json), --only A,B,D,E (figure groups; C comes with A),
+// --rounds N.
+import { crc32 } from "@aws-crypto/crc32";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { Readable } from "node:stream";
+import { createServer } from "node:net";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const QUICK = flag("--quick");
+const PEER = !flag("--no-peer");
+const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
+const ONLY = new Set((option("--only") ?? "A,B,D,E").split(",").map((s) => s.trim().toUpperCase()));
+
+/** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
+const CONFIG = QUICK
+  ? {
+      rounds: 1,
+      sampleSec: 0.1,
+      gridPartitions: 10,
+      scanItems: 10_000,
+      wirePartitions: 1,
+      wireSec: 0.3,
+      wireWarmSec: 0.1,
+    }
+  : {
+      rounds: 5,
+      sampleSec: 1,
+      gridPartitions: 200,
+      scanItems: 100_000,
+      wirePartitions: 10,
+      wireSec: 1.5,
+      wireWarmSec: 0.5,
+    };
+if (option("--rounds")) CONFIG.rounds = Number(option("--rounds"));
+const SEED = "12345";
+const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
+  readFileSync(join(ROOT, "wrangler.toml"), "utf8"),
+)?.[1];
+const SKIP_ISSUE_7 = "not yet: needs the sharded cluster/client, issue 7";
+
+if (Number(process.versions.node.split(".")[0]) < 22) {
+  console.error(`bench: Node ${process.version}; Miniflare needs Node 22. Run it as \`npm run bench\`.`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Progress (stderr) and statistics
+// ---------------------------------------------------------------------------------------
+
+const tty = process.stderr.isTTY;
+let progressShown = false;
+function progress(text) {
+  if (tty) {
+    process.stderr.write(`\r\x1b[2K${text}`);
+    progressShown = true;
+  } else process.stderr.write(`${text}\n`);
+}
+function progressDone() {
+  if (tty && progressShown) process.stderr.write("\r\x1b[2K");
+  progressShown = false;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Figures, in table order. Each: samples per round of ours and the reference, and the ratio rule. */
+const figures = [];
+const skipped = [];
+
+/**
+ * A figure compares `ours` with a reference (floor or peer) round by round.
+ * ratio: "ref/ours" (a slowdown: how many times the reference's rate ours is below) or
+ * "ours/ref" (a speedup or share). goal: { op: "<=" | ">=", value } or null (information).
+ */
+function figure(spec) {
+  const entry = { ...spec, rounds: [] };
+  figures.push(entry);
+  return entry;
+}
+function record(entry, ours, ref) {
+  const ratio = entry.ratio === "ref/ours" ? ref / ours : ours / ref;
+  entry.rounds.push({ ours, ref, ratio });
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers: free ports, child processes, temporary directories
+// ---------------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+const cleanups = [];
+async function cleanup() {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()();
+    } catch (err) {
+      console.error(`bench: cleanup: ${err.message}`);
+    }
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts a child process and waits until `ready(output)` is true; stops it at cleanup. */
+async function startChild(name, args, env, ready, timeoutMs) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  cleanups.push(
+    () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          done();
+        });
+        child.kill("SIGTERM");
+      }),
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready(output))) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not start within ${timeoutMs} ms:\n${output}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return child;
+}
+
+async function healthy(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.text();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// A, B, C, E: in-object loops in the bench Durable Object
+// ---------------------------------------------------------------------------------------
+
+function buildBenchWorker() {
+  const outdir = join(ROOT, ".wrangler/bench-build");
+  if (!existsGrammar()) buildGrammar(); // `npm run bench` builds it first; a direct run may not have
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+      "deploy",
+      "--dry-run",
+      "--config",
+      join(ROOT, "bench/wrangler.toml"),
+      "--outdir",
+      outdir,
+    ],
+    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  return join(outdir, "worker.js");
+}
+
+function existsGrammar() {
+  try {
+    readFileSync(join(ROOT, "grammar/generated/expressions.js"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function buildGrammar() {
+  execFileSync(process.execPath, [join(ROOT, "scripts/build-grammar.mjs")], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function inObjectPhases() {
+  progress("bench: building the bench worker (wrangler deploy --dry-run)");
+  const scriptPath = buildBenchWorker();
+  const persist = tempDir("ddb-bench-");
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      resourcePersistencePath: persist,
+      workers: [
+        {
+          name: "durable-dynamodb-bench",
+          modules: true,
+          scriptPath,
+          compatibilityDate: COMPATIBILITY_DATE,
+          compatibilityFlags: ["nodejs_compat"],
+          durableObjects: { BENCH: { className: "BenchShard", useSQLite: true } },
+        },
+      ],
+    }),
+  );
+  cleanups.push(() => mf.dispose());
+  await mf.ready;
+
+  const rpc = async (method, ...args) => {
+    const response = await mf.dispatchFetch("http://bench/", {
+      method: "POST",
+      body: JSON.stringify({ method, args }),
+    });
+    const reply = await response.json();
+    if (!reply.ok) throw new Error(`bench ${method}(${JSON.stringify(args)}): ${reply.error}`);
+    return reply.result;
+  };
+  const sample = async (workload, n) => {
+    const result = await rpc("run", workload, n, SEED);
+    const seconds = result.ms / 1000; // timed inside the object (loop + storage.sync())
+    return { n, seconds, rate: n / seconds, check: result.check };
+  };
+  /** N such that one sample lasts about CONFIG.sampleSec (also warms the code up). */
+  const calibrate = async (workload) => {
+    let n = 4;
+    for (;;) {
+      const s = await sample(workload, n);
+      if (s.seconds >= CONFIG.sampleSec / 4 || n >= 10_000_000)
+        return Math.max(1, Math.round((n * CONFIG.sampleSec) / s.seconds));
+      n *= 4;
+    }
+  };
+  const load = async (table, layout, count) => {
+    await rpc("createTable", table, layout);
+    const chunk = 2_000;
+    for (let from = 0; from < count; from += chunk) {
+      progress(`bench: loading ${table}: ${from}/${count} items`);
+      await rpc("load", table, layout, from, Math.min(count, from + chunk));
+    }
+  };
+
+  if (ONLY.has("A") || ONLY.has("C")) await phaseA(rpc, sample, calibrate, load);
+  if (ONLY.has("B")) await phaseB(rpc, sample, load);
+  if (ONLY.has("E")) await phaseE(sample, calibrate);
+  progressDone();
+}
+
+async function phaseA(rpc, sample, calibrate, load) {
+  const items = CONFIG.gridPartitions * 100;
+  await load("grid", "grid", items);
+  const copied = await rpc("copyRaw", "grid");
+  if (copied !== items) throw new Error(`raw copy holds ${copied} rows, expected ${items}`);
+  const ops = [
+    { op: "put", raw: "raw.put", label: "PutItem (engine) vs INSERT OR REPLACE + JSON.stringify (raw)" },
+    { op: "get", raw: "raw.get", label: "GetItem (engine) vs point SELECT + JSON.parse (raw)" },
+    {
+      op: "update",
+      raw: "raw.update",
+      label: "UpdateItem ADD n :one (engine) vs SELECT + parse + stringify + INSERT OR REPLACE (raw)",
+    },
+    {
+      op: "query",
+      raw: "raw.query",
+      label: "Query 100 items ~1 KB (engine) vs range SELECT 100 rows + JSON.parse (raw)",
+    },
+    {
+      op: "put",
+      raw: "raw.upsert",
+      label: "PutItem (engine) vs the engine's own upsert statement + JSON.stringify (raw)",
+      info: true,
+    },
+  ];
+  for (const o of ops) {
+    o.figure = figure({
+      id: o.info ? `A.${o.op}.upsert` : o.op === "query" ? "A/C.query" : `A.${o.op}`,
+      group: o.op === "query" ? "A/C" : "A",
+      name: o.label,
+      unit: "ops/s",
+      refLabel: "raw SQLite",
+      ratio: "ref/ours",
+      ratioMeaning: "raw rate / engine rate (engine slowdown)",
+      goal: o.info ? null : { op: "<=", value: 2 },
+    });
+  }
+  progress("bench: A calibrating");
+  const sizes = {};
+  for (const o of ops) {
+    sizes[`engine.${o.op}`] ??= await calibrate(`engine.${o.op}`);
+    sizes[o.raw] ??= await calibrate(o.raw);
+  }
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    for (const o of ops) {
+      progress(`bench: A round ${round + 1}/${CONFIG.rounds}: ${o.op} vs ${o.raw}`);
+      const pair = [`engine.${o.op}`, o.raw];
+      if (round % 2) pair.reverse();
+      const rates = {};
+      for (const workload of pair) {
+        const s = await sample(workload, sizes[workload]);
+        if (workload.endsWith("query") && s.check === 0) throw new Error(`${workload} returned nothing`);
+        rates[workload] = s.rate;
+      }
+      record(o.figure, rates[`engine.${o.op}`], rates[o.raw]);
+    }
+  }
+}
+
+async function phaseB(rpc, sample, load) {
+  const count = CONFIG.scanItems;
+  await load("flat", "flat", count);
+  const checks = await rpc("checks");
+  if (!checks.sqlFilterFullyPushedDown || !checks.tsFilterNotPushedDown) {
+    throw new Error(`figure B's filters no longer take the intended paths: ${JSON.stringify(checks)}`);
+  }
+  const n = count / 100; // matches expected: 1%
+  const main = figure({
+    id: "B.scan",
+    group: "B",
+    name: `Scan ${count.toLocaleString("en")} items, filter category = :c (1%): pushed down to SQL vs evaluated in TypeScript (engine both ways)`,
+    unit: "items/s",
+    refLabel: "engine, TS filter",
+    ratio: "ours/ref",
+    ratioMeaning: "SQL-path scan rate / TypeScript-path scan rate (speedup)",
+    goal: { op: ">=", value: 5 },
+    note: 'TypeScript path: the same filter as `category = :c OR #q = :c` with #q = `no"such` (no item has it; a name with `"` has no JSON path, so filter-sql refuses the OR and readPage evaluates it)',
+  });
+  const rawEval = figure({
+    id: "B.scan.rawts",
+    group: "B",
+    name: "  same, engine SQL path vs raw read of every doc + JSON.parse + evaluateCondition",
+    unit: "items/s",
+    refLabel: "raw + evaluateCondition",
+    ratio: "ours/ref",
+    ratioMeaning: "engine SQL-path rate / raw TypeScript-evaluation rate",
+    goal: null,
+  });
+  const rawSql = figure({
+    id: "B.scan.rawsql",
+    group: "B",
+    name: "  engine SQL path vs raw SELECT ... WHERE json_extract(doc) = ? (floor of the SQL path)",
+    unit: "items/s",
+    refLabel: "raw SQL filter",
+    ratio: "ref/ours",
+    ratioMeaning: "raw SQL-filter rate / engine SQL-path rate (engine slowdown)",
+    goal: null,
+  });
+  const workloads = ["scan.engine.sql", "scan.engine.ts", "scan.raw.ts", "scan.raw.sql"];
+  progress("bench: B warming up");
+  for (const w of workloads) await sample(w, 1);
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    const order = round % 2 ? [...workloads].reverse() : workloads;
+    const rates = {};
+    for (const w of order) {
+      progress(`bench: B round ${round + 1}/${CONFIG.rounds}: ${w}`);
+      const s = await sample(w, 1);
+      if (s.check !== n) throw new Error(`${w} found ${s.check} items, expected ${n}`);
+      rates[w] = count / s.seconds;
+    }
+    record(main, rates["scan.engine.sql"], rates["scan.engine.ts"]);
+    record(rawEval, rates["scan.engine.sql"], rates["scan.raw.ts"]);
+    record(rawSql, rates["scan.engine.sql"], rates["scan.raw.sql"]);
+  }
+}
+
+async function phaseE(sample, calibrate) {
+  const kinds = ["condition", "update", "projection"];
+  const entries = {};
+  for (const kind of kinds) {
+    entries[kind] = figure({
+      id: `E.${kind}`,
+      group: "E",
+      name: `${kind[0].toUpperCase()}${kind.slice(1)} expression parse + validate: parse cache cold vs warm`,
+      unit: "µs/op",
+      refLabel: "cached µs/op",
+      ratio: "ours/ref",
+      ratioMeaning: "uncached cost / cached cost",
+      goal: null,
+      lowerIsBetter: true,
+    });
+  }
+  progress("bench: E calibrating");
+  const sizes = {};
+  for (const kind of kinds)
+    for (const c of ["uncached", "cached"]) sizes[`${kind}.${c}`] = await calibrate(`expr.${kind}.${c}`);
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    for (const kind of kinds) {
+      progress(`bench: E round ${round + 1}/${CONFIG.rounds}: ${kind}`);
+      const pair = round % 2 ? ["cached", "uncached"] : ["uncached", "cached"];
+      const cost = {};
+      for (const c of pair) {
+        const s = await sample(`expr.${kind}.${c}`, sizes[`${kind}.${c}`]);
+        cost[c] = (s.seconds * 1e6) / s.n;
+      }
+      record(entries[kind], cost.uncached, cost.cached);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// D: the wire endpoint (npm start) vs a canned-response floor vs dynalite, AWS SDK from Node
+// ---------------------------------------------------------------------------------------
+
+/** The low-level SDK wants B as bytes; the shared items carry base64 (the wire form). */
+function sdkItem(item) {
+  const out = {};
+  for (const [name, value] of Object.entries(item)) out[name] = sdkValue(value);
+  return out;
+}
+function sdkValue(value) {
+  if ("B" in value) return { B: Buffer.from(value.B, "base64") };
+  if ("M" in value) return { M: sdkItem(value.M) };
+  if ("L" in value) return { L: value.L.map(sdkValue) };
+  return value;
+}
+
+function sdkClient(endpoint, agent, handler) {
+  return new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    requestHandler: handler ?? { httpAgent: agent },
+    maxAttempts: 1,
+  });
+}
+
+/** A request handler answering recorded response bodies in-process (SDK client CPU alone). */
+function cannedHandler(canned) {
+  return {
+    metadata: { handlerProtocol: "http/1.1" },
+    async handle(request) {
+      const operation = String(request.headers["x-amz-target"] ?? "").split(".")[1];
+      const reply = canned[operation];
+      const body = Buffer.from(reply.body);
+      return {
+        response: {
+          statusCode: 200,
+          reason: "OK",
+          headers: {
+            "content-type": "application/x-amz-json-1.0",
+            "content-length": String(body.length),
+            "x-amzn-requestid": "canned",
+            "x-amz-crc32": reply.crc,
+          },
+          body: Readable.from([body]),
+        },
+      };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {},
+  };
+}
+
+const WIRE_TABLE = "wire";
+
+async function createWireTable(client) {
+  await client.send(
+    new CreateTableCommand({
+      TableName: WIRE_TABLE,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+    }),
+  );
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: WIRE_TABLE }));
+    if (Table?.TableStatus === "ACTIVE") return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error("table did not become ACTIVE");
+}
+
+function wireItem(i) {
+  return makeItem(i, partitionKey(Math.floor(i / 100)), sortKey(i % 100));
+}
+
+/** `concurrency` loops sending commands from `next()` for `seconds`; ops/s. */
+async function drive(client, next, concurrency, seconds) {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await client.send(next());
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
+async function phaseD() {
+  const items = CONFIG.wirePartitions * 100;
+  const agentOptions = { keepAlive: true, maxSockets: 64 };
+
+  // Ours: exactly `npm start` (scripts/start.mjs: wrangler bundle + Miniflare), fresh state.
+  progress("bench: D starting the endpoint (scripts/start.mjs)");
+  const oursPort = await freePort();
+  const ours = `http://127.0.0.1:${oursPort}`;
+  await startChild(
+    "scripts/start.mjs",
+    [join(ROOT, "scripts/start.mjs")],
+    { PORT: String(oursPort), HOST: "127.0.0.1", PERSIST_DIR: tempDir("ddb-bench-wire-") },
+    () => healthy(`${ours}/`),
+    180_000,
+  );
+
+  const targets = [{ name: "ours", endpoint: ours }];
+  if (PEER) {
+    progress("bench: D starting dynalite (in-memory)");
+    const port = await freePort();
+    await startChild(
+      "dynalite",
+      [
+        join(ROOT, "node_modules/dynalite/cli.js"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--createTableMs",
+        "0",
+        "--deleteTableMs",
+        "0",
+        "--updateTableMs",
+        "0",
+      ],
+      {},
+      (output) => output.includes("listening"),
+      60_000,
+    );
+    targets.push({ name: "dynalite", endpoint: `http://127.0.0.1:${port}` });
+  }
+  for (const t of targets) {
+    t.agent = new http.Agent(agentOptions);
+    t.client = sdkClient(t.endpoint, t.agent);
+    progress(`bench: D loading ${items} items into ${t.name}`);
+    await createWireTable(t.client);
+    const queue = Array.from({ length: items }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = queue.pop(); i !== undefined; i = queue.pop()) {
+          await t.client.send(new PutItemCommand({ TableName: WIRE_TABLE, Item: sdkItem(wireItem(i)) }));
+        }
+      }),
+    );
+  }
+
+  // The floor: bench/floor-server.mjs, the same set-up as npm start (its own Node process,
+  // Miniflare, one workerd) serving a Worker that reads the request and answers our
+  // server's own recorded response for the operation (same bytes and headers), without a
+  // Durable Object or any DynamoDB logic.
+  progress("bench: D starting the floor (canned responses)");
+  const canned = {};
+  const record1 = async (operation, body) => {
+    const response = await fetch(`${ours}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}` },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${operation}: ${text}`);
+    canned[operation] = { body: text, crc: String(crc32(new TextEncoder().encode(text))) };
+  };
+  await record1("PutItem", { TableName: WIRE_TABLE, Item: wireItem(0) });
+  await record1("GetItem", { TableName: WIRE_TABLE, Key: { pk: { S: partitionKey(0) }, sk: { S: sortKey(1) } } });
+  await record1("Query", {
+    TableName: WIRE_TABLE,
+    KeyConditionExpression: "pk = :p",
+    ExpressionAttributeValues: { ":p": { S: partitionKey(0) } },
+    Limit: 100,
+  });
+  const floorPort = await freePort();
+  const cannedFile = join(tempDir("ddb-bench-floor-"), "canned.json");
+  writeFileSync(cannedFile, JSON.stringify(canned));
+  await startChild(
+    "bench/floor-server.mjs",
+    [join(ROOT, "bench/floor-server.mjs")],
+    { PORT: String(floorPort), CANNED_FILE: cannedFile },
+    () => healthy(`http://127.0.0.1:${floorPort}/`),
+    60_000,
+  );
+  const floorAgent = new http.Agent(agentOptions);
+  targets.unshift({
+    name: "floor",
+    endpoint: `http://127.0.0.1:${floorPort}`,
+    agent: floorAgent,
+    client: sdkClient(`http://127.0.0.1:${floorPort}`, floorAgent),
+  });
+
+  // Client CPU alone: the same SDK calls answered in-process by a request handler that
+  // returns the same recorded bytes (no socket, no server): the client's own ceiling.
+  targets.push({ name: "sdk", client: sdkClient(ours, undefined, cannedHandler(canned)) });
+
+  const random = rng(Number(SEED));
+  const putPool = Array.from({ length: 256 }, () => sdkItem(wireItem(random(items))));
+  const ops = {
+    PutItem: () => new PutItemCommand({ TableName: WIRE_TABLE, Item: putPool[random(putPool.length)] }),
+    GetItem: () => {
+      const i = random(items);
+      return new GetItemCommand({
+        TableName: WIRE_TABLE,
+        Key: { pk: { S: partitionKey(Math.floor(i / 100)) }, sk: { S: sortKey(i % 100) } },
+      });
+    },
+    Query: () =>
+      new QueryCommand({
+        TableName: WIRE_TABLE,
+        KeyConditionExpression: "pk = :p",
+        ExpressionAttributeValues: { ":p": { S: partitionKey(random(CONFIG.wirePartitions)) } },
+        Limit: 100,
+      }),
+  };
+  // Sanity: every target answers each operation with the expected shape.
+  for (const t of targets) {
+    const got = await t.client.send(ops.GetItem());
+    const queried = await t.client.send(ops.Query());
+    if (!got.Item || queried.Count !== 100) throw new Error(`${t.name}: GetItem/Query answered unexpectedly`);
+  }
+
+  const concurrencies = [1, 16];
+  const entries = {};
+  for (const op of Object.keys(ops)) {
+    for (const c of concurrencies) {
+      const clients = `${c} client${c > 1 ? "s" : ""}`;
+      entries[`${op}/${c}/floor`] = figure({
+        id: `D.${op}.${c}.floor`,
+        group: "D",
+        name: `${op}${op === "Query" ? " (Limit 100, ~1 KB items)" : ""}, ${clients}, AWS SDK: ours vs floor (canned response)`,
+        unit: "ops/s",
+        refLabel: "floor",
+        ratio: "ours/ref",
+        ratioMeaning: "ours / floor",
+        goal: op === "Query" ? null : { op: ">=", value: 0.9 },
+      });
+      entries[`${op}/${c}/dynalite`] = figure({
+        id: `D.${op}.${c}.dynalite`,
+        group: "D",
+        name: `${op}${op === "Query" ? " (Limit 100, ~1 KB items)" : ""}, ${clients}, AWS SDK: ours vs dynalite`,
+        unit: "ops/s",
+        refLabel: "dynalite",
+        ratio: "ours/ref",
+        ratioMeaning: "ours / dynalite",
+        goal: { op: ">=", value: op === "Query" ? 2 : c === 1 ? 0.8 : 1 },
+        peer: true,
+      });
+      entries[`${op}/${c}/sdk`] = figure({
+        id: `D.${op}.${c}.sdk`,
+        group: "D",
+        name: `  information: same, ours vs the SDK client alone (in-process canned response)`,
+        unit: "ops/s",
+        refLabel: "SDK alone",
+        ratio: "ours/ref",
+        ratioMeaning: "ours / client-only ceiling",
+        goal: null,
+      });
+      if (!PEER)
+        skipped.push({ id: `D.${op}.${c}.dynalite`, figure: entries[`${op}/${c}/dynalite`].name, reason: "--no-peer" });
+    }
+  }
+  const health = figure({
+    id: "D.health",
+    group: "D",
+    name: "  information: GET / health line of our server, raw Node http keep-alive client, 1 client",
+    unit: "req/s",
+    refLabel: "",
+    ratio: "none",
+    goal: null,
+  });
+
+  const total = CONFIG.rounds + 1;
+  for (let round = 0; round < total; round++) {
+    const warm = round === 0;
+    const seconds = warm ? CONFIG.wireWarmSec : CONFIG.wireSec;
+    for (const op of Object.keys(ops)) {
+      for (const c of concurrencies) {
+        const order = targets.map((_, k) => targets[(k + round) % targets.length]);
+        const rates = {};
+        for (const t of order) {
+          progress(
+            `bench: D ${warm ? "warm-up" : `round ${round}/${CONFIG.rounds}`}: ${op}, ${c} client(s), ${t.name}`,
+          );
+          rates[t.name] = await drive(t.client, ops[op], c, seconds);
+        }
+        if (warm) continue;
+        record(entries[`${op}/${c}/floor`], rates.ours, rates.floor);
+        if (PEER) record(entries[`${op}/${c}/dynalite`], rates.ours, rates.dynalite);
+        record(entries[`${op}/${c}/sdk`], rates.ours, rates.sdk);
+      }
+    }
+    if (!warm) health.rounds.push({ ours: await healthRate(ours, seconds), ref: null, ratio: null });
+  }
+  if (!PEER) figures.splice(0, figures.length, ...figures.filter((f) => !f.peer));
+  for (const t of targets) t.agent?.destroy();
+}
+
+/** GET / of a server in a loop with one keep-alive connection; req/s. */
+async function healthRate(base, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise((done, fail) => {
+      http
+        .get(`${base}/`, { agent }, (response) => {
+          response.resume();
+          response.on("end", done);
+        })
+        .on("error", fail);
+    });
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  let count = 0;
+  while (performance.now() < deadline) {
+    await get();
+    count++;
+  }
+  agent.destroy();
+  return count / ((performance.now() - start) / 1000);
+}
+
+// ---------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------
+
+function summarize(f) {
+  if (f.rounds.length === 0) return { ...f, ours: null, ref: null, ratioValue: null, met: null };
+  const ours = median(f.rounds.map((r) => r.ours));
+  const ref = f.ratio === "none" ? null : median(f.rounds.map((r) => r.ref));
+  const ratios = f.ratio === "none" ? [] : f.rounds.map((r) => r.ratio);
+  const ratioValue = ratios.length ? median(ratios) : null;
+  let met = null;
+  if (f.goal && ratioValue !== null) met = f.goal.op === "<=" ? ratioValue <= f.goal.value : ratioValue >= f.goal.value;
+  return {
+    ...f,
+    ours,
+    ref,
+    ratioValue,
+    ratioMin: ratios.length ? Math.min(...ratios) : null,
+    ratioMax: ratios.length ? Math.max(...ratios) : null,
+    met,
+  };
+}
+
+function formatValue(value, unit) {
+  if (value === null || value === undefined) return "";
+  if (unit === "µs/op") return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} µs`;
+  return `${Math.round(value).toLocaleString("en")}/s`;
+}
+
+function printTable(rows) {
+  const header = ["figure", "ours", "floor or peer", "ratio", "goal", "met"];
+  const lines = rows.map((r) => {
+    if (r.skip) return [r.name, r.skip, "", "", "", ""];
+    const goal = r.goal ? `${r.goal.op === "<=" ? "≤" : "≥"} ${r.goal.value}x` : "info";
+    const ref = r.ref === null ? "" : `${formatValue(r.ref, r.unit)} ${r.refLabel}`;
+    const ratio = r.ratioValue === null ? "" : `${r.ratioValue.toFixed(2)}x`;
+    return [
+      `${r.group.padEnd(3)} ${r.name}`,
+      formatValue(r.ours, r.unit),
+      ref,
+      ratio,
+      goal,
+      r.met === null ? "" : r.met ? "yes" : "NO",
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) =>
+    cells.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ");
+  console.log(fmt(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const l of lines) console.log(fmt(l));
+}
+
+async function main() {
+  const started = Date.now();
+  const loadAtStart = loadavg();
+  const git = (...args) => {
+    try {
+      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const source = { commit: git("rev-parse", "HEAD"), dirty: (git("status", "--porcelain") ?? "") !== "" };
+  const machine = {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    miniflare: JSON.parse(readFileSync(join(ROOT, "node_modules/miniflare/package.json"), "utf8")).version,
+    workerd: JSON.parse(readFileSync(join(ROOT, "node_modules/workerd/package.json"), "utf8")).version,
+    dynalite: JSON.parse(readFileSync(join(ROOT, "node_modules/dynalite/package.json"), "utf8")).version,
+  };
+  try {
+    if (ONLY.has("A") || ONLY.has("B") || ONLY.has("C") || ONLY.has("E")) {
+      await inObjectPhases();
+      await cleanup(); // one workerd at a time: stop the bench object before the wire phase
+    }
+    if (ONLY.has("D")) await phaseD();
+  } finally {
+    progressDone();
+    await cleanup();
+  }
+  skipped.push(
+    { id: "client-overhead", figure: "SDK-compatible client overhead", reason: SKIP_ISSUE_7 },
+    { id: "shards", figure: "shard figures (scaling across shards)", reason: SKIP_ISSUE_7 },
+  );
+
+  const rows = figures.map(summarize);
+  printTable([...rows, ...skipped.map((s) => ({ name: `    ${s.figure}`, skip: s.reason }))]);
+  const goals = rows
+    .filter((r) => r.goal && r.met !== null)
+    .map((r) => ({
+      id: r.id,
+      figure: r.name.trim(),
+      ratio: r.ratioValue,
+      goal: `${r.goal.op} ${r.goal.value}`,
+      met: r.met,
+    }));
+  console.log(
+    `\n${goals.filter((g) => g.met).length}/${goals.length} goals met; ${QUICK ? "QUICK mode (smoke figures, not for quoting)" : `${CONFIG.rounds} interleaved rounds, medians`}; ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (${availableParallelism()} CPUs)`,
+  );
+
+  const results = {
+    mode: QUICK ? "quick" : "full",
+    date: new Date().toISOString(),
+    machine,
+    source,
+    loadAverage: { start: loadAtStart, end: loadavg() },
+    config: { ...CONFIG, peer: PEER, only: [...ONLY] },
+    method:
+      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. Rounds interleaved, ratios taken within a round, medians reported.",
+    figures: rows.map((r) => ({
+      id: r.id,
+      group: r.group,
+      figure: r.name.trim(),
+      unit: r.unit,
+      ours: r.ours,
+      reference: r.ref === null ? null : { label: r.refLabel, value: r.ref },
+      ratio: r.ratioValue,
+      ratioMeaning: r.ratioMeaning ?? null,
+      ratioRange: r.ratioMin === null ? null : [r.ratioMin, r.ratioMax],
+      goal: r.goal ? `${r.goal.op} ${r.goal.value}` : null,
+      met: r.met,
+      ...(r.note ? { note: r.note } : {}),
+      rounds: r.rounds,
+    })),
+    goals,
+    skipped,
+  };
+  mkdirSync(dirname(OUT), { recursive: true });
+  let text = JSON.stringify(results, null, 2);
+  try {
+    const prettier = await import("prettier");
+    text = await prettier.format(text, { ...(await prettier.resolveConfig(OUT)), parser: "json" });
+  } catch {
+    text += "\n";
+  }
+  writeFileSync(OUT, text);
+  console.log(`results: ${OUT}`);
+}
+
+await main();
+// Miniflare or an agent may keep handles open: the report is written, so leave.
+process.exit(0);

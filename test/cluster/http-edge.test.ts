@@ -1,0 +1,101 @@
+// The HTTP edge routes through the same cluster router as the SDK client (untenanted
+// shards); DDB_DEFAULT_SHARDS sets the shard count of tables it creates.
+import { runInDurableObject } from "cloudflare:test";
+import { env as workerEnv } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { shardName, shardOfHash } from "../../src/client/routing";
+import { encodeKey } from "../../src/keys/encode";
+import { partitionHash } from "../../src/keys/partition";
+import type { TableDef } from "../../src/storage/catalogue";
+import { handleHttp } from "../../src/wire/http";
+import type { Env } from "../../src/worker";
+import { uniqueName } from "../support/wire";
+
+const env = workerEnv as unknown as Env;
+const sharded: Env = { DYNAMODB: env.DYNAMODB, DDB_DEFAULT_SHARDS: "3" };
+
+async function call(operation: string, input: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await handleHttp(
+    new Request("http://localhost/", {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}` },
+      body: JSON.stringify(input),
+    }),
+    sharded,
+  );
+  return { status: response.status, body: await response.json() };
+}
+
+async function defOn(k: number, table: string): Promise<TableDef | undefined> {
+  const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(undefined, k)));
+  return runInDurableObject(stub, (_i, state) => {
+    const row = state.storage.sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).toArray()[0];
+    return row ? (JSON.parse(row.def) as TableDef) : undefined;
+  });
+}
+
+describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
+  it("creates a 3-shard table and routes items, scans and LSI queries", async () => {
+    const table = uniqueName("http-sharded");
+    const created = await call("CreateTable", {
+      TableName: table,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+        { AttributeName: "l", AttributeType: "N" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      LocalSecondaryIndexes: [
+        {
+          IndexName: "byL",
+          KeySchema: [
+            { AttributeName: "pk", KeyType: "HASH" },
+            { AttributeName: "l", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    expect(created.status).toBe(200);
+    for (let k = 0; k < 3; k++) expect((await defOn(k, table))?.shards).toBe(3);
+
+    for (let i = 0; i < 30; i++) {
+      const put = await call("PutItem", {
+        TableName: table,
+        Item: { pk: { S: `h${i % 10}` }, sk: { S: `s${i}` }, l: { N: String(100 - i) } },
+      });
+      expect(put.status).toBe(200);
+    }
+    const scanned = await call("Scan", { TableName: table });
+    expect(scanned.body.Count).toBe(30);
+    const hashes = (scanned.body.Items as { pk: { S: string } }[]).map((item) =>
+      partitionHash(encodeKey("S", item.pk.S)),
+    );
+    expect(hashes).toEqual([...hashes].sort((a, b) => a - b));
+    expect(new Set(hashes.map((h) => shardOfHash(h, 3))).size).toBeGreaterThan(1);
+
+    const lsiScan = await call("Scan", { TableName: table, IndexName: "byL" });
+    expect(lsiScan.body.Count).toBe(30);
+
+    const byL = await call("Query", {
+      TableName: table,
+      IndexName: "byL",
+      KeyConditionExpression: "pk = :p",
+      ExpressionAttributeValues: { ":p": { S: "h3" } },
+    });
+    expect((byL.body.Items as { l: { N: string } }[]).map((item) => Number(item.l.N))).toEqual([77, 87, 97]);
+
+    const described = await call("DescribeTable", { TableName: table });
+    expect((described.body.Table as { ItemCount: number }).ItemCount).toBe(30);
+    const lsi = (described.body.Table as { LocalSecondaryIndexes: { ItemCount: number }[] }).LocalSecondaryIndexes;
+    expect(lsi[0]?.ItemCount).toBe(30);
+
+    expect((await call("DeleteTable", { TableName: table })).status).toBe(200);
+    for (let k = 0; k < 3; k++) expect(await defOn(k, table)).toBeUndefined();
+    expect((await call("GetItem", { TableName: table, Key: { pk: { S: "h1" }, sk: { S: "s1" } } })).status).toBe(400);
+  });
+});

@@ -1,0 +1,80 @@
+// The benchmark (bench/run.mjs) in quick mode, so it cannot rot: it must build its worker,
+// run every figure group (in-object A/B/C/E, the wire phase D against its own `npm start`
+// server and the canned-response floor; no dynalite, to keep CI short) and write a
+// results file with a boolean `met` for every goal it measured. The figures themselves are
+// not checked: quick-mode numbers on a loaded two-core machine mean nothing.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BENCH_TIMEOUT_MS = 150_000;
+
+interface Results {
+  mode: string;
+  machine: { nproc: number; cpu: string };
+  figures: { id: string; ours: number | null; ratio: number | null; goal: string | null; met: boolean | null }[];
+  goals: { id: string; goal: string; ratio: number; met: boolean }[];
+  skipped: { id: string; reason: string }[];
+}
+
+describe("bench (quick mode)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ddb-bench-smoke-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(
+    "runs every figure group and writes results.json",
+    async () => {
+      const out = join(dir, "results.json");
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+        const child = spawn(process.execPath, [join(ROOT, "bench/run.mjs"), "--quick", "--no-peer", "--out", out], {
+          cwd: ROOT,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let text = "";
+        child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), BENCH_TIMEOUT_MS - 10_000);
+        child.on("exit", (exitCode) => {
+          clearTimeout(timer);
+          done({ code: exitCode, output: text });
+        });
+      });
+      expect(code, output).toBe(0);
+      expect(output).toContain("figure");
+
+      const results = JSON.parse(readFileSync(out, "utf8")) as Results;
+      expect(results.mode).toBe("quick");
+      expect(results.machine.nproc).toBeGreaterThan(0);
+      const ids = results.figures.map((f) => f.id);
+      for (const id of [
+        "A.put",
+        "A.get",
+        "A.update",
+        "A/C.query",
+        "B.scan",
+        "E.condition",
+        "E.update",
+        "E.projection",
+        "D.PutItem.1.floor",
+        "D.GetItem.16.floor",
+        "D.Query.1.floor",
+      ]) {
+        expect(ids).toContain(id);
+      }
+      for (const f of results.figures) expect(f.ours, f.id).toBeGreaterThan(0);
+      // Every measured goal carries a boolean verdict; the peer's goals are listed as skipped.
+      expect(results.goals.length).toBeGreaterThanOrEqual(9);
+      for (const goal of results.goals) {
+        expect(typeof goal.met, goal.id).toBe("boolean");
+        expect(Number.isFinite(goal.ratio), goal.id).toBe(true);
+      }
+      const skipped = results.skipped.map((s) => s.id);
+      expect(skipped).toContain("D.GetItem.1.dynalite");
+      expect(skipped).toContain("shards");
+    },
+    BENCH_TIMEOUT_MS,
+  );
+});
