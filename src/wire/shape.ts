@@ -177,7 +177,9 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
     }
     case "list": {
       const list = value as unknown[];
-      list.forEach((member, i) => walk(member, shape.member, `${path}.${i + 1}.member`, errors));
+      if (shape.member.kind !== "attributeValue") {
+        list.forEach((member, i) => walk(member, shape.member, `${path}.${i + 1}.member`, errors));
+      }
       lengthChecks(list.length, shape, fail);
       return;
     }
@@ -188,7 +190,11 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
           errors.push(`Value '${javaMapText(map)}' at '${path}' failed to satisfy constraint: ${constraint}`);
         }
       });
-      for (const [key, member] of Object.entries(map)) walk(member, shape.value, `${path}.${key}.member`, errors);
+      // AttributeValues carry no member constraints (src/values/validate.ts checks them), so
+      // large Item/Key maps skip building a path string per attribute.
+      if (shape.value.kind !== "attributeValue") {
+        for (const [key, member] of Object.entries(map)) walk(member, shape.value, `${path}.${key}.member`, errors);
+      }
       lengthChecks(Object.keys(map).length, shape, fail);
       return;
     }
