@@ -1,25 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DynamoError } from "../src/errors";
 import { addNumbers, compareNumbers, normalizeNumber, numberSize, subtractNumbers } from "../src/values/number";
+import { validationMessage } from "./support/errors";
 
 const INVALID = "The parameter cannot be converted to a numeric value";
 const DIGITS = "Attempting to store more than 38 significant digits in a Number";
 const OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range";
 const UNDERFLOW = "Number underflow. Attempting to store a number with magnitude smaller than supported range";
-
-/** The ValidationException message `fn` throws. */
-function validationMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DynamoError);
-    const dynamo = error as DynamoError;
-    expect(dynamo.type).toBe("ValidationException");
-    return dynamo.message;
-  }
-  throw new Error("expected a ValidationException");
-}
 
 /** A valid DynamoDB number in scientific notation: 1-38 digits, exponent -130..125. */
 const dynamoNumber = fc

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DynamoError } from "../../src/errors";
 import {
   applyUpdate,
   evaluateUpdateOperand,
@@ -12,18 +11,7 @@ import {
 import type { DocPath, ResolvedOperand, ResolvedUpdate } from "../../src/expr/ast";
 import { INVALID_UPDATE_PATH_MESSAGE } from "../../src/expr/document";
 import type { AttributeValue, Item } from "../../src/types";
-
-/** The ValidationException message `fn` throws. */
-function validationMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DynamoError);
-    expect((error as DynamoError).type).toBe("ValidationException");
-    return (error as DynamoError).message;
-  }
-  throw new Error("expected a ValidationException");
-}
+import { validationMessage } from "../support/errors";
 
 const N = (n: number | string): AttributeValue => ({ N: String(n) });
 const S = (s: string): AttributeValue => ({ S: s });

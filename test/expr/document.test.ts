@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { DynamoError } from "../../src/errors";
 import {
   getPath,
   INVALID_UPDATE_PATH_MESSAGE,
@@ -9,18 +8,7 @@ import {
   setPath,
 } from "../../src/expr/document";
 import type { AttributeValue, Item } from "../../src/types";
-
-/** The ValidationException message `fn` throws. */
-function validationMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DynamoError);
-    expect((error as DynamoError).type).toBe("ValidationException");
-    return (error as DynamoError).message;
-  }
-  throw new Error("expected a ValidationException");
-}
+import { validationMessage } from "../support/errors";
 
 const N = (n: number) => ({ N: String(n) });
 const members = (v: AttributeValue | undefined) => (v as { M: Record<string, AttributeValue> }).M;

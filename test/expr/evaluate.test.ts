@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { DynamoError } from "../../src/errors";
 import type { Comparator, DocPath, ResolvedCondition, ResolvedOperand } from "../../src/expr/ast";
 import {
   checkAttributeTypeName,
@@ -11,18 +10,7 @@ import {
 } from "../../src/expr/evaluate";
 import type { AttributeValue, Item } from "../../src/types";
 import { bytesToBase64 } from "../../src/values/base64";
-
-/** The ValidationException message `fn` throws. */
-function validationMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DynamoError);
-    expect((error as DynamoError).type).toBe("ValidationException");
-    return (error as DynamoError).message;
-  }
-  throw new Error("expected a ValidationException");
-}
+import { validationMessage } from "../support/errors";
 
 const b64 = (s: string): string => bytesToBase64(new TextEncoder().encode(s));
 const bytes = (...values: number[]): string => bytesToBase64(Uint8Array.from(values));
