@@ -10,6 +10,7 @@ import {
   writeShape,
   type ConditionMembers,
 } from "./item-shapes";
+import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
 import { planFor, runWrite, writeUnitsOf } from "./write-plans";
@@ -43,6 +44,8 @@ export const deleteItem = defineOp<DeleteItemInput>({
     const { current, next } = runWrite(ctx, plan);
     const output: Record<string, unknown> = {};
     if (current.item && input.ReturnValues === "ALL_OLD") output.Attributes = current.item;
+    const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
+    if (collection) output.ItemCollectionMetrics = collection;
     return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
   },
 });

@@ -45,6 +45,22 @@ export class CollectionMetrics {
   }
 }
 
+/**
+ * The ItemCollectionMetrics member of a single-item write (PutItem, UpdateItem,
+ * DeleteItem): one object, for tables with an LSI, when SIZE was asked for.
+ */
+export function itemCollectionMetrics(
+  ctx: OpContext,
+  plan: ItemPlan,
+  mode: string | undefined,
+): Record<string, unknown> | undefined {
+  if (mode !== "SIZE") return undefined;
+  const metrics = new CollectionMetrics();
+  metrics.add(plan);
+  const entries = metrics.output(ctx)?.[plan.def.name] as Record<string, unknown>[] | undefined;
+  return entries?.[0];
+}
+
 /** Bytes of one item collection: its items and their entries in the table's LSIs. */
 function collectionBytes(ctx: OpContext, def: TableDef, pk: Uint8Array): number {
   const items = ctx.sql.first<{ n: number }>(

@@ -11,6 +11,7 @@ import {
   writeShape,
   type ConditionMembers,
 } from "./item-shapes";
+import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
 import { planFor, runWrite, writeUnitsOf } from "./write-plans";
@@ -46,6 +47,8 @@ export const putItem = defineOp<PutItemInput>({
     const { current, next } = runWrite(ctx, plan);
     const output: Record<string, unknown> = {};
     if (current.item && input.ReturnValues === "ALL_OLD") output.Attributes = current.item;
+    const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
+    if (collection) output.ItemCollectionMetrics = collection;
     return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
   },
 });

@@ -9,6 +9,7 @@ import type { Item } from "../types";
 import { validateItem } from "../values/validate";
 import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
 import { expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes";
+import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
@@ -68,6 +69,8 @@ export const updateItem = defineOp<UpdateItemInput>({
     const output: Record<string, unknown> = {};
     const attributes = returnedAttributes(input, current.item, next.item);
     if (attributes && Object.keys(attributes).length > 0) output.Attributes = attributes;
+    const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
+    if (collection) output.ItemCollectionMetrics = collection;
     return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
   },
 });

@@ -172,6 +172,33 @@ describe("Secondary index reads", () => {
     expect(fetched.Items).toEqual([{ title: S("second"), body: S("b2") }]);
   });
 
+  it("PutItem/UpdateItem/DeleteItem: ReturnItemCollectionMetrics SIZE on a table with an LSI", async () => {
+    const table = await createTable();
+    const expected = { ItemCollectionKey: { pk: S("u") }, SizeEstimateRangeGB: [0, 1] };
+    const put = await ok("PutItem", {
+      TableName: table,
+      Item: { pk: S("u"), sk: S("1"), rank: N(1) },
+      ReturnItemCollectionMetrics: "SIZE",
+    });
+    expect(put).toEqual({ ItemCollectionMetrics: expected });
+    const update = await ok("UpdateItem", {
+      TableName: table,
+      Key: { pk: S("u"), sk: S("1") },
+      UpdateExpression: "SET title = :t",
+      ExpressionAttributeValues: { ":t": S("x") },
+      ReturnItemCollectionMetrics: "SIZE",
+    });
+    expect(update).toEqual({ ItemCollectionMetrics: expected });
+    const del = await ok("DeleteItem", {
+      TableName: table,
+      Key: { pk: S("u"), sk: S("1") },
+      ReturnItemCollectionMetrics: "SIZE",
+    });
+    expect(del).toEqual({ ItemCollectionMetrics: expected });
+    // NONE (the default) returns nothing.
+    expect(await ok("PutItem", { TableName: table, Item: { pk: S("u"), sk: S("2") } })).toEqual({});
+  });
+
   describe("validations", () => {
     it("Query: rejects an unknown index", async () => {
       const table = await createTable();
