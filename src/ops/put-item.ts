@@ -46,7 +46,7 @@ export const putItem = defineOp<PutItemInput>({
     });
     const { current, next } = runWrite(ctx, plan);
     const output: Record<string, unknown> = {};
-    if (current.item && input.ReturnValues === "ALL_OLD") output.Attributes = current.item;
+    if (input.ReturnValues === "ALL_OLD" && current.item) output.Attributes = current.item;
     const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
     if (collection) output.ItemCollectionMetrics = collection;
     return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
