@@ -7,7 +7,6 @@
 import { validation } from "../errors";
 import type { DocPath } from "../expr/ast";
 import { compileProjection } from "../expr/compile-projection";
-import { projectPaths } from "../expr/document";
 import { keyOfKeyMap, type EncodedKey } from "../keys/item-key";
 import { itemLockKey, lockTableOf } from "../txn/locks";
 import type { Item } from "../types";
@@ -17,7 +16,7 @@ import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } fr
 import { checkDuplicateNames } from "./get-item";
 import { expressionAttributeNames, expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
-import { projectAttributes } from "./projection";
+import { projectionOf } from "./read-shapes";
 import { TableCapacity } from "./table-capacity";
 import { tableForData } from "./tables";
 
@@ -132,7 +131,7 @@ export const batchGetItem = defineOp<BatchGetItemInput>({
     for (const table of tables) {
       const found: Item[] = (responses[table.name] = []);
       const consistent = table.request.ConsistentRead === true;
-      const project = projector(table.request.AttributesToGet, table.projection);
+      const project = projectionOf(table.request.AttributesToGet, table.projection) ?? ((item: Item) => item);
       for (const { key, encoded } of table.keys) {
         if (full || heldByTransaction(locks, table.def.tid, encoded)) {
           leaveUnprocessed(table, key);
@@ -160,12 +159,6 @@ export const batchGetItem = defineOp<BatchGetItemInput>({
 
 function heldByTransaction(locks: ReturnType<typeof lockTableOf>, tid: number, key: EncodedKey): boolean {
   return locks.size > 0 && locks.holder(itemLockKey(tid, key)) !== undefined;
-}
-
-function projector(names: string[] | undefined, paths: DocPath[] | undefined): (item: Item) => Item {
-  if (paths) return (item) => projectPaths(item, paths);
-  if (names) return (item) => projectAttributes(item, names);
-  return (item) => item;
 }
 
 /** A key's identity whatever the order of its attributes (values are already normalised). */

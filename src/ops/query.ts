@@ -5,8 +5,7 @@
 import { validation } from "../errors";
 import type { DocPath, ResolvedCondition } from "../expr/ast";
 import { compileCondition } from "../expr/compile-condition";
-import { compileProjection } from "../expr/compile-projection";
-import { filterCondition, legacyConditionValues, type LegacyCondition } from "../expr/legacy";
+import { legacyConditionValues, type LegacyCondition } from "../expr/legacy";
 import { compareBytes, encodeKey } from "../keys/encode";
 import { storedPartitionKey } from "../keys/partition";
 import { keyConditionFor, leavesOfExpression, leavesOfKeyConditions, type KeyCondition } from "../query/key-condition";
@@ -16,7 +15,15 @@ import type { Bound } from "../storage/ranges";
 import type { AttributeValue, KeyAttribute } from "../types";
 import { expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
-import { checkIndexSelect, checkSelect, conditionMap, readAndRespond, readShape, type ReadInput } from "./read-shapes";
+import {
+  checkIndexSelect,
+  checkSelect,
+  compileFilterAndProjection,
+  conditionMap,
+  readAndRespond,
+  readShape,
+  type ReadInput,
+} from "./read-shapes";
 import { tableForData } from "./tables";
 
 interface QueryInput extends ReadInput {
@@ -67,12 +74,7 @@ export const query = defineOp<QueryInput>({
         "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
       );
     }
-    input.filter =
-      input.FilterExpression !== undefined
-        ? compileCondition(input.FilterExpression, "FilterExpression", ctx)
-        : filterCondition(input.QueryFilter, input.ConditionalOperator);
-    if (input.ProjectionExpression !== undefined) input.projection = compileProjection(input.ProjectionExpression, ctx);
-    ctx.checkAllUsed();
+    compileFilterAndProjection(input, ctx, input.QueryFilter);
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);

@@ -2,6 +2,10 @@
 // with projections, ExclusiveStartKey checks, projection and LastEvaluatedKey building.
 import { validation } from "../errors";
 import type { DocPath, ResolvedCondition } from "../expr/ast";
+import { compileCondition } from "../expr/compile-condition";
+import { compileProjection } from "../expr/compile-projection";
+import type { ExpressionContext } from "../expr/context";
+import { filterCondition, type LegacyCondition } from "../expr/legacy";
 import { topLevelNames } from "../expr/names";
 import { readPage, type Page } from "../query/page";
 import { pushDown, type PushDown } from "../query/push-down";
@@ -144,10 +148,34 @@ export function lsiFetch(
 
 /** The projection of returned items, or undefined to return them as stored. */
 export function projector(input: ReadInput, projection: DocPath[] | undefined): ((item: Item) => Item) | undefined {
-  if (projection) return (item) => projectPaths(item, projection);
-  const names = input.AttributesToGet;
+  return projectionOf(input.AttributesToGet, projection);
+}
+
+/** A ProjectionExpression's paths or AttributesToGet as a function; undefined for neither. */
+export function projectionOf(
+  names: readonly string[] | undefined,
+  paths: DocPath[] | undefined,
+): ((item: Item) => Item) | undefined {
+  if (paths) return (item) => projectPaths(item, paths);
   if (names) return (item) => projectAttributes(item, names);
   return undefined;
+}
+
+/**
+ * The filter (FilterExpression, else the legacy QueryFilter/ScanFilter) and projection of a
+ * Query or Scan, compiled with the request's context, then DynamoDB's unused-placeholder check.
+ */
+export function compileFilterAndProjection(
+  input: CompiledRead,
+  ctx: ExpressionContext,
+  legacyFilter: Record<string, LegacyCondition> | undefined,
+): void {
+  input.filter =
+    input.FilterExpression !== undefined
+      ? compileCondition(input.FilterExpression, "FilterExpression", ctx)
+      : filterCondition(legacyFilter, input.ConditionalOperator);
+  if (input.ProjectionExpression !== undefined) input.projection = compileProjection(input.ProjectionExpression, ctx);
+  ctx.checkAllUsed();
 }
 
 /** The output members every page carries. */

@@ -3,14 +3,20 @@
 // Filters are pushed down to SQL where the translation is exact.
 import { validation } from "../errors";
 import type { DocPath, ResolvedCondition } from "../expr/ast";
-import { compileCondition } from "../expr/compile-condition";
-import { compileProjection } from "../expr/compile-projection";
-import { filterCondition, type LegacyCondition } from "../expr/legacy";
+import type { LegacyCondition } from "../expr/legacy";
 import { compareBytes } from "../keys/encode";
 import { segmentRange } from "../keys/partition";
 import { expressionsOf } from "./item-shapes";
 import { defineOp } from "./operation";
-import { checkIndexSelect, checkSelect, conditionMap, readAndRespond, readShape, type ReadInput } from "./read-shapes";
+import {
+  checkIndexSelect,
+  checkSelect,
+  compileFilterAndProjection,
+  conditionMap,
+  readAndRespond,
+  readShape,
+  type ReadInput,
+} from "./read-shapes";
 import { readSource } from "../query/source";
 import { tableForData } from "./tables";
 
@@ -37,12 +43,7 @@ export const scan = defineOp<ScanInput>({
     );
     checkSelect(input, "Scan");
     checkSegments(input.Segment, input.TotalSegments);
-    input.filter =
-      input.FilterExpression !== undefined
-        ? compileCondition(input.FilterExpression, "FilterExpression", ctx)
-        : filterCondition(input.ScanFilter, input.ConditionalOperator);
-    if (input.ProjectionExpression !== undefined) input.projection = compileProjection(input.ProjectionExpression, ctx);
-    ctx.checkAllUsed();
+    compileFilterAndProjection(input, ctx, input.ScanFilter);
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
