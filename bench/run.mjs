@@ -10,9 +10,13 @@
 //   C  Query of 100 ~1 KB items vs the raw range select + JSON.parse (A's Query line)
 //   D  the wire endpoint as `npm start` serves it vs a canned-response floor vs dynalite
 //   E  expression parse + validate, parse cache cold vs warm
+//   F  the SDK-compatible client inside a Worker vs a raw DO RPC (and, F/D, vs the wire)
+//   G  shards: key balance over 16 shards, point-write throughput on 1, 4 and 16 shards
+//   M  memory: peak workerd memory while scanning figure B's table page by page
+//   (F, G and M: bench/cluster-phases.mjs)
 //
 // Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
-// --out FILE (default bench/results.json), --only A,B,D,E (figure groups; C comes with A),
+// --out FILE (default bench/results.json), --only A,B,D,E,F,G,M (groups; C comes with A),
 // --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
 import {
@@ -31,6 +35,7 @@ import { createServer } from "node:net";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { figureInWorkerVsWire, phaseF, phaseG, phaseM } from "./cluster-phases.mjs";
 import { makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -43,7 +48,7 @@ const option = (name) => {
 const QUICK = flag("--quick");
 const PEER = !flag("--no-peer");
 const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
-const ONLY = new Set((option("--only") ?? "A,B,D,E").split(",").map((s) => s.trim().toUpperCase()));
+const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,M").split(",").map((s) => s.trim().toUpperCase()));
 
 /** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
 const CONFIG = QUICK
@@ -70,7 +75,6 @@ const SEED = "12345";
 const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
   readFileSync(join(ROOT, "wrangler.toml"), "utf8"),
 )?.[1];
-const SKIP_ISSUE_7 = "not yet: needs the sharded cluster/client, issue 7";
 
 if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error(`bench: Node ${process.version}; Miniflare needs Node 22. Run it as \`npm run bench\`.`);
@@ -251,7 +255,10 @@ async function inObjectPhases() {
           scriptPath,
           compatibilityDate: COMPATIBILITY_DATE,
           compatibilityFlags: ["nodejs_compat"],
-          durableObjects: { BENCH: { className: "BenchShard", useSQLite: true } },
+          durableObjects: {
+            BENCH: { className: "BenchShard", useSQLite: true },
+            DYNAMODB: { className: "BenchShard", useSQLite: true },
+          },
         },
       ],
     }),
@@ -295,8 +302,25 @@ async function inObjectPhases() {
   if (ONLY.has("A") || ONLY.has("C")) await phaseA(rpc, sample, calibrate, load);
   if (ONLY.has("B")) await phaseB(rpc, sample, load);
   if (ONLY.has("E")) await phaseE(sample, calibrate);
+  const ctx = {
+    rpc,
+    figure,
+    progress,
+    median,
+    config: { ...CONFIG, quick: QUICK },
+    skip: (id, name, reason) => skipped.push({ id, figure: name, reason }),
+  };
+  if (ONLY.has("F")) clientRates.push(...(await phaseF(ctx)));
+  if (ONLY.has("G")) await phaseG(ctx);
+  if (ONLY.has("M")) {
+    if (!ONLY.has("B")) await load("flat", "flat", CONFIG.scanItems);
+    await phaseM(ctx, "flat", CONFIG.scanItems);
+  }
   progressDone();
 }
+
+/** Figure F's in-Worker client rates, compared with figure D's wire rates at the end. */
+const clientRates = [];
 
 async function phaseA(rpc, sample, calibrate, load) {
   const items = CONFIG.gridPartitions * 100;
@@ -801,6 +825,8 @@ function summarize(f) {
 function formatValue(value, unit) {
   if (value === null || value === undefined) return "";
   if (unit === "µs/op") return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} µs`;
+  if (unit === "ratio") return value.toFixed(3);
+  if (unit === "MB") return `${value.toFixed(1)} MB`;
   return `${Math.round(value).toLocaleString("en")}/s`;
 }
 
@@ -848,7 +874,7 @@ async function main() {
     dynalite: JSON.parse(readFileSync(join(ROOT, "node_modules/dynalite/package.json"), "utf8")).version,
   };
   try {
-    if (ONLY.has("A") || ONLY.has("B") || ONLY.has("C") || ONLY.has("E")) {
+    if (["A", "B", "C", "E", "F", "G", "M"].some((g) => ONLY.has(g))) {
       await inObjectPhases();
       await cleanup(); // one workerd at a time: stop the bench object before the wire phase
     }
@@ -857,10 +883,7 @@ async function main() {
     progressDone();
     await cleanup();
   }
-  skipped.push(
-    { id: "client-overhead", figure: "SDK-compatible client overhead", reason: SKIP_ISSUE_7 },
-    { id: "shards", figure: "shard figures (scaling across shards)", reason: SKIP_ISSUE_7 },
-  );
+  figureInWorkerVsWire({ figure, median }, clientRates, figures);
 
   const rows = figures.map(summarize);
   printTable([...rows, ...skipped.map((s) => ({ name: `    ${s.figure}`, skip: s.reason }))]);
@@ -885,7 +908,7 @@ async function main() {
     loadAverage: { start: loadAtStart, end: loadavg() },
     config: { ...CONFIG, peer: PEER, only: [...ONLY] },
     method:
-      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. Rounds interleaved, ratios taken within a round, medians reported.",
+      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. F/G: loops in the bench Worker through durable-dynamodb's DynamoDBClient (F: vs a raw RPC to the same object echoing the recorded reply, and the same client with an in-process handler), timed from Node minus the empty-call cost. M: VmRSS of the workerd process sampled every 10 ms while Node pulls Scan pages. Rounds interleaved, ratios taken within a round, medians reported.",
     figures: rows.map((r) => ({
       id: r.id,
       group: r.group,

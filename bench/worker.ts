@@ -16,10 +16,15 @@ import { pushDown } from "../src/query/push-down";
 import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
 import { MATCH_CATEGORY, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
+import { clusterCall, type ClusterEnv } from "./cluster-worker";
+import type { CallMeta, WireReply } from "../src/shard";
 
-interface BenchEnv {
+interface BenchEnv extends ClusterEnv {
   BENCH: DurableObjectNamespace<BenchShard>;
 }
+
+/** Figure F's methods run in the Worker (src/cluster-worker.ts), not in the bench object. */
+const WORKER_METHODS = /^(client|sdk|raw|shards)\./;
 
 const META = { region: "us-east-1", host: "bench" };
 /** Distinct requests per point workload, cycled through (built once, outside the timed loop). */
@@ -86,6 +91,19 @@ export interface RunResult {
 
 export class BenchShard extends DynamoShard {
   private readonly benchPools = new Map<string, PoolEntry[]>();
+  private readonly echoes = new Map<string, string>();
+
+  /** Figure F's raw RPC: records the reply `benchEcho` answers for an operation. */
+  benchPrimeEcho(operation: string, reply: string): void {
+    this.echoes.set(operation, reply);
+  }
+
+  /** Figure F's raw RPC: the signature of `handle`, answering the recorded reply (no engine). */
+  benchEcho(operation: string, body: string, meta: CallMeta): WireReply {
+    void body;
+    void meta;
+    return { status: 200, body: this.echoes.get(operation) ?? "{}" };
+  }
 
   /** One RPC entry point for run.mjs (through the bench worker's fetch). */
   benchCall(method: string, args: unknown[]): unknown {
@@ -100,6 +118,8 @@ export class BenchShard extends DynamoShard {
         return this.benchChecks();
       case "run":
         return this.benchTimed(args[0] as string, args[1] as number, args[2] as string);
+      case "scanPage":
+        return this.benchScanPage(args[0] as string, args[1] as string | undefined);
       default:
         throw new Error(`unknown bench method ${method}`);
     }
@@ -109,6 +129,13 @@ export class BenchShard extends DynamoShard {
     const reply = this.handle(operation, JSON.stringify(request), META);
     if (reply.status !== 200) throw new Error(`${operation} failed: ${reply.body}`);
     return reply.body;
+  }
+
+  /** Figure M: one Scan page (1 MB) of a table; the caller keeps only the count and the LEK. */
+  private benchScanPage(table: string, after: string | undefined): { count: number; after?: string } {
+    const request = { TableName: table, ...(after ? { ExclusiveStartKey: JSON.parse(after) as unknown } : {}) };
+    const out = JSON.parse(this.benchEngine("Scan", request)) as { Count: number; LastEvaluatedKey?: unknown };
+    return { count: out.Count, ...(out.LastEvaluatedKey ? { after: JSON.stringify(out.LastEvaluatedKey) } : {}) };
   }
 
   private benchCreateTable(name: string, layout: Layout): void {
@@ -410,6 +437,13 @@ function expressionLoop(kind: string, cached: boolean, n: number): RunResult {
 export default {
   async fetch(request: Request, env: BenchEnv): Promise<Response> {
     const { method, args } = (await request.json()) as { method: string; args: unknown[] };
+    if (WORKER_METHODS.test(method)) {
+      try {
+        return Response.json({ ok: true, result: await clusterCall(method, args, env) });
+      } catch (err) {
+        return Response.json({ ok: false, error: String((err as Error).stack ?? err) }, { status: 500 });
+      }
+    }
     const stub = env.BENCH.get(env.BENCH.idFromName("bench"));
     try {
       const result = await stub.benchCall(method, args);

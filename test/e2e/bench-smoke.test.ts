@@ -1,6 +1,7 @@
 // The benchmark (bench/run.mjs) in quick mode, so it cannot rot: it must build its worker,
-// run every figure group (in-object A/B/C/E, the wire phase D against its own `npm start`
-// server and the canned-response floor; no dynalite, to keep CI short) and write a
+// run every figure group (in-object A/B/C/E, the in-Worker client and shard figures F/G,
+// memory M, the wire phase D against its own `npm start` server and the canned-response
+// floor; no dynalite, to keep CI short) and write a
 // results file with a boolean `met` for every goal it measured. The figures themselves are
 // not checked: quick-mode numbers on a loaded two-core machine mean nothing.
 import { spawn } from "node:child_process";
@@ -61,6 +62,12 @@ describe("bench (quick mode)", () => {
         "D.PutItem.1.floor",
         "D.GetItem.16.floor",
         "D.Query.1.floor",
+        "F.get",
+        "F.put",
+        "F.GetItem.inworker-vs-wire",
+        "G.balance",
+        "G.writes.16",
+        "M.scan",
       ]) {
         expect(ids).toContain(id);
       }
@@ -73,7 +80,6 @@ describe("bench (quick mode)", () => {
       }
       const skipped = results.skipped.map((s) => s.id);
       expect(skipped).toContain("D.GetItem.1.dynalite");
-      expect(skipped).toContain("shards");
     },
     BENCH_TIMEOUT_MS,
   );
