@@ -5,20 +5,38 @@ import { defineConfig } from "vitest/config";
 // declared in wrangler.toml. Test-only additions: the main module is a test entry that
 // re-exports the product Worker plus test Durable Object classes, and MIXIN_TEST binds one
 // of them (a SQLite-backed class using the withDynamoDB mixin).
+/** Suites that look at the HTTP edge itself or inside shard 0's SQLite: the wire door only. */
+const WIRE_ONLY: string[] = [];
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       main: "./test/client/worker.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        durableObjects: { MIXIN_TEST: { className: "MixinTestObject", useSQLite: true } },
+        durableObjects: {
+          MIXIN_TEST: { className: "MixinTestObject", useSQLite: true },
+          EXAMPLE_ROOM: { className: "ChatRoom", useSQLite: true }, // examples/mixin
+        },
+        // The endpoint requires SigV4 (SECURITY.md); test/support/wire.ts signs with this pair.
+        // DDB_TTL_SWEEP_SECONDS: a TTL sweep every second (test/streams/ttl.test.ts).
+        // DDB_TEST_DOOR: `npm run test:doors` runs the conformance suites through the SDK
+        // client's router (1 and 4 shards) and the mixin (test/support/doors.ts).
+        bindings: {
+          DDB_CREDENTIALS: "AKIDVITEST:vitest-secret-access-key",
+          DDB_TTL_SWEEP_SECONDS: "1",
+          DDB_TEST_DOOR: process.env.DDB_TEST_DOOR ?? "wire",
+        },
       },
     }),
   ],
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+    // ElectroDB (examples/electrodb) is CommonJS requiring @aws-sdk/lib-dynamodb: pre-bundled,
+    // as the Vitest plugin's docs advise for CommonJS dependencies.
+    deps: { optimizer: { ssr: { enabled: true, include: ["electrodb"] } } },
     // 2 shared cores: the first request of a file starts workerd state and can be slow.
     testTimeout: 30_000,
-    exclude: ["test/e2e/**"],
+    exclude: ["test/e2e/**", ...(process.env.DDB_TEST_DOOR ? WIRE_ONLY : [])],
   },
 });

@@ -17,6 +17,7 @@ import {
   QueryCommand,
   type AttributeValue as SdkValue,
 } from "../src/index";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQueryCommand } from "../src/lib";
 import { shardOfKeyValue } from "../src/client/routing";
 import type { TableDef } from "../src/storage/catalogue";
 import type { Item } from "../src/types";
@@ -131,6 +132,8 @@ export async function clusterCall(method: string, args: unknown[], env: ClusterE
       return setup(env);
     case "client.loop":
       return clientLoop(env, args[0] as PointOp, args[1] as number);
+    case "doc.loop":
+      return docLoop(env, args[0] as PointOp, args[1] as number);
     case "sdk.loop":
       return sdkLoop(args[0] as PointOp, args[1] as number);
     case "raw.loop":
@@ -172,6 +175,34 @@ async function clientLoop(env: ClusterEnv, op: PointOp, n: number): Promise<numb
   const c = client(env);
   let check = 0;
   for (let i = 0; i < n; i++) check += await send(c, op, i);
+  return check;
+}
+
+/** The same operations through lib-dynamodb's DocumentClient (native JS values) over the client. */
+async function docLoop(env: ClusterEnv, op: PointOp, n: number): Promise<number> {
+  const doc = DynamoDBDocumentClient.from(client(env));
+  const pk = partitionKey(0);
+  const plain = (i: number) => ({ pk, sk: sortKey(i % 100), n: i, title: `Item ${i}`, tags: new Set(["a", "b"]) });
+  let check = 0;
+  for (let i = 0; i < n; i++) {
+    if (op === "put") {
+      await doc.send(new PutCommand({ TableName: TABLE, Item: { ...plain(i), body: "x".repeat(800) } }));
+      check++;
+    } else if (op === "get") {
+      const out = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk, sk: sortKey(i % 100) } }));
+      check += out.Item ? 1 : 0;
+    } else {
+      const out = await doc.send(
+        new DocQueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: "pk = :p",
+          ExpressionAttributeValues: { ":p": pk },
+          Limit: 100,
+        }),
+      );
+      check += out.Count ?? 0;
+    }
+  }
   return check;
 }
 

@@ -19,6 +19,8 @@
 // --out FILE (default bench/results.json), --only A,B,D,E,F,G,M (groups; C comes with A),
 // --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -583,7 +585,15 @@ async function phaseD() {
   await startChild(
     "scripts/start.mjs",
     [join(ROOT, "scripts/start.mjs")],
-    { PORT: String(oursPort), HOST: "127.0.0.1", PERSIST_DIR: tempDir("ddb-bench-wire-") },
+    // The bench's clients sign with the local pair, whatever the calling shell has set.
+    {
+      PORT: String(oursPort),
+      HOST: "127.0.0.1",
+      PERSIST_DIR: tempDir("ddb-bench-wire-"),
+      DDB_CREDENTIALS: "local:local",
+      DDB_AUTH: "",
+      DDB_PERMISSIONS: "",
+    },
     () => healthy(`${ours}/`),
     180_000,
   );
@@ -634,12 +644,29 @@ async function phaseD() {
   // Durable Object or any DynamoDB logic.
   progress("bench: D starting the floor (canned responses)");
   const canned = {};
+  // Signed like the SDK clients (the endpoint requires SigV4; npm start's default pair).
+  const signer = new SignatureV4({
+    service: "dynamodb",
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    sha256: Hash.bind(null, "sha256"),
+  });
   const record1 = async (operation, body) => {
-    const response = await fetch(`${ours}/`, {
+    const url = new URL(`${ours}/`);
+    const signed = await signer.sign({
       method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}` },
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: "/",
+      headers: {
+        host: url.host,
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `DynamoDB_20120810.${operation}`,
+      },
       body: JSON.stringify(body),
     });
+    const response = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
     const text = await response.text();
     if (!response.ok) throw new Error(`${operation}: ${text}`);
     canned[operation] = { body: text, crc: String(crc32(new TextEncoder().encode(text))) };

@@ -24,7 +24,7 @@ interface BenchEnv extends ClusterEnv {
 }
 
 /** Figure F's methods run in the Worker (src/cluster-worker.ts), not in the bench object. */
-const WORKER_METHODS = /^(client|sdk|raw|shards)\./;
+const WORKER_METHODS = /^(client|doc|sdk|raw|shards)\./;
 
 const META = { region: "us-east-1", host: "bench" };
 /** Distinct requests per point workload, cycled through (built once, outside the timed loop). */

@@ -24,6 +24,30 @@ execFileSync(
   { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
 );
 
+// Who may call the endpoint (SECURITY.md): DDB_CREDENTIALS from the environment
+// ("id:secret,id:secret"), else one well-known local pair; DDB_PERMISSIONS passes through;
+// DDB_AUTH=off turns verification off.
+const DEFAULT_CREDENTIALS = "local:local";
+const authOff = (process.env.DDB_AUTH ?? "").trim().toLowerCase() === "off";
+const credentials = process.env.DDB_CREDENTIALS?.trim() || DEFAULT_CREDENTIALS;
+const authBindings = {
+  DDB_CREDENTIALS: credentials,
+  ...(process.env.DDB_PERMISSIONS ? { DDB_PERMISSIONS: process.env.DDB_PERMISSIONS } : {}),
+  ...(authOff ? { DDB_AUTH: "off" } : {}),
+};
+
+// The web console at /console (src/console) is on for `npm start` (DDB_CONSOLE=off turns it
+// off); its sign-in form is prefilled only with the well-known default pair, never a real secret.
+const consoleOn = (process.env.DDB_CONSOLE ?? "on").trim().toLowerCase() !== "off";
+const consoleBindings = consoleOn
+  ? { DDB_CONSOLE: "on", ...(credentials === DEFAULT_CREDENTIALS ? { DDB_CONSOLE_PREFILL: DEFAULT_CREDENTIALS } : {}) }
+  : {};
+
+// Seconds between TTL sweeps of each shard (default 60; src/ttl/sweeper.ts).
+const ttlBindings = process.env.DDB_TTL_SWEEP_SECONDS
+  ? { DDB_TTL_SWEEP_SECONDS: process.env.DDB_TTL_SWEEP_SECONDS }
+  : {};
+
 // Miniflare 5 takes a new option shape; the classic (v4) one is converted by its own helper.
 const mf = new Miniflare(
   convertV4MiniflareOptions({
@@ -37,6 +61,7 @@ const mf = new Miniflare(
         scriptPath: resolve(outdir, "worker.js"),
         compatibilityDate,
         compatibilityFlags: ["nodejs_compat"],
+        bindings: { ...authBindings, ...consoleBindings, ...ttlBindings },
         durableObjects: { DYNAMODB: { className: "DynamoShard", useSQLite: true } },
       },
     ],
@@ -44,6 +69,26 @@ const mf = new Miniflare(
 );
 const url = await mf.ready;
 console.log(`durable-dynamodb listening on ${url.href.replace(/\/$/, "")} (state: ${persist})`);
+if (consoleOn) console.log(`console: ${url.href.replace(/\/$/, "")}/console`);
+if (authOff) {
+  console.warn("!!! DDB_AUTH=off: SIGNATURES ARE NOT CHECKED; anyone who can reach this port has full access !!!");
+} else if (credentials === DEFAULT_CREDENTIALS) {
+  console.log('auth: SigV4 required; default local credentials: access key id "local", secret access key "local"');
+  console.log("      (set DDB_CREDENTIALS=id:secret[,id:secret...] to choose your own)");
+  if (!["127.0.0.1", "localhost", "::1"].includes(host)) {
+    console.warn(
+      `!!! HOST=${host} exposes the endpoint with the well-known default credentials: set DDB_CREDENTIALS !!!`,
+    );
+  }
+} else {
+  // Key ids only: secrets are never printed.
+  const ids = credentials
+    .split(",")
+    .map((pair) => pair.split(":")[0].trim())
+    .filter(Boolean);
+  console.log(`auth: SigV4 required; credentials from DDB_CREDENTIALS (access key ids: ${ids.join(", ")})`);
+}
+if (process.env.DDB_PERMISSIONS && !authOff) console.log("auth: per-key permissions from DDB_PERMISSIONS");
 
 const stop = async () => {
   await mf.dispose();

@@ -23,8 +23,12 @@ import { updateItem } from "./ops/update-item";
 import { tagResource } from "./ops/tag-resource";
 import { untagResource } from "./ops/untag-resource";
 import { updateTable } from "./ops/update-table";
+import { describeTimeToLive } from "./ops/describe-time-to-live";
+import { updateTimeToLive } from "./ops/update-time-to-live";
 import type { JsonObject } from "./types";
 import { checkConstraints, deserializeMembers, isObject } from "./wire/shape";
+// PartiQL runs above the shards (the router or an embedded engine's handler), planned onto the operations above.
+import { isPartiqlOperation } from "./partiql/execute";
 
 // Each entry's input type is checked by its own shape before execute sees it.
 type AnyOperation = Operation<never>;
@@ -38,6 +42,7 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   DescribeEndpoints: describeEndpoints,
   DescribeLimits: describeLimits,
   DescribeTable: describeTable,
+  DescribeTimeToLive: describeTimeToLive,
   GetItem: getItem,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
@@ -50,10 +55,11 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateTable: updateTable,
+  UpdateTimeToLive: updateTimeToLive,
 };
 
 export function isKnownOperation(name: string): boolean {
-  return Object.hasOwn(OPERATIONS, name);
+  return Object.hasOwn(OPERATIONS, name) || isPartiqlOperation(name);
 }
 
 export function dispatch(ctx: OpContext, operation: string, body: unknown): JsonObject {

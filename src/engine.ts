@@ -13,6 +13,11 @@ import { IndexStore } from "./storage/index-store";
 import { ItemStore } from "./storage/items";
 import { migrate } from "./storage/schema";
 import { Sql } from "./storage/sql";
+import { ChangeLog } from "./streams/change-log";
+import { dispatchStreams } from "./streams/dispatch";
+import { nextTrimAt, trimStreams } from "./streams/registry";
+import { TtlIndex } from "./ttl/ttl-index";
+import { sweepExpired } from "./ttl/sweeper";
 
 /** Rows deleted per housekeeping step when purging dropped tables: bounded CPU per step. */
 const PURGE_CHUNK = 2000;
@@ -38,14 +43,27 @@ export interface EngineOptions {
    * fire at once; the host's `alarm()` then calls `housekeep`.
    */
   scheduleHousekeeping?: () => void;
+  /** Seconds between TTL sweeps of a shard with TTL-enabled tables (default 60). */
+  ttlSweepSeconds?: number;
 }
+
+/** How often a shard with an enabled stream checks its log's retention at least. */
+const STREAM_CHECK_MS = 60 * 60 * 1000;
+
+/** Expired items deleted per housekeeping step. */
+const TTL_CHUNK = 500;
 
 export class Engine {
   readonly sql: Sql;
   readonly catalogue: Catalogue;
   readonly items: ItemStore;
   readonly indexes: IndexStore;
+  readonly changeLog: ChangeLog;
+  readonly ttlIndex: TtlIndex;
   private readonly schedule: () => void;
+  private readonly ttlSweepMs: number;
+  /** When the next TTL sweep is due (epoch ms); 0: at the next housekeeping step. */
+  private nextSweepAt = 0;
 
   constructor(state: DurableObjectState, options: EngineOptions = {}) {
     this.sql = new Sql(state.storage);
@@ -53,6 +71,9 @@ export class Engine {
     this.catalogue = new Catalogue(this.sql);
     this.items = new ItemStore(this.sql);
     this.indexes = new IndexStore(this.sql);
+    this.changeLog = new ChangeLog(this.sql);
+    this.ttlIndex = new TtlIndex(this.sql);
+    this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
     this.schedule =
       options.scheduleHousekeeping ??
       (() => {
@@ -95,10 +116,73 @@ export class Engine {
       const backfilling = this.sql.transaction(() =>
         backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK),
       );
-      return purging || backfilling;
+      return this.streamsAndTtl() || purging || backfilling;
     } catch (err) {
       this.catalogue.reload();
       throw err;
+    }
+  }
+
+  /**
+   * Stream retention and the TTL sweep (src/streams/registry.ts, src/ttl/sweeper.ts), one
+   * bounded step each; the sweep runs once per interval, and continues at once while a
+   * step leaves expired items behind.
+   */
+  private streamsAndTtl(): boolean {
+    const now = Date.now();
+    const trimming = this.sql.transaction(() => trimStreams(this.sql, this.catalogue, now));
+    if (now < this.nextSweepAt) return trimming;
+    const sweeping = this.sql.transaction(() =>
+      sweepExpired(
+        {
+          sql: this.sql,
+          items: this.items,
+          indexes: this.indexes,
+          catalogue: this.catalogue,
+          changeLog: this.changeLog,
+          ttlIndex: this.ttlIndex,
+        },
+        now,
+        TTL_CHUNK,
+      ),
+    );
+    this.nextSweepAt = sweeping ? 0 : now + this.ttlSweepMs;
+    return trimming || sweeping;
+  }
+
+  /**
+   * When periodic work next falls due (epoch ms), for the host's alarm once `housekeep`
+   * has nothing left to do now: the next TTL sweep while a table has TTL enabled, and the
+   * expiry of the oldest stream record or disabled stream.
+   */
+  nextWakeUp(): number | undefined {
+    const times: number[] = [];
+    if (this.catalogue.names().some((name) => this.catalogue.get(name)?.ttl?.enabled)) {
+      times.push(Math.max(this.nextSweepAt, Date.now() + 1));
+    }
+    const trim = nextTrimAt(this.sql);
+    if (trim !== undefined) times.push(trim);
+    // Writes do not arm the alarm: while a stream is enabled here, retention checks hourly.
+    if (this.catalogue.names().some((name) => this.catalogue.get(name)?.stream?.enabled)) {
+      times.push(Date.now() + STREAM_CHECK_MS);
+    }
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  /** DynamoDB Streams entry point (src/streams/dispatch.ts): JSON text in, JSON text out. */
+  handleStreams(operation: string, body: string, meta: CallMeta): WireReply {
+    let input: unknown;
+    try {
+      input = JSON.parse(body === "" ? "{}" : body);
+    } catch {
+      return errorReply(new DynamoError("SerializationException", "Unexpected character found when decoding JSON"));
+    }
+    try {
+      return { status: 200, body: JSON.stringify(dispatchStreams(this.context(meta), operation, input)) };
+    } catch (err) {
+      if (err instanceof DynamoError) return errorReply(err);
+      console.error(`internal error in streams ${operation}`, err);
+      return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
     }
   }
 
@@ -118,7 +202,8 @@ export class Engine {
   applyTable(name: string, source: TableDef | null): void {
     try {
       const changed = this.sql.transaction(() => this.applyTableInTxn(name, source));
-      if (changed) this.schedule();
+      // A stream or TTL on this shard needs its alarm (retention, sweeps) running too.
+      if (changed || source?.stream?.enabled || source?.ttl?.enabled) this.schedule();
     } catch (err) {
       this.catalogue.reload();
       throw err;
@@ -176,6 +261,11 @@ export class Engine {
     return copy;
   }
 
+  /** The context an operation runs with (the cross-shard transaction participant's entry). */
+  contextFor(meta: CallMeta): OpContext {
+    return this.context(meta);
+  }
+
   private context(meta: CallMeta): OpContext {
     return {
       sql: this.sql,
@@ -187,6 +277,8 @@ export class Engine {
       now: Date.now(),
       host: meta.host,
       scheduleHousekeeping: this.schedule,
+      changeLog: this.changeLog,
+      ttlIndex: this.ttlIndex,
       ...(meta.cluster ? { cluster: meta.cluster } : {}),
     };
   }

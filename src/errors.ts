@@ -17,7 +17,12 @@ export type DynamoErrorType =
   | "AccessDeniedException"
   | "MissingAuthenticationTokenException"
   | "UnrecognizedClientException"
-  | "InvalidSignatureException";
+  | "InvalidSignatureException"
+  // PartiQL INSERT of an existing key (src/partiql)
+  | "DuplicateItemException"
+  // DynamoDB Streams (src/streams)
+  | "ExpiredIteratorException"
+  | "TrimmedDataAccessException";
 
 /** Prefix DynamoDB puts before the type in `__type`. */
 const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {

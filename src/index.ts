@@ -5,6 +5,35 @@
 export * from "@aws-sdk/client-dynamodb";
 export { DynamoDB, DynamoDBClient, type DynamoDBClientConfig } from "./client/client";
 export { withDynamoDB } from "./mixin";
+// DynamoDB Streams: a real @aws-sdk/client-dynamodb-streams client over the shards, and its
+// commands (named explicitly: both SDK packages export AttributeValue, the shared
+// exceptions and other model types).
+export { DynamoDBStreamsClient, type DynamoDBStreamsClientConfig } from "./streams/client";
+export {
+  checkpointKey,
+  pumpStream,
+  queueDeliverer,
+  type CheckpointStore,
+  type Deliver,
+  type PumpOptions,
+  type PumpResult,
+} from "./streams/consumer";
+export {
+  DescribeStreamCommand,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+  TrimmedDataAccessException,
+  type DescribeStreamCommandInput,
+  type DescribeStreamCommandOutput,
+  type GetRecordsCommandInput,
+  type GetRecordsCommandOutput,
+  type GetShardIteratorCommandInput,
+  type GetShardIteratorCommandOutput,
+  type ListStreamsCommandInput,
+  type ListStreamsCommandOutput,
+} from "@aws-sdk/client-dynamodb-streams";
 // The shard Durable Object class: a Worker using DynamoDBClient exports it and binds it
 // (as DYNAMODB by default) in its wrangler configuration.
 export { DynamoShard } from "./shard";

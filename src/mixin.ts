@@ -1,14 +1,20 @@
 // withDynamoDB: gives any Durable Object class its own embedded DynamoDB engine.
 //
 //   import { DurableObject } from "cloudflare:workers";
-//   import { withDynamoDB, PutItemCommand } from "durable-dynamodb";
+//   import { withDynamoDB } from "durable-dynamodb/do";
+//   import { PutCommand } from "durable-dynamodb/lib";
 //
-//   export class MyDO extends withDynamoDB(DurableObject<Env>) {
+//   export class MyDO extends withDynamoDB(DurableObject<Env>, { tables: [visitsTable] }) {
 //     async fetch() {
-//       await this.dynamodb.send(new PutItemCommand({ TableName: "t", Item: { id: { S: "a" } } }));
+//       await this.documents.send(new PutCommand({ TableName: "visits", Item: { id: "a" } }));
 //       return new Response("ok");
 //     }
 //   }
+//
+// `this.dynamodb` is the low-level client (PutItemCommand, ...), `this.documents` a
+// DynamoDBDocumentClient over it (native JS values). Tables declared in `tables`
+// (CreateTable inputs) are created when the engine starts if they do not exist yet, so
+// the object's code can use them at once; existing tables are left as they are.
 //
 // The engine lives in the instance's own SQLite (`this.ctx.storage.sql`; the class must be
 // a SQLite-backed Durable Object) and is the same dispatcher and stores a shard runs. Its
@@ -25,19 +31,32 @@
 // runs in bounded steps on timers in the instance, not on its alarm, so the class's own
 // alarm() and alarm schedule are untouched. If the instance is evicted mid-way, the work
 // resumes when it is next constructed.
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, type TranslateConfig } from "@aws-sdk/lib-dynamodb";
 import type { DurableObject } from "cloudflare:workers";
 import { DynamoDBClient } from "./client/client";
 import { EmbeddedRequestHandler } from "./client/handler";
 import { Engine } from "./engine";
 
+export interface WithDynamoDBOptions {
+  /** Tables this object's code relies on: created when the engine starts, if missing. */
+  tables?: CreateTableCommandInput[];
+  /** Marshalling options of `this.documents` (as DynamoDBDocumentClient.from takes them). */
+  translateConfig?: TranslateConfig;
+}
+
+const EMBEDDED_META = { region: "us-east-1", host: "embedded" };
+
 // A mixin's base constructor must take `...args: any[]` (TypeScript's mixin rule).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type DurableObjectClass = abstract new (...args: any[]) => DurableObject<unknown, unknown>;
 
-export function withDynamoDB<TBase extends DurableObjectClass>(Base: TBase) {
+export function withDynamoDB<TBase extends DurableObjectClass>(Base: TBase, options: WithDynamoDBOptions = {}) {
   abstract class WithDynamoDB extends Base {
     /** A DynamoDBClient over this instance's embedded engine (tables private to this instance). */
     readonly dynamodb: DynamoDBClient;
+    /** A DynamoDBDocumentClient over `dynamodb`: the same engine with native JS values. */
+    readonly documents: DynamoDBDocumentClient;
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
@@ -46,12 +65,32 @@ export function withDynamoDB<TBase extends DurableObjectClass>(Base: TBase) {
       const engine = new Engine(this.ctx as DurableObjectState, {
         scheduleHousekeeping: () => housekeeping.schedule(),
       });
+      createDeclaredTables(engine, options.tables ?? []);
       this.dynamodb = new DynamoDBClient({ requestHandler: new EmbeddedRequestHandler(engine) });
+      this.documents = DynamoDBDocumentClient.from(this.dynamodb, options.translateConfig);
       // Resume any purge or backfill an earlier incarnation of this instance left unfinished.
       housekeeping.schedule();
     }
   }
   return WithDynamoDB;
+}
+
+/**
+ * Creates each declared table the engine does not have yet. Synchronous, in the
+ * constructor, so no request can run before them. A declaration DynamoDB would refuse is a
+ * programming error: thrown, with DynamoDB's message.
+ */
+function createDeclaredTables(engine: Engine, tables: CreateTableCommandInput[]): void {
+  for (const table of tables) {
+    if (table.TableName !== undefined && engine.tableInfo(table.TableName)) continue;
+    const reply = engine.handle("CreateTable", JSON.stringify(table), EMBEDDED_META);
+    if (reply.status !== 200) {
+      const error = JSON.parse(reply.body) as { __type?: string; message?: string };
+      throw new Error(
+        `withDynamoDB: declared table ${table.TableName ?? "(no name)"}: ${error.__type?.split("#")[1] ?? "error"}: ${error.message ?? ""}`,
+      );
+    }
+  }
 }
 
 /** Runs housekeeping steps one per macrotask, so requests interleave between steps. */

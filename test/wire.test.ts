@@ -1,7 +1,7 @@
 import { crc32 } from "@aws-crypto/crc32";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { wire } from "./support/wire";
+import { signedRequest, wire } from "./support/wire";
 
 const worker = (exports as unknown as { default: Fetcher }).default;
 
@@ -12,11 +12,13 @@ describe("Wire protocol", () => {
   });
 
   it("Wire: every response carries a request id and the CRC32 of its body", async () => {
-    const response = await worker.fetch("http://localhost/", {
-      method: "POST",
-      headers: { "x-amz-target": "DynamoDB_20120810.ListTables", "content-type": "application/x-amz-json-1.0" },
-      body: "{}",
-    });
+    const response = await worker.fetch(
+      await signedRequest("http://localhost/", {
+        method: "POST",
+        headers: { "x-amz-target": "DynamoDB_20120810.ListTables", "content-type": "application/x-amz-json-1.0" },
+        body: "{}",
+      }),
+    );
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.0");

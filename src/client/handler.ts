@@ -8,6 +8,7 @@ import type { CallMeta, Engine, WireReply } from "../engine";
 import { DynamoError } from "../errors";
 import { Router, type ShardNamespace } from "../cluster/router";
 import type { Route } from "./routing";
+import { executePartiql, isPartiqlOperation } from "../partiql/execute";
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const CONTENT_TYPE = "application/x-amz-json-1.0";
@@ -107,7 +108,14 @@ export class EmbeddedRequestHandler extends EngineWireHandler {
     super();
   }
 
-  protected deliver(operation: string, body: string, meta: CallMeta): WireReply {
+  protected deliver(operation: string, body: string, meta: CallMeta): WireReply | Promise<WireReply> {
+    if (isPartiqlOperation(operation)) {
+      // PartiQL is planned onto the engine's own operations (src/partiql/execute.ts).
+      return executePartiql(operation, body, {
+        describe: (name) => this.engine.tableInfo(name),
+        call: (op, json) => this.engine.handle(op, JSON.stringify(json), meta),
+      });
+    }
     return this.engine.handle(operation, body, meta);
   }
 }

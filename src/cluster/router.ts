@@ -25,31 +25,43 @@
 // answers ResourceNotFound for a table deleted and recreated behind the cache's back, and
 // the router refreshes and retries.
 //
-// Not supported across shards (ValidationException, N > 1 only): transactions whose items
-// are on more than one shard, and Query/Scan of a global secondary index. Tables with one
-// shard (the default) behave exactly as before: every request goes to shard 0 unchanged.
-import { DynamoError, validation } from "../errors";
+// Across shards (N > 1 only; tables with one shard, the default, send every request to
+// shard 0 unchanged):
+// - Scan of the table walks the shards in hash order with one 1 MB / Limit budget for the
+//   page (./scan.ts); LSI scans merge whole shard pages (scanFrom).
+// - Query/Scan of a global secondary index read every shard and merge in index order,
+//   with exact, stateless Limit and LastEvaluatedKey (./gsi.ts, ./index-read.ts).
+// - BatchGetItem/BatchWriteItem parts go to their shards in parallel; a shard that fails
+//   leaves its part in UnprocessedKeys/UnprocessedItems.
+// - Transactions whose items lie on several shards (or that carry a ClientRequestToken on
+//   a multi-shard table) run two-phase commit under a coordinator object of the shard
+//   class, `txn:<tenant>:<id>` (src/txn/two-phase.ts).
+import { DynamoError } from "../errors";
+import { batchGetItem } from "../ops/batch-get-item";
+import { batchWriteItem } from "../ops/batch-write-item";
 import { query } from "../ops/query";
+import { reach } from "../txn/faults";
+import { transactGetItems } from "../ops/transact-get-items";
+import { transactWriteItems } from "../ops/transact-write-items";
+import { requestDigest } from "../txn/idempotency";
+import type { TxnPlan } from "../txn/two-phase";
+import { scatterIndexRead } from "./gsi";
+import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches";
+import { mergeReadPage } from "./merge";
+import { scanShards } from "./scan";
+import { executePartiql } from "../partiql/execute";
 import type { ClusterMeta } from "../ops/operation";
 import { errorReply, type CallMeta, type DynamoShard, type WireReply } from "../shard";
 import { hashKeyOf, type TableDef } from "../storage/catalogue";
 import { leavesOfExpression } from "../query/key-condition";
 import type { JsonObject } from "../types";
-import { checkConstraints, deserializeMembers, isObject } from "../wire/shape";
+import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape";
 import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "../client/routing";
 
 export type ShardNamespace = DurableObjectNamespace<DynamoShard>;
 
-export const CROSS_SHARD_TRANSACTION =
-  "Transactions across shards are not supported by this version of durable-dynamodb";
-export const CROSS_SHARD_GSI =
-  "Query and Scan of a global secondary index of a table with more than one shard are not supported by this version of durable-dynamodb";
-
 /** Per-isolate definitions cache: namespace -> `${tenant}\0${table}` -> definition. */
 const CACHE = new WeakMap<object, Map<string, TableDef>>();
-
-/** Thrown inside routing when the request cannot be routed; it then goes to shard 0 unchanged. */
-class Unroutable extends Error {}
 
 type Json = Record<string, unknown>;
 
@@ -75,6 +87,7 @@ export class Router {
       case "CreateTable":
       case "UpdateTable":
       case "DeleteTable":
+      case "UpdateTimeToLive": // the TTL setting reaches every shard (src/ttl)
         return this.control(operation, body, meta, stringOf(input.TableName));
       case "TagResource":
       case "UntagResource":
@@ -88,6 +101,7 @@ export class Router {
       case "PutItem":
         return this.single(operation, body, meta, input, (def) => shardOfKeyValue(def, keyValue(def, input.Item)));
       case "Query":
+        if (typeof input.IndexName === "string") return this.indexQuery(body, meta, input);
         return this.single(operation, body, meta, input, (def) => queryShard(def, input));
       case "Scan":
         return this.scan(body, meta, input);
@@ -97,6 +111,14 @@ export class Router {
       case "TransactGetItems":
       case "TransactWriteItems":
         return this.transact(operation, body, meta, input);
+      // PartiQL: planned here onto the operations above (src/partiql/execute.ts).
+      case "ExecuteStatement":
+      case "BatchExecuteStatement":
+      case "ExecuteTransaction":
+        return executePartiql(operation, body, {
+          describe: (name) => this.table(name),
+          call: (op, json) => this.deliver(op, JSON.stringify(json), meta),
+        });
       default:
         return this.send(0, operation, body, meta);
     }
@@ -252,6 +274,30 @@ export class Router {
     return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
   }
 
+  // ---- Query of an index: a GSI of a multi-shard table is read from every shard (./gsi.ts)
+
+  private async indexQuery(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
+    const name = stringOf(input.TableName);
+    if (name === undefined) return this.send(0, "Query", body, meta);
+    const reply = await this.withTables([name], meta, async ([table], routed) => {
+      const def = table as TableDef;
+      if (shardsOf(def) > 1 && isGlobalIndex(def, input.IndexName)) {
+        return scatterIndexRead("Query", input, def, shardsOf(def), (k) =>
+          this.stub(k).indexRead("Query", body, routed),
+        );
+      }
+      let shard: number;
+      try {
+        shard = queryShard(def, input);
+      } catch (err) {
+        if (err instanceof DynamoError) return errorReply(err);
+        shard = 0;
+      }
+      return this.send(shard, "Query", body, routed);
+    });
+    return reply.status === -1 ? this.send(0, "Query", body, meta) : reply;
+  }
+
   // ---- Scan
 
   private async scan(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
@@ -261,7 +307,9 @@ export class Router {
       const def = table as TableDef;
       const shards = shardsOf(def);
       if (shards === 1) return this.send(0, "Scan", body, routed);
-      if (isGlobalIndex(def, input.IndexName)) return errorReply(validation(CROSS_SHARD_GSI));
+      if (isGlobalIndex(def, input.IndexName)) {
+        return scatterIndexRead("Scan", input, def, shards, (k) => this.stub(k).indexRead("Scan", body, routed));
+      }
       let first = 0;
       let last = shards - 1;
       const { Segment: segment, TotalSegments: total } = input;
@@ -279,6 +327,11 @@ export class Router {
         // A key outside the segment: the shard reports it (or, out of range, its own answer).
         if (start < first || start > last) return this.send(start, "Scan", body, routed);
       }
+      if (input.IndexName === undefined) {
+        return scanShards(def, start, last, input, routed, (k, request, m) =>
+          this.stub(k).indexRead("Scan", request, m),
+        );
+      }
       return this.scanFrom(start, last, body, routed, input);
     });
     return reply.status === -1 ? this.send(0, "Scan", body, meta) : reply;
@@ -288,8 +341,9 @@ export class Router {
    * One Scan page from shards start..last in order: a shard's page that ends with a
    * LastEvaluatedKey (Limit or the 1 MB size reached) ends the call; a shard exhausted
    * without one leaves Limit room (a page stopped by Limit always has a key), so the scan
-   * goes on into the next shard from its start, with the remaining Limit. Merged pages
-   * may thus exceed 1 MB (up to one page per shard).
+   * goes on into the next shard from its start, with the remaining Limit. Used for LSI
+   * scans, whose filter may need table attributes only the shard fetches: their merged
+   * pages may exceed 1 MB (up to one page per shard). The table's own Scan: ./scan.ts.
    */
   private async scanFrom(start: number, last: number, body: string, meta: CallMeta, input: Json): Promise<WireReply> {
     let merged: Json | undefined;
@@ -329,14 +383,44 @@ export class Router {
         return this.send(0, operation, body, routed);
       }
       if (groups.size <= 1) return this.send(groups.keys().next().value ?? 0, operation, body, routed);
+      try {
+        // The request's own checks before any shard applies its part.
+        if (isWrite) checkRequest(batchWriteItem, input);
+        else checkRequest(batchGetItem, input);
+      } catch (err) {
+        if (err instanceof DynamoError) return errorReply(err);
+        throw err;
+      }
       const entries = [...groups.entries()].sort((a, b) => a[0] - b[0]);
-      const replies = await Promise.all(
-        entries.map(([k, items]) => this.send(k, operation, JSON.stringify({ ...input, RequestItems: items }), routed)),
+      const settled = await Promise.allSettled(
+        entries.map(async ([k, items]) => {
+          reach("router:batch-shard");
+          return this.send(k, operation, JSON.stringify({ ...input, RequestItems: items }), routed);
+        }),
       );
-      const failed = replies.find((r) => r.status !== 200);
-      if (failed) return failed;
-      const pages = replies.map((r) => JSON.parse(r.body) as Json);
-      return { status: 200, body: JSON.stringify(isWrite ? mergeBatchWrite(pages) : mergeBatchGet(pages)) };
+      // A shard that failed (unreachable, or a server error) leaves its part unprocessed
+      // while the others' parts stand, as DynamoDB answers a batch partly done; a client
+      // error (its checks against the table) is the answer, as on one shard.
+      const pages: Json[] = [];
+      let lost: WireReply | undefined;
+      for (const [i, result] of settled.entries()) {
+        const reply: WireReply =
+          result.status === "fulfilled"
+            ? result.value
+            : errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
+        if (result.status === "rejected") console.error(`durable-dynamodb: ${operation} shard failed`, result.reason);
+        if (reply.status === 200) pages.push(JSON.parse(reply.body) as Json);
+        else if (reply.status < 500) return reply;
+        else {
+          lost ??= reply;
+          const items = (entries[i] as [number, Json])[1];
+          pages.push(isWrite ? { UnprocessedItems: items } : { UnprocessedKeys: items });
+        }
+      }
+      // Nothing done at all: the failure itself is the answer.
+      if (lost && settled.every((r) => r.status === "rejected" || r.value.status >= 500)) return lost;
+      const merged = isWrite ? mergeBatchWrite(pages, defs, requestItems) : mergeBatchGet(pages);
+      return { status: 200, body: JSON.stringify(merged) };
     });
     return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
   }
@@ -353,25 +437,86 @@ export class Router {
       actions.push(action);
     }
     const names = [...new Set(actions.map((a) => a.TableName as string))];
+    const token = operation === "TransactWriteItems" ? stringOf(input.ClientRequestToken) : undefined;
     const reply = await this.withTables(names, meta, async (defs, routed) => {
       const byName = new Map(defs.map((d) => [d.name, d]));
-      const shards = new Set<number>();
+      const owners: number[] = [];
       try {
         for (const action of actions) {
           const def = byName.get(action.TableName as string) as TableDef;
-          shards.add(shardOfKeyValue(def, keyValue(def, action.Key ?? action.Item)));
+          owners.push(shardOfKeyValue(def, keyValue(def, action.Key ?? action.Item)));
         }
       } catch {
         return this.send(0, operation, body, routed); // an invalid key: shard 0 reports it
       }
-      if (shards.size > 1) return errorReply(validation(CROSS_SHARD_TRANSACTION));
-      return this.send(shards.values().next().value ?? 0, operation, body, routed);
+      const distinct = new Set(owners);
+      // One shard runs it alone, unless a token must be remembered where every retry of
+      // it meets it (a coordinator named after the token).
+      const spread = defs.some((d) => shardsOf(d) > 1);
+      if (distinct.size <= 1 && !(token !== undefined && spread)) {
+        return this.send(owners[0] ?? 0, operation, body, routed);
+      }
+      return this.twoPhase(operation, input, owners, token, routed);
     });
     return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
+  }
+
+  /** A transaction over several shards, handed to its coordinator object (src/txn/two-phase.ts). */
+  private async twoPhase(
+    operation: string,
+    input: Json,
+    owners: number[],
+    token: string | undefined,
+    meta: CallMeta,
+  ): Promise<WireReply> {
+    const kind = operation === "TransactWriteItems" ? "write" : "read";
+    try {
+      // The request's own checks first, as the shard makes them before touching a table.
+      if (kind === "write") checkRequest(transactWriteItems, input);
+      else checkRequest(transactGetItems, input);
+    } catch (err) {
+      if (err instanceof DynamoError) return errorReply(err);
+      throw err;
+    }
+    const items = input.TransactItems as unknown[];
+    const rest: Json = { ...input };
+    delete rest.ClientRequestToken;
+    const byShard = new Map<number, number[]>();
+    owners.forEach((shard, index) => {
+      const list = byShard.get(shard);
+      if (list) list.push(index);
+      else byShard.set(shard, [index]);
+    });
+    const shares = [...byShard.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([shard, indices]) => ({
+        shard: shardName(this.tenant, shard),
+        indices,
+        body: JSON.stringify({ ...rest, TransactItems: indices.map((i) => items[i]) }),
+      }));
+    const id = crypto.randomUUID();
+    const name = `txn:${this.tenant ?? ""}:${token === undefined ? id : `token:${token}`}`;
+    const plan: TxnPlan = { id, name, kind, shares, count: items.length, meta };
+    if (token !== undefined) plan.digest = requestDigest(input.TransactItems);
+    const ns = (this.ns ??= this.locate());
+    try {
+      return await ns.get(ns.idFromName(name)).coordinate(plan);
+    } catch (err) {
+      // The coordinator crashed or was evicted mid-call: its alarm finishes the transaction.
+      console.error(`durable-dynamodb: transaction ${id}: coordinator failed`, err);
+      return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
+    }
   }
 }
 
 // ---- helpers
+
+/** A request checked as the dispatcher checks it before execution (src/dispatch.ts). */
+function checkRequest<I>(op: { shape: Record<string, Shape>; validate?(input: I): void }, input: Json): void {
+  const parsed = deserializeMembers(input as JsonObject, op.shape);
+  checkConstraints(parsed, op.shape);
+  op.validate?.(parsed as unknown as I);
+}
 
 function withCluster(meta: CallMeta, cluster: ClusterMeta): CallMeta {
   return { ...meta, cluster: { ...meta.cluster, ...cluster } };
@@ -389,12 +534,6 @@ function tableOfArn(arn: unknown): string | undefined {
 
 function isNotFound(reply: WireReply): boolean {
   return reply.status === 400 && reply.body.includes("#ResourceNotFoundException");
-}
-
-/** The partition key attribute value in a key map or item. */
-function keyValue(def: TableDef, values: unknown): unknown {
-  if (!isObject(values)) throw new Unroutable();
-  return values[hashKeyOf(def).name];
 }
 
 function isGlobalIndex(def: TableDef, indexName: unknown): boolean {
@@ -415,12 +554,11 @@ function validSegment(segment: unknown, total: unknown): segment is number {
 }
 
 /**
- * A Query's shard: that of the partition key value its key condition fixes. GSI queries on
- * a multi-shard table are refused; LSIs share the table's partition key.
+ * A Query's shard: that of the partition key value its key condition fixes (LSIs share the
+ * table's partition key; GSI queries of a multi-shard table go to indexQuery instead).
  */
 function queryShard(def: TableDef, input: Json): number {
   if (shardsOf(def) === 1) return 0;
-  if (isGlobalIndex(def, input.IndexName)) throw validation(CROSS_SHARD_GSI);
   let leaves: ReturnType<typeof leavesOfExpression> | undefined;
   try {
     // The Query operation's own checks compile the key condition; an invalid request
@@ -445,135 +583,4 @@ function sumStats(into: Json, from: Json, sizeField = "TableSizeBytes"): void {
       into[field] = (into[field] as number) + (from[field] as number);
     }
   }
-}
-
-/** Adds the numbers of `b` into a copy of `a`, recursively (ConsumedCapacity structures). */
-function addNumbers(a: unknown, b: unknown): unknown {
-  if (typeof a === "number" && typeof b === "number") return a + b;
-  if (isObject(a) && isObject(b)) {
-    const out: Json = { ...a };
-    for (const [key, value] of Object.entries(b)) out[key] = key in out ? addNumbers(out[key], value) : value;
-    return out;
-  }
-  return a;
-}
-
-function mergeCapacity(a: unknown, b: unknown): unknown {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    const out = a.map((c: unknown) => (isObject(c) ? { ...c } : c)) as unknown[];
-    for (const entry of b as unknown[]) {
-      const name = isObject(entry) ? entry.TableName : undefined;
-      const i = out.findIndex((c) => isObject(c) && c.TableName === name);
-      if (i >= 0) out[i] = addNumbers(out[i], entry);
-      else out.push(entry);
-    }
-    return out;
-  }
-  return addNumbers(a, b);
-}
-
-function mergeReadPage(a: Json, b: Json): Json {
-  const out: Json = { ...a };
-  if (Array.isArray(a.Items) || Array.isArray(b.Items)) {
-    out.Items = [...((a.Items as unknown[] | undefined) ?? []), ...((b.Items as unknown[] | undefined) ?? [])];
-  }
-  out.Count = ((a.Count as number | undefined) ?? 0) + ((b.Count as number | undefined) ?? 0);
-  out.ScannedCount = ((a.ScannedCount as number | undefined) ?? 0) + ((b.ScannedCount as number | undefined) ?? 0);
-  const capacity = mergeCapacity(a.ConsumedCapacity, b.ConsumedCapacity);
-  if (capacity !== undefined) out.ConsumedCapacity = capacity;
-  delete out.LastEvaluatedKey;
-  if (b.LastEvaluatedKey !== undefined) out.LastEvaluatedKey = b.LastEvaluatedKey;
-  return out;
-}
-
-function groupFor(groups: Map<number, Json>, shard: number): Json {
-  let group = groups.get(shard);
-  if (!group) groups.set(shard, (group = {}));
-  return group;
-}
-
-/** BatchGetItem's RequestItems split by shard (each table's other members kept). */
-function splitGets(defs: TableDef[], requestItems: Json): Map<number, Json> {
-  const groups = new Map<number, Json>();
-  let total = 0;
-  for (const def of defs) {
-    const request = requestItems[def.name];
-    if (!isObject(request) || !Array.isArray(request.Keys)) throw new Unroutable();
-    for (const key of request.Keys as unknown[]) {
-      total++;
-      const group = groupFor(groups, shardOfKeyValue(def, keyValue(def, key)));
-      const entry = (group[def.name] ??= { ...request, Keys: [] }) as { Keys: unknown[] };
-      entry.Keys.push(key);
-    }
-  }
-  // Over DynamoDB's limit: shard 0 reports it for the whole request.
-  if (total > 100) throw new Unroutable();
-  return groups;
-}
-
-/** BatchWriteItem's RequestItems split by shard. */
-function splitWrites(defs: TableDef[], requestItems: Json): Map<number, Json> {
-  const groups = new Map<number, Json>();
-  let total = 0;
-  for (const def of defs) {
-    const requests = requestItems[def.name];
-    if (!Array.isArray(requests)) throw new Unroutable();
-    for (const request of requests as unknown[]) {
-      total++;
-      if (!isObject(request)) throw new Unroutable();
-      const put = request.PutRequest;
-      const del = request.DeleteRequest;
-      const values = isObject(put) ? put.Item : isObject(del) ? del.Key : undefined;
-      const group = groupFor(groups, shardOfKeyValue(def, keyValue(def, values)));
-      ((group[def.name] ??= []) as unknown[]).push(request);
-    }
-  }
-  if (total > 25) throw new Unroutable();
-  return groups;
-}
-
-function mergeBatchGet(pages: Json[]): Json {
-  const responses: Record<string, unknown[]> = {};
-  const unprocessed: Record<string, { Keys: unknown[] }> = {};
-  let capacity: unknown;
-  for (const page of pages) {
-    for (const [table, items] of Object.entries((page.Responses as Record<string, unknown[]> | undefined) ?? {})) {
-      (responses[table] ??= []).push(...items);
-    }
-    for (const [table, request] of Object.entries((page.UnprocessedKeys as Record<string, Json> | undefined) ?? {})) {
-      const entry = (unprocessed[table] ??= { ...request, Keys: [] });
-      entry.Keys.push(...((request.Keys as unknown[] | undefined) ?? []));
-    }
-    capacity = mergeCapacity(capacity, page.ConsumedCapacity);
-  }
-  const out: Json = { Responses: responses, UnprocessedKeys: unprocessed };
-  if (capacity !== undefined) out.ConsumedCapacity = capacity;
-  return out;
-}
-
-function mergeBatchWrite(pages: Json[]): Json {
-  const unprocessed: Record<string, unknown[]> = {};
-  const metrics: Record<string, unknown[]> = {};
-  let capacity: unknown;
-  let hasMetrics = false;
-  for (const page of pages) {
-    for (const [table, requests] of Object.entries(
-      (page.UnprocessedItems as Record<string, unknown[]> | undefined) ?? {},
-    )) {
-      (unprocessed[table] ??= []).push(...requests);
-    }
-    if (page.ItemCollectionMetrics !== undefined) {
-      hasMetrics = true;
-      for (const [table, list] of Object.entries(page.ItemCollectionMetrics as Record<string, unknown[]>)) {
-        (metrics[table] ??= []).push(...list);
-      }
-    }
-    capacity = mergeCapacity(capacity, page.ConsumedCapacity);
-  }
-  const out: Json = { UnprocessedItems: unprocessed };
-  if (hasMetrics) out.ItemCollectionMetrics = metrics;
-  if (capacity !== undefined) out.ConsumedCapacity = capacity;
-  return out;
 }

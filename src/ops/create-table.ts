@@ -19,6 +19,13 @@ import {
 import { defineOp } from "./operation";
 import { describeTable } from "./table-description";
 import { checkTags, tagListShape, type TagInput } from "./tags";
+import { registerStream } from "../streams/registry";
+import {
+  checkCreateStream,
+  newStream,
+  streamSpecificationShape,
+  type StreamSpecificationInput,
+} from "../streams/specification";
 
 interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];
@@ -31,6 +38,7 @@ interface CreateTableInput {
   Tags?: TagInput[];
   DeletionProtectionEnabled?: boolean;
   TableClass?: string;
+  StreamSpecification?: StreamSpecificationInput;
 }
 
 export { keySchemaShape, provisionedThroughputShape };
@@ -66,6 +74,7 @@ export const createTable = defineOp<CreateTableInput>({
     Tags: tagListShape(false),
     DeletionProtectionEnabled: { kind: "boolean" },
     TableClass: { kind: "string", enum: ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] },
+    StreamSpecification: streamSpecificationShape,
   },
   validate(input) {
     checkBilling(input.BillingMode, input.ProvisionedThroughput);
@@ -75,6 +84,7 @@ export const createTable = defineOp<CreateTableInput>({
     // Tags get TagResource's checks; a bad tag (or more than 50) creates nothing. An empty
     // list is accepted here, unlike TagResource.
     checkTags(input.Tags ?? []);
+    checkCreateStream(input.StreamSpecification);
   },
   execute(ctx, input) {
     if (ctx.catalogue.get(input.TableName)) {
@@ -112,9 +122,15 @@ export const createTable = defineOp<CreateTableInput>({
         ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
       ];
       if (indexes.length > 0) created.indexes = indexes;
+      if (input.StreamSpecification?.StreamEnabled) {
+        created.stream = newStream(input.StreamSpecification, ctx.now, ctx.region);
+      }
       ctx.catalogue.insert(created);
+      registerStream(ctx.sql, created, ctx.now);
       return created;
     });
+    // A stream's retention runs on the shard's alarm (src/streams/registry.ts).
+    if (def.stream) ctx.scheduleHousekeeping();
     return { TableDescription: describeTable(ctx, def, "ACTIVE") };
   },
 });

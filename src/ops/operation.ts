@@ -2,6 +2,8 @@
 // drives wire validation and whose `execute` runs synchronously inside the shard, so a
 // read-check-write never awaits in between.
 import type { Catalogue } from "../storage/catalogue";
+import type { ChangeLog } from "../streams/change-log";
+import type { TtlIndex } from "../ttl/ttl-index";
 import type { IndexStore } from "../storage/index-store";
 import type { ItemStore } from "../storage/items";
 import type { Sql } from "../storage/sql";
@@ -24,6 +26,9 @@ export interface OpContext {
   scheduleHousekeeping(): void;
   /** What the cluster router told this shard about the request (src/cluster/router.ts). */
   cluster?: ClusterMeta;
+  /** Stream change log and TTL index, passed on to writeItem (the engine provides both). */
+  changeLog?: ChangeLog;
+  ttlIndex?: TtlIndex;
 }
 
 /** Routing facts the cluster router passes with a request (plain data, RPC-serialisable). */

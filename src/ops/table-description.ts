@@ -3,6 +3,7 @@
 import type { IndexDef, TableDef } from "../storage/catalogue";
 import type { OpContext } from "./operation";
 import { tableArn } from "./tables";
+import { streamArn } from "../streams/types";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
 export type IndexStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
@@ -58,6 +59,15 @@ export function describeTable(
       .map((i) => describeGlobalIndex(ctx, def, i, overrides[i.name]));
     if (local.length > 0) description.LocalSecondaryIndexes = local;
     if (global.length > 0) description.GlobalSecondaryIndexes = global;
+  }
+  // Streams (src/streams): the specification while enabled; the latest stream's label and
+  // ARN stay after it is disabled, as DynamoDB keeps them.
+  if (def.stream) {
+    if (def.stream.enabled) {
+      description.StreamSpecification = { StreamEnabled: true, StreamViewType: def.stream.viewType };
+    }
+    description.LatestStreamLabel = def.stream.label;
+    description.LatestStreamArn = streamArn(ctx.region, ctx.accountId, def.name, def.stream.label);
   }
   return description;
 }

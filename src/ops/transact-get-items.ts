@@ -1,6 +1,7 @@
-// TransactGetItems: up to 100 Gets over any tables, read at one point in time: every read
-// runs in one synchronous section of the shard, so no write (transactional or not) lands
-// between them. A missing table is a ResourceNotFoundException, two Gets of one item a
+// TransactGetItems: up to 100 Gets over any tables, read at one point in time: in one
+// shard every read runs in one synchronous section, so no write (transactional or not)
+// lands between them; across shards each shard holds the items it read until every shard
+// has read (readShare, src/txn/two-phase.ts). A missing table is a ResourceNotFoundException, two Gets of one item a
 // ValidationException; a key that does not fit its table cancels the transaction with a
 // ValidationError reason (dynamodb-conformance captures), as would (in a cluster) an item
 // held by a write transaction in flight (TransactionConflict).
@@ -10,15 +11,16 @@ import { compileProjection } from "../expr/compile-projection";
 import { projectPaths } from "../expr/document";
 import { keyOfKeyMap } from "../keys/item-key";
 import { runReadTransaction } from "../txn/coordinator";
-import { isValidationError, validationReason } from "../txn/errors";
-import { itemLockKey } from "../txn/locks";
-import type { ReadAction } from "../txn/types";
+import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors";
+import { LocalParticipant } from "../txn/local-participant";
+import { itemLockKey, lockTableOf } from "../txn/locks";
+import type { ReadAction, ReadItem } from "../txn/types";
 import type { Item } from "../types";
 import { validateItem } from "../values/validate";
 import { readUnits, type ReturnConsumedCapacity } from "./capacity";
 import { attributeMap, returnConsumedCapacity, tableName } from "./common-shapes";
 import { expressionAttributeNames, expressionsOf } from "./item-shapes";
-import { defineOp } from "./operation";
+import { defineOp, type OpContext } from "./operation";
 import { TableCapacity, TRANSACTIONAL_FACTOR } from "./table-capacity";
 import { tableForData } from "./tables";
 import { MAX_TRANSACT_ITEMS, MULTIPLE_OPERATIONS_MESSAGE } from "./transact-write-items";
@@ -83,37 +85,70 @@ export const transactGetItems = defineOp<TransactGetItemsInput>({
     });
   },
   execute(ctx, input) {
-    const compiled = input.compiled ?? [];
-    const defs = compiled.map(({ table }) => tableForData(ctx, table));
-    compiled.forEach(({ key }, i) => checkKeyValues(defs[i] as (typeof defs)[number], key));
-    const actions: ReadAction[] = compiled.map(({ key }, index) => {
-      const def = defs[index] as (typeof defs)[number];
-      try {
-        return { index, def, key: keyOfKeyMap(def, key) };
-      } catch (err) {
-        if (!isValidationError(err)) throw err;
-        return { index, invalid: validationReason(err) };
-      }
-    });
-    const seen = new Set<string>();
-    for (const a of actions) {
-      if (!("def" in a)) continue;
-      const id = itemLockKey(a.def.tid, a.key);
-      if (seen.has(id)) throw validation(MULTIPLE_OPERATIONS_MESSAGE);
-      seen.add(id);
-    }
-
-    const items = runReadTransaction(ctx, actions);
-    const capacity = new TableCapacity();
-    const responses = items.map(({ index, item, size }) => {
-      const { projection } = compiled[index] as (typeof compiled)[number];
-      capacity.addRead((defs[index] as (typeof defs)[number]).name, TRANSACTIONAL_FACTOR * readUnits(size, true));
-      if (!item) return {};
-      return { Item: projection ? projectPaths(item, projection) : item };
-    });
-    const output: Record<string, unknown> = { Responses: responses };
-    const consumed = capacity.list(input.ReturnConsumedCapacity, true);
-    if (consumed) output.ConsumedCapacity = consumed;
-    return output;
+    const actions = bindReads(ctx, input);
+    return readOutput(input, runReadTransaction(ctx, actions));
   },
 });
+
+function readOutput(input: TransactGetItemsInput, items: readonly ReadItem[]): Record<string, unknown> {
+  const compiled = input.compiled ?? [];
+  const capacity = new TableCapacity();
+  const responses = items.map(({ index, item, size }) => {
+    const { projection } = compiled[index] as (typeof compiled)[number];
+    capacity.addRead(
+      (compiled[index] as (typeof compiled)[number]).table,
+      TRANSACTIONAL_FACTOR * readUnits(size, true),
+    );
+    if (!item) return {};
+    return { Item: projection ? projectPaths(item, projection) : item };
+  });
+  const output: Record<string, unknown> = { Responses: responses };
+  const consumed = capacity.list(input.ReturnConsumedCapacity, true);
+  if (consumed) output.ConsumedCapacity = consumed;
+  return output;
+}
+
+function bindReads(ctx: OpContext, input: TransactGetItemsInput): ReadAction[] {
+  const compiled = input.compiled ?? [];
+  const defs = compiled.map(({ table }) => tableForData(ctx, table));
+  compiled.forEach(({ key }, i) => checkKeyValues(defs[i] as (typeof defs)[number], key));
+  const actions: ReadAction[] = compiled.map(({ key }, index) => {
+    const def = defs[index] as (typeof defs)[number];
+    try {
+      return { index, def, key: keyOfKeyMap(def, key) };
+    } catch (err) {
+      if (!isValidationError(err)) throw err;
+      return { index, invalid: validationReason(err) };
+    }
+  });
+  const seen = new Set<string>();
+  for (const a of actions) {
+    if (!("def" in a)) continue;
+    const id = itemLockKey(a.def.tid, a.key);
+    if (seen.has(id)) throw validation(MULTIPLE_OPERATIONS_MESSAGE);
+    seen.add(id);
+  }
+
+  return actions;
+}
+
+/**
+ * Cross-shard TransactGetItems, participant side (src/txn/participant.ts): this shard's
+ * share read and, when it can be, its items held under `txnId` (./locks.ts) until the
+ * coordinator releases them, so that once every shard has answered, no item read has
+ * changed: the reads form one point in time. Responses are in the share's order.
+ */
+export function readShare(
+  ctx: OpContext,
+  input: TransactGetItemsInput,
+  txnId: string,
+): { output: Record<string, unknown>; locks: string[] } {
+  const actions = bindReads(ctx, input);
+  const result = new LocalParticipant(ctx).read(txnId, actions);
+  if (!result.ok) throw new TransactionCanceledError(result.reasons);
+  const locks = actions.flatMap((a) => ("def" in a ? [itemLockKey(a.def.tid, a.key)] : []));
+  lockTableOf(ctx).acquire(txnId, locks);
+  return { output: readOutput(input, result.items), locks };
+}
+
+export type { TransactGetItemsInput };

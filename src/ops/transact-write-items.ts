@@ -8,17 +8,19 @@
 //   depends on the table or the stored items: a key that does not fit the schema, a wrong
 //   index key type, a failed condition, an update that cannot apply.
 //
-// No read sees half a transaction: the shard runs it synchronously from prepare to commit
-// inside one SQLite transaction (src/txn/coordinator.ts). Nor can two transactions
-// conflict in one shard, as none is ever in flight while another request runs; the
-// TransactionConflict machinery (src/txn/locks.ts) is there for the cluster.
+// No read sees half a transaction: in one shard it runs synchronously from prepare to
+// commit inside one SQLite transaction (src/txn/coordinator.ts). Across shards it runs
+// two-phase commit (src/txn/two-phase.ts): each shard's share is prepared (prepareShare,
+// holding its items: src/txn/locks.ts) and later committed (commitShare); a request
+// meeting a held item gets TransactionConflict.
 import { validation } from "../errors";
 import { compileUpdate } from "../expr/compile-update";
 import { runWriteTransaction } from "../txn/coordinator";
-import { isValidationError, validationReason } from "../txn/errors";
+import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors";
 import { requestDigest, TokenStore } from "../txn/idempotency";
 import { itemLockKey } from "../txn/locks";
-import type { PreparedAction, WriteAction } from "../txn/types";
+import { LocalParticipant } from "../txn/local-participant";
+import type { PreparedAction, PreparedTxn, WriteAction } from "../txn/types";
 import { checkItemSize, itemSize } from "../values/size";
 import { validateItem } from "../values/validate";
 import { readUnits, type ReturnConsumedCapacity } from "./capacity";
@@ -140,28 +142,7 @@ export const transactWriteItems = defineOp<TransactWriteItemsInput>({
       if (replayed) return replayOutput(ctx, input, compiled, replayed);
     }
 
-    // Faults of the whole request: missing tables, key values, two actions on one item.
-    const defs = compiled.map(({ table }) => tableForData(ctx, table));
-    compiled.forEach(({ spec }, i) => {
-      const def = defs[i] as (typeof defs)[number];
-      checkKeyValues(def, spec.kind === "Put" ? spec.item : spec.key);
-      if (spec.kind === "Put") checkPutIndexKeyValues(def, spec.item);
-    });
-    const actions: WriteAction[] = compiled.map(({ spec }, index) => {
-      try {
-        return { index, plan: planFor(defs[index] as (typeof defs)[number], spec) };
-      } catch (err) {
-        if (!isValidationError(err)) throw err;
-        return { index, invalid: validationReason(err) };
-      }
-    });
-    const seen = new Set<string>();
-    for (const a of actions) {
-      if (!("plan" in a)) continue;
-      const id = itemLockKey(a.plan.def.tid, a.plan.key);
-      if (seen.has(id)) throw validation(MULTIPLE_OPERATIONS_MESSAGE);
-      seen.add(id);
-    }
+    const actions = bindActions(ctx, compiled);
 
     const capacity = new TableCapacity();
     let output: Record<string, unknown> = {};
@@ -173,6 +154,66 @@ export const transactWriteItems = defineOp<TransactWriteItemsInput>({
     return consumed ? { ...output, ConsumedCapacity: consumed } : output;
   },
 });
+
+/**
+ * The faults of the whole request (missing tables, key values, two actions on one item),
+ * then each action bound to its table: a plan, or the ValidationError reason that cancels.
+ */
+function bindActions(ctx: OpContext, compiled: readonly CompiledAction[]): WriteAction[] {
+  // Faults of the whole request: missing tables, key values, two actions on one item.
+  const defs = compiled.map(({ table }) => tableForData(ctx, table));
+  compiled.forEach(({ spec }, i) => {
+    const def = defs[i] as (typeof defs)[number];
+    checkKeyValues(def, spec.kind === "Put" ? spec.item : spec.key);
+    if (spec.kind === "Put") checkPutIndexKeyValues(def, spec.item);
+  });
+  const actions: WriteAction[] = compiled.map(({ spec }, index) => {
+    try {
+      return { index, plan: planFor(defs[index] as (typeof defs)[number], spec) };
+    } catch (err) {
+      if (!isValidationError(err)) throw err;
+      return { index, invalid: validationReason(err) };
+    }
+  });
+  const seen = new Set<string>();
+  for (const a of actions) {
+    if (!("plan" in a)) continue;
+    const id = itemLockKey(a.plan.def.tid, a.plan.key);
+    if (seen.has(id)) throw validation(MULTIPLE_OPERATIONS_MESSAGE);
+    seen.add(id);
+  }
+
+  return actions;
+}
+
+/**
+ * Cross-shard two-phase commit, participant side (src/txn/participant.ts): this shard's
+ * share of a transaction (a TransactWriteItems request holding only the actions on its
+ * items, in request order) checked and prepared under `txnId`, holding the item records.
+ * Throws a TransactionCanceledError with one reason per action of the share when it
+ * cannot go ahead, a DynamoError for a fault of the whole request.
+ */
+export function prepareShare(ctx: OpContext, input: TransactWriteItemsInput, txnId: string): PreparedTxn {
+  const result = new LocalParticipant(ctx).prepare(txnId, bindActions(ctx, input.compiled ?? []));
+  if (!result.ok) throw new TransactionCanceledError(result.reasons);
+  return result.prepared;
+}
+
+/**
+ * Commits a share prepared by prepareShare: the same plans computed again (the records
+ * held since prepare kept every other write off the items, so they find what prepare
+ * found) and applied through the single write path. Returns the share's output.
+ */
+export function commitShare(ctx: OpContext, input: TransactWriteItemsInput, txnId: string): Record<string, unknown> {
+  const prepared = prepareShare(ctx, input, txnId);
+  new LocalParticipant(ctx).commit(prepared);
+  const capacity = new TableCapacity();
+  const output = committedOutput(ctx, input, prepared.actions, capacity);
+  const consumed = capacity.list(input.ReturnConsumedCapacity, true);
+  return consumed ? { ...output, ConsumedCapacity: consumed } : output;
+}
+
+export type { TransactWriteItemsInput };
 
 /** Step 1 of each action (src/ops/write-plans.ts): its members checked and expressions compiled. */
 function compileAction(item: TransactWriteItem | undefined): CompiledAction {

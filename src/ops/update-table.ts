@@ -12,8 +12,9 @@
 // with Backfilling true until the backfill ends. A GSI Delete removes the index at once
 // (its rows are purged by the alarm) and the response lists it as DELETING.
 //
-// Stream, encryption, replica and the other UpdateTable members are later issues and are
-// refused rather than ignored.
+// StreamSpecification enables or disables the table's stream (src/streams/specification.ts);
+// encryption, replica and the other UpdateTable members are later issues and are refused
+// rather than ignored.
 import { DynamoError, notFound, validation } from "../errors";
 import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../storage/catalogue";
 import type { AttributeDefinition } from "../types";
@@ -35,6 +36,13 @@ import {
 import { defineOp, type OpContext } from "./operation";
 import { describeTable, type IndexOverride } from "./table-description";
 import { tableForControl } from "./tables";
+import { registerStream } from "../streams/registry";
+import {
+  checkUpdateStream,
+  streamSpecificationShape,
+  updatedStream,
+  type StreamSpecificationInput,
+} from "../streams/specification";
 
 interface UpdateTableInput {
   TableName: string;
@@ -43,7 +51,7 @@ interface UpdateTableInput {
   BillingMode?: BillingMode;
   DeletionProtectionEnabled?: boolean;
   GlobalSecondaryIndexUpdates?: GlobalSecondaryIndexUpdateInput[];
-  StreamSpecification?: unknown;
+  StreamSpecification?: StreamSpecificationInput;
   SSESpecification?: unknown;
   ReplicaUpdates?: unknown[];
   TableClass?: string;
@@ -55,7 +63,6 @@ interface UpdateTableInput {
 
 /** The members this version cannot apply yet, in the order they are named when refused. */
 const UNSUPPORTED = [
-  "StreamSpecification",
   "SSESpecification",
   "ReplicaUpdates",
   "TableClass",
@@ -87,10 +94,7 @@ export const updateTable = defineOp<UpdateTableInput>({
     ProvisionedThroughput: provisionedThroughputShape,
     BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
     GlobalSecondaryIndexUpdates: globalSecondaryIndexUpdatesShape,
-    StreamSpecification: structure("StreamSpecification", {
-      StreamEnabled: { kind: "boolean", notNull: true },
-      StreamViewType: { kind: "string", enum: ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"] },
-    }),
+    StreamSpecification: streamSpecificationShape,
     SSESpecification: structure("SSESpecification", {
       Enabled: { kind: "boolean" },
       SSEType: { kind: "string", enum: ["AES256", "KMS"] },
@@ -129,7 +133,8 @@ export const updateTable = defineOp<UpdateTableInput>({
       !indexUpdates?.length &&
       throughput === undefined &&
       input.BillingMode === undefined &&
-      input.DeletionProtectionEnabled === undefined
+      input.DeletionProtectionEnabled === undefined &&
+      input.StreamSpecification === undefined
     ) {
       throw validation(NOTHING_TO_UPDATE);
     }
@@ -139,11 +144,19 @@ export const updateTable = defineOp<UpdateTableInput>({
     // With another change in the request an empty list is refused, not ignored (DDB-TABLE-359).
     if (indexUpdates?.length === 0) throw validation(`${INVALID}List of GlobalSecondaryIndexUpdates is empty`);
     if (indexUpdates) checkIndexUpdateEntries(indexUpdates);
-    if (input.DeletionProtectionEnabled !== undefined && (throughput || input.BillingMode || indexUpdates)) {
+    const stream = input.StreamSpecification;
+    if (input.DeletionProtectionEnabled !== undefined && (throughput || input.BillingMode || indexUpdates || stream)) {
       throw validation(`${INVALID}DeletionProtection modification must be the only operation in the request`);
     }
     if (throughput && indexUpdates?.some((u) => u.Create || u.Delete)) {
       throw validation(`${INVALID}You cannot create or delete index while updating table IOPS`);
+    }
+    if (stream) {
+      checkUpdateStream(stream);
+      if (throughput) throw validation(`${INVALID}You cannot modify stream status while updating table IOPS`);
+      if (indexUpdates?.some((u) => u.Create || u.Delete)) {
+        throw validation(`${INVALID}You cannot create or delete index while changing stream status`);
+      }
     }
     // Both billing rules hold whatever the table's current mode is: BillingMode=PROVISIONED
     // alone is refused even on a PROVISIONED table.
@@ -171,6 +184,11 @@ export const updateTable = defineOp<UpdateTableInput>({
     const next: TableDef = { ...def };
     const now = ctx.now / 1000;
     if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
+    if (input.StreamSpecification) {
+      next.stream = updatedStream(def, input.StreamSpecification, ctx.now, ctx.region);
+      // Retention of the stream (and noting when it was disabled) runs on the alarm.
+      ctx.scheduleHousekeeping();
+    }
     const throughput = input.ProvisionedThroughput;
     if (input.BillingMode === "PAY_PER_REQUEST") {
       // Re-sending PAY_PER_REQUEST to an on-demand table is accepted and changes nothing.
@@ -199,12 +217,18 @@ export const updateTable = defineOp<UpdateTableInput>({
     }
     const indexUpdates = input.GlobalSecondaryIndexUpdates;
     if (!indexUpdates && !def.indexes?.some((i) => i.kind === "GSI")) {
-      ctx.sql.transaction(() => ctx.catalogue.update(next));
+      ctx.sql.transaction(() => {
+        ctx.catalogue.update(next);
+        if (next.stream?.enabled && next.stream !== def.stream) registerStream(ctx.sql, next, ctx.now);
+      });
       return { TableDescription: describeTable(ctx, next, "ACTIVE") };
     }
     // A billing switch concerns every GSI's throughput, even with no index update in the request.
     const plan = planIndexUpdates(def, next, indexUpdates ?? [], input.AttributeDefinitions ?? []);
-    const description = ctx.sql.transaction(() => applyIndexPlan(ctx, next, plan));
+    const description = ctx.sql.transaction(() => {
+      if (next.stream?.enabled && next.stream !== def.stream) registerStream(ctx.sql, next, ctx.now);
+      return applyIndexPlan(ctx, next, plan);
+    });
     if (plan.create || plan.deleted) ctx.scheduleHousekeeping();
     return { TableDescription: description };
   },

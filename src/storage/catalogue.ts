@@ -1,6 +1,7 @@
 // Table definitions, cached in memory for the life of the object and written through to
 // the `tables` row. Reads never touch SQLite for the definition on the hot path.
 import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types";
+import type { StreamState, TtlState } from "../streams/types";
 
 export type { KeyAttribute };
 import type { Sql } from "./sql";
@@ -34,6 +35,10 @@ export interface TableDef {
    * hash (src/cluster/router.ts). Absent = 1: the table lives in shard 0 alone.
    */
   shards?: number;
+  /** The latest DynamoDB stream (src/streams); absent = never enabled. */
+  stream?: StreamState;
+  /** Time to Live (src/ttl); absent = never enabled. */
+  ttl?: TtlState;
 }
 
 export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";

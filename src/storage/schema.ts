@@ -74,6 +74,68 @@ const MIGRATIONS: readonly Migration[] = [
      )`,
     "CREATE INDEX txn_tokens_expiry ON txn_tokens (expires_at)",
   ],
+  // v5: cross-shard transactions (src/txn/participant.ts, src/txn/two-phase.ts). A
+  // participant's prepared share (request, item records held, its coordinator) survives
+  // eviction until committed or aborted; a coordinator object keeps its transaction's
+  // state, whose 'commit' row is the durable decision.
+  [
+    `CREATE TABLE txn_prepared (
+       id TEXT PRIMARY KEY,
+       coordinator TEXT NOT NULL,
+       binding TEXT NOT NULL,
+       kind TEXT NOT NULL,
+       body TEXT NOT NULL,
+       meta TEXT NOT NULL,
+       locks TEXT NOT NULL,
+       created_at INTEGER NOT NULL
+     )`,
+    `CREATE TABLE txn_coordinator (
+       id TEXT PRIMARY KEY,
+       state TEXT NOT NULL,
+       plan TEXT NOT NULL,
+       digest TEXT,
+       response TEXT,
+       created_at INTEGER NOT NULL,
+       expires_at INTEGER
+     )`,
+  ],
+  // DynamoDB Streams and TTL (src/streams, src/ttl). stream_records is the shard's change
+  // log, written by writeItem in the write's transaction; seq (AUTOINCREMENT: never reused
+  // after trimming) is the sequence number. `streams` registers the streams of tables whose
+  // catalogue home this shard is, kept 24 h after they are disabled; stream_trim remembers
+  // how far each stream was trimmed (TrimmedDataAccessException). ttl_index holds (expiry,
+  // key) of items of TTL-enabled tables so a sweep reads only expired keys; ttl_state says
+  // which attribute a table's entries were built from.
+  [
+    `CREATE TABLE stream_records (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       stream TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       record TEXT NOT NULL
+     )`,
+    "CREATE INDEX stream_records_stream ON stream_records (stream, seq)",
+    `CREATE TABLE streams (
+       stream TEXT PRIMARY KEY,
+       table_name TEXT NOT NULL,
+       label TEXT NOT NULL,
+       table_id TEXT NOT NULL,
+       view_type TEXT NOT NULL,
+       key_schema TEXT NOT NULL,
+       shards INTEGER NOT NULL,
+       created_at INTEGER NOT NULL,
+       disabled_at INTEGER
+     )`,
+    "CREATE TABLE stream_trim (stream TEXT PRIMARY KEY, trimmed_upto INTEGER NOT NULL)",
+    `CREATE TABLE ttl_index (
+       tid INTEGER NOT NULL,
+       expires REAL NOT NULL,
+       pk BLOB NOT NULL,
+       sk BLOB NOT NULL,
+       PRIMARY KEY (tid, pk, sk)
+     )`,
+    "CREATE INDEX ttl_index_expiry ON ttl_index (tid, expires)",
+    "CREATE TABLE ttl_state (tid INTEGER PRIMARY KEY, attribute TEXT NOT NULL)",
+  ],
 ];
 
 export function migrate(sql: Sql): void {

@@ -9,11 +9,17 @@ import { backfillCovers } from "./backfill";
 import { checkIndexKeys, indexEntry } from "./index-maintenance";
 import type { IndexStore } from "./index-store";
 import type { ItemStore, StoredItem } from "./items";
+import type { ChangeLog } from "../streams/change-log";
+import type { TtlIndex } from "../ttl/ttl-index";
 
 export interface WriteStores {
   items: ItemStore;
   indexes: IndexStore;
   catalogue: Catalogue;
+  /** The stream change log (src/streams/change-log.ts); the engine always provides it. */
+  changeLog?: ChangeLog | undefined;
+  /** The TTL expiry index (src/ttl/ttl-index.ts); the engine always provides it. */
+  ttlIndex?: TtlIndex | undefined;
 }
 
 /**
@@ -29,6 +35,11 @@ export function writeItem(
   next: Item | undefined,
   nextSize: number = next ? itemSize(next) : 0,
 ): number {
+  // Streams and TTL need the old item even where indexes do not (callers parse it only
+  // for indexes, conditions and ReturnValues).
+  if (oldItem === undefined && previous && (def.stream?.enabled || def.ttl?.enabled)) {
+    oldItem = JSON.parse(previous.doc) as Item;
+  }
   if (next) {
     checkIndexKeys(def, next);
     stores.items.put(def.tid, key.pk, key.sk, JSON.stringify(next), nextSize);
@@ -47,6 +58,8 @@ export function writeItem(
     if (after) stores.indexes.put(index.iid, after.key, after.doc, after.size);
     stores.indexes.adjustStats(index.iid, (after ? 1 : 0) - (before ? 1 : 0), (after?.size ?? 0) - (before?.size ?? 0));
   }
+  stores.ttlIndex?.update(def, key, oldItem, next);
+  stores.changeLog?.record(def, oldItem, next);
   return nextSize;
 }
 

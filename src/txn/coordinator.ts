@@ -1,10 +1,10 @@
-// The coordinator side of the transaction protocol (./types.ts). Today every table lives
-// in the shard the request runs in, so there is one participant and the whole transaction
-// (prepare, commit or abort, and whatever the caller records with it) runs inside one
-// SQLite transaction with no await: no other request can see half of it, and none can
-// run between prepare and commit. The cluster issue replaces participantsFor() with a
-// grouping by owning shard and makes the calls remote; the merge and the all-or-nothing
-// rule below stay as they are.
+// The coordinator side of the transaction protocol (./types.ts) for a transaction whose
+// items all live in the shard the request runs in: one participant, and the whole
+// transaction (prepare, commit or abort, and whatever the caller records with it) runs
+// inside one SQLite transaction with no await: no other request can see half of it, and
+// none can run between prepare and commit. Transactions over several shards are run by
+// ./two-phase.ts, whose shards prepare and commit their shares through the same
+// participant (./participant.ts).
 import type { OpContext } from "../ops/operation";
 import { TransactionCanceledError } from "./errors";
 import { LocalParticipant } from "./local-participant";

@@ -4,12 +4,11 @@
 // single-item write a TransactionConflictException, a batch request leaves the item
 // unprocessed.
 //
-// In one shard no two transactions are ever in flight at once: a shard runs each request
-// synchronously from start to finish (src/shard.ts), and a transaction's prepare and
-// commit happen inside that one synchronous section, so the table is always empty between
-// requests and nothing can meet a record. The table exists for the cluster issue, where a
-// coordinator prepares on several shards, holds the records across the awaits between
-// prepare and commit, and then commits or aborts everywhere.
+// A transaction within one shard prepares and commits inside one synchronous section, so
+// its records are gone before any other request runs. A cross-shard transaction
+// (./two-phase.ts) holds its records from prepare until its commit or abort arrives; they
+// are also stored in `txn_prepared` (./participant.ts) and reloaded here when an evicted
+// shard wakes.
 import { DynamoError } from "../errors";
 import type { EncodedKey } from "../keys/item-key";
 import type { Sql } from "../storage/sql";
@@ -38,6 +37,13 @@ export class LockTable {
     for (const key of keys) this.held.set(key, txnId);
   }
 
+  /** Drops every record of `txnId`. */
+  releaseAll(txnId: string): void {
+    for (const [key, holder] of this.held) {
+      if (holder === txnId) this.held.delete(key);
+    }
+  }
+
   /** Drops `txnId`'s records on `keys` (others' records are left alone). */
   release(txnId: string, keys: readonly string[]): void {
     for (const key of keys) {
@@ -54,6 +60,11 @@ export function lockTableOf(ctx: { sql: Sql }): LockTable {
   let table = tables.get(ctx.sql);
   if (!table) {
     table = new LockTable();
+    // Records of shares prepared for a cross-shard transaction (./participant.ts) outlive
+    // the object's instance: a shard woken after an eviction holds them again.
+    for (const row of ctx.sql.all<{ id: string; locks: string }>("SELECT id, locks FROM txn_prepared")) {
+      table.acquire(row.id, JSON.parse(row.locks) as string[]);
+    }
     tables.set(ctx.sql, table);
   }
   return table;
@@ -70,10 +81,13 @@ function hex(bytes: Uint8Array): string {
   return out;
 }
 
-/** Not confirmed against DynamoDB (see the report). */
+/**
+ * The API reference's message for a TransactionConflict cancellation reason (without its
+ * trailing period, as logs of TransactionConflictException from DynamoDB quote it).
+ */
 export const TRANSACTION_ONGOING_MESSAGE = "Transaction is ongoing for the item";
 
-/** A single-item write meeting a pending transaction (never in one shard; see above). */
+/** A single-item write meeting an item held by a cross-shard transaction in flight. */
 export function checkNoTransactionOnItem(ctx: { sql: Sql }, tid: number, key: EncodedKey): void {
   const table = lockTableOf(ctx);
   if (table.size > 0 && table.holder(itemLockKey(tid, key)) !== undefined) {

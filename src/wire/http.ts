@@ -6,10 +6,15 @@
 // 100 KB bodies (measured by the bench).
 import { crc32 } from "node:zlib";
 import { Router } from "../cluster/router";
+import { StreamsRouter } from "../cluster/streams-router";
+import { streamsOperationOf } from "../streams/dispatch";
 import { isKnownOperation } from "../dispatch";
 import { DynamoError } from "../errors";
 import { errorReply, type WireReply } from "../shard";
 import type { Env } from "../worker";
+import { consoleResponse } from "../console/serve";
+import { authenticate, authorize } from "./auth";
+import { readRequestBody } from "./limits";
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const DEFAULT_REGION = "us-east-1";
@@ -20,21 +25,33 @@ export async function handleHttp(request: Request, env: Env): Promise<Response> 
   if (request.method === "GET" && url.pathname === "/") {
     return new Response(`healthy: ${url.host}`, { headers: { "content-type": "text/plain" } });
   }
+  // The web console's static page (src/console) when DDB_CONSOLE is on; its data calls are signed requests below.
+  const page = consoleResponse(request, env);
+  if (page) return page;
+  const body = await readRequestBody(request); // size and depth caps (./limits.ts)
+  if (body instanceof DynamoError) return reply(errorReply(body));
+  // Who may come in (SECURITY.md): SigV4 over the body, checked before the target is even
+  // looked at, so an unsigned caller learns nothing (not even which operations exist).
+  const auth = await authenticate(request, body, env);
+  if (!auth.ok) return reply(auth.reply);
   if (request.method !== "POST" || url.pathname !== "/") {
     return reply(errorReply(new DynamoError("UnknownOperationException", "")));
   }
   const target = request.headers.get("x-amz-target") ?? "";
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
-  if (!isKnownOperation(operation)) {
+  const streams = streamsOperationOf(target); // DynamoDB Streams (src/streams), same auth path
+  if (!isKnownOperation(operation) && streams === undefined) {
     return reply(errorReply(new DynamoError("UnknownOperationException", "")));
   }
-  const body = await request.text();
+  const region = auth.principal.region ?? regionOf(request) ?? DEFAULT_REGION;
+  const denied = authorize(auth.principal, streams ?? operation, body, env, region); // DDB_PERMISSIONS
+  if (denied) return reply(denied);
   // The untenanted shards, through the same router as the SDK client.
   const router = new Router(() => env.DYNAMODB, undefined, defaultShards(env));
-  const result = await router.deliver(operation, body, {
-    region: regionOf(request) ?? DEFAULT_REGION,
-    host: url.host,
-  });
+  const result =
+    streams === undefined
+      ? await router.deliver(operation, body, { region, host: url.host })
+      : await new StreamsRouter(() => env.DYNAMODB, undefined).deliver(streams, body, { region, host: url.host });
   return reply(result);
 }
 

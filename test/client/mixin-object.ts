@@ -12,6 +12,7 @@ import {
   UpdateTableCommand,
   type AttributeValue,
 } from "../../src/index";
+import type { EmbeddedRequestHandler } from "../../src/client/handler";
 import { withDynamoDB } from "../../src/mixin";
 import type { Env } from "../../src/worker";
 
@@ -89,6 +90,20 @@ export class MixinTestObject extends withDynamoDB(DurableObject<Env>) {
       return { name: e.name, status: e.$metadata?.httpStatusCode, typed: err instanceof ResourceNotFoundException };
     }
     throw new Error("expected ResourceNotFoundException");
+  }
+
+  /**
+   * The conformance door (test/support/doors.ts): one wire request through the request
+   * handler `this.dynamodb` uses, i.e. this instance's embedded engine.
+   */
+  async wire(operation: string, body: string): Promise<{ status: number; body: string }> {
+    const handler = this.dynamodb.config.requestHandler as unknown as EmbeddedRequestHandler;
+    const { response } = await handler.handle({
+      headers: { "x-amz-target": `DynamoDB_20120810.${operation}` },
+      hostname: "localhost",
+      body,
+    });
+    return { status: response.statusCode, body: new TextDecoder().decode(response.body) };
   }
 
   /** Rows of the engine's SQLite tables, to observe migrations and housekeeping. */

@@ -3,3 +3,4 @@
 export * from "../../src/worker";
 export { default } from "../../src/worker";
 export { MixinTestObject } from "./mixin-object";
+export { ChatRoom } from "../../examples/mixin/room";

@@ -9,14 +9,14 @@ import { partitionHash } from "../../src/keys/partition";
 import type { TableDef } from "../../src/storage/catalogue";
 import { handleHttp } from "../../src/wire/http";
 import type { Env } from "../../src/worker";
-import { uniqueName } from "../support/wire";
+import { signedRequest, uniqueName } from "../support/wire";
 
 const env = workerEnv as unknown as Env;
-const sharded: Env = { DYNAMODB: env.DYNAMODB, DDB_DEFAULT_SHARDS: "3" };
+const sharded: Env = { DYNAMODB: env.DYNAMODB, DDB_DEFAULT_SHARDS: "3", DDB_CREDENTIALS: env.DDB_CREDENTIALS };
 
 async function call(operation: string, input: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await handleHttp(
-    new Request("http://localhost/", {
+    await signedRequest("http://localhost/", {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}` },
       body: JSON.stringify(input),
@@ -97,5 +97,29 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
     expect((await call("DeleteTable", { TableName: table })).status).toBe(200);
     for (let k = 0; k < 3; k++) expect(await defOn(k, table)).toBeUndefined();
     expect((await call("GetItem", { TableName: table, Key: { pk: { S: "h1" }, sk: { S: "s1" } } })).status).toBe(400);
+  });
+  it("runs a transaction across shards through the edge", async () => {
+    const table = uniqueName("http-txn");
+    await call("CreateTable", {
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    const shardOf = (pk: string) => shardOfHash(partitionHash(encodeKey("S", pk)), 3);
+    let other = 1;
+    while (shardOf(`t${other}`) === shardOf("t0")) other++;
+    const keys = ["t0", `t${other}`];
+    const written = await call("TransactWriteItems", {
+      TransactItems: keys.map((pk) => ({ Put: { TableName: table, Item: { pk: { S: pk }, v: { N: "1" } } } })),
+    });
+    expect(written).toEqual({ status: 200, body: {} });
+    const read = await call("TransactGetItems", {
+      TransactItems: keys.map((pk) => ({ Get: { TableName: table, Key: { pk: { S: pk } } } })),
+    });
+    expect(read).toEqual({
+      status: 200,
+      body: { Responses: keys.map((pk) => ({ Item: { pk: { S: pk }, v: { N: "1" } } })) },
+    });
   });
 });

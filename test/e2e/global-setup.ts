@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from "./credentials";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -35,7 +36,18 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PERSIST_DIR: persistDir },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PERSIST_DIR: persistDir,
+      // SigV4 on, with the pair every e2e client signs with; no permissions, auth not off.
+      DDB_CREDENTIALS: `${DUMMY_ACCESS_KEY_ID}:${DUMMY_SECRET_ACCESS_KEY}`,
+      DDB_PERMISSIONS: "",
+      DDB_AUTH: "",
+      // A TTL sweep every second, so test/e2e/streams.test.ts sees expiry without waiting a minute.
+      DDB_TTL_SWEEP_SECONDS: "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -4,9 +4,8 @@ import { inject } from "vitest";
 /** Base URL of the endpoint started by global-setup.ts, e.g. http://127.0.0.1:41234 */
 export const endpoint: string = inject("endpoint");
 
-/** The engine accepts any credentials; clients still need some to sign requests. */
-export const DUMMY_ACCESS_KEY_ID = "AKIDE2EEXAMPLE";
-export const DUMMY_SECRET_ACCESS_KEY = "e2e-secret-access-key";
+/** The credentials the endpoint under test accepts (DDB_CREDENTIALS, set by global-setup.ts). */
+export { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from "./credentials";
 export const REGION = "us-east-1";
 /** Account id the engine puts in every ARN. */
 export const ACCOUNT_ID = "000000000000";

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { allTableNames, itemRows, query, shard, tableArn, tableDescription, tableTid } from "../support/tables";
 import { createHashRangeTable, createHashTable, fails, ok, uniqueName } from "../support/wire";
+import { itInShardZero } from "../support/doors";
 
 const NO_SUCH_TABLE = (name: string): [string, string] => [
   "ResourceNotFoundException",
@@ -114,7 +115,7 @@ describe("DeleteTable", () => {
       expect(await ok("ListTagsOfResource", { ResourceArn: tableArn(name) })).toEqual({ Tags: [] });
     });
 
-    it("DeleteTable: purges the deleted table's item rows", async () => {
+    itInShardZero("DeleteTable: purges the deleted table's item rows", async () => {
       const name = uniqueName("purge");
       await createHashTable(name);
       for (let i = 0; i < 5; i++) await ok("PutItem", { TableName: name, Item: { id: { S: `k${i}` } } });
@@ -127,7 +128,7 @@ describe("DeleteTable", () => {
       expect(await query("SELECT tid FROM dropped_tables WHERE tid = ?", tid)).toEqual([]);
     });
 
-    it("DeleteTable: leaves the rows of other tables alone", async () => {
+    itInShardZero("DeleteTable: leaves the rows of other tables alone", async () => {
       const kept = uniqueName("kept");
       const dropped = uniqueName("dropped");
       await createHashTable(kept);

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { DynamoShard } from "../../src/shard";
 import { query, shard, tableArn, tableDescription } from "../support/tables";
 import { fails, ok, uniqueName } from "../support/wire";
+import { itInShardZero } from "../support/doors";
 
 const V = "ValidationException";
 const INVALID = "One or more parameter values were invalid: ";
@@ -272,7 +273,7 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
       }
     });
 
-    it("UpdateTable: creates or deletes no other index while one is being built", async () => {
+    itInShardZero("UpdateTable: creates or deletes no other index while one is being built", async () => {
       const table = await createIndexedTable();
       await inShard((call) => {
         for (let i = 0; i < 5; i++)
@@ -492,57 +493,60 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
   });
 
   describe("functionality", () => {
-    it("UpdateTable: creates a GSI on a table of 300 items, CREATING and Backfilling until the alarm has filled it", async () => {
-      const table = await createTable();
-      const { response, described, scan } = await inShard((call) => {
-        seed(call, table, 300);
-        const response = okIn(call, "UpdateTable", {
-          TableName: table,
-          AttributeDefinitions: [def("gk"), def("unused")],
-          GlobalSecondaryIndexUpdates: [createGsi()],
-        }).TableDescription as Json;
-        const described = okIn(call, "DescribeTable", { TableName: table }).Table as Json;
-        const scan = failsIn(call, "Scan", { TableName: table, IndexName: "byG" });
-        return { response, described, scan };
-      });
-      const index = {
-        IndexName: "byG",
-        KeySchema: [hash("gk")],
-        Projection: ALL,
-        IndexStatus: "CREATING",
-        ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
-        IndexSizeBytes: 0,
-        ItemCount: 0,
-        IndexArn: `${tableArn(table)}/index/byG`,
-      };
-      // The response: the table UPDATING, the index allocated but not yet backfilling.
-      expect(response.TableStatus).toBe("UPDATING");
-      expect(response.GlobalSecondaryIndexes).toEqual([{ ...index, Backfilling: false }]);
-      // Only the new key attribute is added; an unused one in the request is ignored.
-      expect(response.AttributeDefinitions).toEqual([def("pk"), def("sk"), def("gk")]);
-      expect(described.TableStatus).toBe("ACTIVE");
-      expect(described.GlobalSecondaryIndexes).toEqual([{ ...index, Backfilling: true }]);
-      expect(described.AttributeDefinitions).toEqual([def("pk"), def("sk"), def("gk")]);
-      expect(scan).toEqual([V, "Cannot read from backfilling global secondary index: byG"]);
+    itInShardZero(
+      "UpdateTable: creates a GSI on a table of 300 items, CREATING and Backfilling until the alarm has filled it",
+      async () => {
+        const table = await createTable();
+        const { response, described, scan } = await inShard((call) => {
+          seed(call, table, 300);
+          const response = okIn(call, "UpdateTable", {
+            TableName: table,
+            AttributeDefinitions: [def("gk"), def("unused")],
+            GlobalSecondaryIndexUpdates: [createGsi()],
+          }).TableDescription as Json;
+          const described = okIn(call, "DescribeTable", { TableName: table }).Table as Json;
+          const scan = failsIn(call, "Scan", { TableName: table, IndexName: "byG" });
+          return { response, described, scan };
+        });
+        const index = {
+          IndexName: "byG",
+          KeySchema: [hash("gk")],
+          Projection: ALL,
+          IndexStatus: "CREATING",
+          ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
+          IndexSizeBytes: 0,
+          ItemCount: 0,
+          IndexArn: `${tableArn(table)}/index/byG`,
+        };
+        // The response: the table UPDATING, the index allocated but not yet backfilling.
+        expect(response.TableStatus).toBe("UPDATING");
+        expect(response.GlobalSecondaryIndexes).toEqual([{ ...index, Backfilling: false }]);
+        // Only the new key attribute is added; an unused one in the request is ignored.
+        expect(response.AttributeDefinitions).toEqual([def("pk"), def("sk"), def("gk")]);
+        expect(described.TableStatus).toBe("ACTIVE");
+        expect(described.GlobalSecondaryIndexes).toEqual([{ ...index, Backfilling: true }]);
+        expect(described.AttributeDefinitions).toEqual([def("pk"), def("sk"), def("gk")]);
+        expect(scan).toEqual([V, "Cannot read from backfilling global secondary index: byG"]);
 
-      const done = await untilActive(table, "byG");
-      const gsi = gsiOf(done, "byG");
-      expect(gsi).not.toHaveProperty("Backfilling");
-      // Every 10th item has no gk and every 10th+1 a numeric one: both are left out.
-      expect(gsi?.ItemCount).toBe(240);
-      const { byG } = await indexIds(table);
-      const audited = await audit(table, byG!);
-      expect(audited.eligible[0]).toBe(240);
-      expect(audited.rows).toEqual(audited.eligible);
-      expect(audited.matching).toBe(240);
-      expect(audited.stats).toEqual(audited.rows);
-      expect(gsi?.IndexSizeBytes).toBe(audited.eligible[1]);
-      // No backfill cursor is left behind.
-      const [row] = await query<{ def: string }>("SELECT def FROM tables WHERE name = ?", table);
-      expect(row?.def).not.toContain("backfillAfter");
-    });
+        const done = await untilActive(table, "byG");
+        const gsi = gsiOf(done, "byG");
+        expect(gsi).not.toHaveProperty("Backfilling");
+        // Every 10th item has no gk and every 10th+1 a numeric one: both are left out.
+        expect(gsi?.ItemCount).toBe(240);
+        const { byG } = await indexIds(table);
+        const audited = await audit(table, byG!);
+        expect(audited.eligible[0]).toBe(240);
+        expect(audited.rows).toEqual(audited.eligible);
+        expect(audited.matching).toBe(240);
+        expect(audited.stats).toEqual(audited.rows);
+        expect(gsi?.IndexSizeBytes).toBe(audited.eligible[1]);
+        // No backfill cursor is left behind.
+        const [row] = await query<{ def: string }>("SELECT def FROM tables WHERE name = ?", table);
+        expect(row?.def).not.toContain("backfillAfter");
+      },
+    );
 
-    it("UpdateTable: backfills in bounded chunks, resuming after the last item copied", async () => {
+    itInShardZero("UpdateTable: backfills in bounded chunks, resuming after the last item copied", async () => {
       const table = await createTable();
       await inShard(async (call, instance, state) => {
         seed(call, table, 300);
@@ -571,7 +575,7 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
 
     // The counters are only right if the write path maintains a CREATING index just for the
     // rows the backfill has passed (backfillCovers in src/storage/backfill.ts).
-    it("UpdateTable: writes made while the index is backfilling are reflected in it", async () => {
+    itInShardZero("UpdateTable: writes made while the index is backfilling are reflected in it", async () => {
       const table = await createTable();
       await inShard(async (call, instance) => {
         seed(call, table, 300);
@@ -623,37 +627,40 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
       expect(gsiOf(await tableDescription(table), "byG")?.ItemCount).toBe(1);
     });
 
-    it("UpdateTable: deletes a GSI, listing it DELETING, pruning its key attribute and purging its rows", async () => {
-      const table = await createIndexedTable();
-      for (let i = 0; i < 5; i++)
-        await ok("PutItem", { TableName: table, Item: { pk: S(`p${i}`), sk: S("s"), gk: S("g") } });
-      const { byG } = await indexIds(table);
-      const response = (
-        await ok("UpdateTable", { TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] })
-      ).TableDescription as Json;
-      expect(response.TableStatus).toBe("UPDATING");
-      expect(gsiOf(response, "byG")).toMatchObject({ IndexName: "byG", IndexStatus: "DELETING", ItemCount: 5 });
-      const described = await tableDescription(table);
-      expect(described).not.toHaveProperty("GlobalSecondaryIndexes");
-      expect(described.AttributeDefinitions).toEqual([def("pk"), def("sk"), def("lk")]);
-      expect(await fails("Scan", { TableName: table, IndexName: "byG" })).toEqual([
-        V,
-        "The table does not have the specified index: byG",
-      ]);
-      await until(async () => (await audit(table, byG!)).rows[0] === 0);
-      expect(await query("SELECT iid FROM dropped_indexes WHERE iid = ?", byG)).toEqual([]);
-      // The table's items and its other index are untouched; the name can be used again.
-      expect(described.ItemCount).toBe(5);
-      await ok("UpdateTable", {
-        TableName: table,
-        AttributeDefinitions: [def("gk")],
-        GlobalSecondaryIndexUpdates: [createGsi()],
-      });
-      expect(gsiOf(await untilActive(table, "byG"), "byG")?.ItemCount).toBe(5);
-      expect((await indexIds(table)).byG).not.toBe(byG);
-    });
+    itInShardZero(
+      "UpdateTable: deletes a GSI, listing it DELETING, pruning its key attribute and purging its rows",
+      async () => {
+        const table = await createIndexedTable();
+        for (let i = 0; i < 5; i++)
+          await ok("PutItem", { TableName: table, Item: { pk: S(`p${i}`), sk: S("s"), gk: S("g") } });
+        const { byG } = await indexIds(table);
+        const response = (
+          await ok("UpdateTable", { TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] })
+        ).TableDescription as Json;
+        expect(response.TableStatus).toBe("UPDATING");
+        expect(gsiOf(response, "byG")).toMatchObject({ IndexName: "byG", IndexStatus: "DELETING", ItemCount: 5 });
+        const described = await tableDescription(table);
+        expect(described).not.toHaveProperty("GlobalSecondaryIndexes");
+        expect(described.AttributeDefinitions).toEqual([def("pk"), def("sk"), def("lk")]);
+        expect(await fails("Scan", { TableName: table, IndexName: "byG" })).toEqual([
+          V,
+          "The table does not have the specified index: byG",
+        ]);
+        await until(async () => (await audit(table, byG!)).rows[0] === 0);
+        expect(await query("SELECT iid FROM dropped_indexes WHERE iid = ?", byG)).toEqual([]);
+        // The table's items and its other index are untouched; the name can be used again.
+        expect(described.ItemCount).toBe(5);
+        await ok("UpdateTable", {
+          TableName: table,
+          AttributeDefinitions: [def("gk")],
+          GlobalSecondaryIndexUpdates: [createGsi()],
+        });
+        expect(gsiOf(await untilActive(table, "byG"), "byG")?.ItemCount).toBe(5);
+        expect((await indexIds(table)).byG).not.toBe(byG);
+      },
+    );
 
-    it("UpdateTable: deletes an index while it is being backfilled", async () => {
+    itInShardZero("UpdateTable: deletes an index while it is being backfilled", async () => {
       const table = await createTable();
       await inShard(async (call, instance) => {
         seed(call, table, 300);

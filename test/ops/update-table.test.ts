@@ -206,7 +206,6 @@ describe("UpdateTable", () => {
 
     it("UpdateTable: refuses the updates this version does not support yet", async () => {
       const refused: [string, unknown][] = [
-        ["StreamSpecification", { StreamEnabled: true, StreamViewType: "NEW_IMAGE" }],
         ["SSESpecification", { Enabled: true }],
         ["ReplicaUpdates", [{ Create: { RegionName: "eu-west-1" } }]],
         ["TableClass", "STANDARD_INFREQUENT_ACCESS"],

@@ -1,5 +1,9 @@
-// Test helpers: talk to the Worker exactly as an SDK does, over DynamoDB's wire protocol.
-import { exports } from "cloudflare:workers";
+// Test helpers: talk to the Worker exactly as an SDK does, over DynamoDB's wire protocol,
+// signing every request with SigV4 (the test Worker requires it: vitest.config.ts).
+import { SignatureV4 } from "@smithy/signature-v4";
+import { env, exports } from "cloudflare:workers";
+import { Sha256 } from "../../src/wire/auth-hash";
+import { testDoor, throughDoor } from "./doors";
 
 export interface WireResult {
   status: number;
@@ -15,13 +19,67 @@ export async function wire(
   input: unknown,
   target = `DynamoDB_20120810.${operation}`,
 ): Promise<WireResult> {
-  const response = await worker.fetch("http://localhost/", {
-    method: "POST",
-    headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
-    body: typeof input === "string" ? input : JSON.stringify(input),
-  });
+  const door = testDoor();
+  if (door !== "wire" && target.startsWith("DynamoDB_20120810.")) {
+    return throughDoor(door, target.slice("DynamoDB_20120810.".length), input);
+  }
+  const response = await worker.fetch(
+    await signedRequest("http://localhost/", {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
+      body: typeof input === "string" ? input : JSON.stringify(input),
+    }),
+  );
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, headers: response.headers };
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** The test Worker's first DDB_CREDENTIALS pair (vitest.config.ts). */
+export const TEST_CREDENTIALS: Credentials = (() => {
+  const first = ((env as { DDB_CREDENTIALS?: string }).DDB_CREDENTIALS ?? "").split(",")[0] ?? "";
+  const colon = first.indexOf(":");
+  return { accessKeyId: first.slice(0, colon), secretAccessKey: first.slice(colon + 1) };
+})();
+
+export interface SignOptions {
+  credentials?: Credentials;
+  region?: string;
+  signingDate?: Date;
+}
+
+/** A request signed as the AWS SDK signs it (header form; Host and the body hash included). */
+export async function signedRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  options: SignOptions = {},
+): Promise<Request> {
+  const target = new URL(url);
+  const signer = new SignatureV4({
+    service: "dynamodb",
+    region: options.region ?? "us-east-1",
+    credentials: options.credentials ?? TEST_CREDENTIALS,
+    sha256: Sha256,
+  });
+  const query: Record<string, string> = {};
+  for (const [name, value] of target.searchParams) query[name] = value;
+  const signed = await signer.sign(
+    {
+      method: init.method ?? "POST",
+      protocol: target.protocol,
+      hostname: target.hostname,
+      path: target.pathname,
+      query,
+      headers: { ...init.headers, host: target.host },
+      body: init.body,
+    },
+    { signingDate: options.signingDate ?? new Date() },
+  );
+  return new Request(url, { method: signed.method, headers: signed.headers, body: init.body });
 }
 
 /** Calls an operation and returns its output; fails the test on an error reply. */

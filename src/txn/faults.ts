@@ -1,0 +1,34 @@
+// Test-only fault injection for the cross-shard transaction protocol: a test arms a named
+// step, and the next time any object of this isolate reaches that step it throws, as a
+// crash there would stop it. Nothing in the product arms a fault.
+
+export type FaultStep =
+  /** Coordinator: every participant answered prepare; nothing decided yet. */
+  | "coordinator:after-prepare"
+  /** Coordinator: the commit decision is durable; no participant told yet. */
+  | "coordinator:after-decision"
+  /** Participant: a commit arrived; nothing applied yet. */
+  | "participant:before-commit"
+  /** Router: a BatchGetItem/BatchWriteItem part about to be sent to its shard. */
+  | "router:batch-shard";
+
+const armed = new Map<FaultStep, number>();
+
+/** Arms `step` to throw the next `times` times it is reached. */
+export function armFault(step: FaultStep, times = 1): void {
+  armed.set(step, times);
+}
+
+export function clearFaults(): void {
+  armed.clear();
+}
+
+export class InjectedFault extends Error {}
+
+export function reach(step: FaultStep): void {
+  const left = armed.get(step);
+  if (left === undefined) return;
+  if (left <= 1) armed.delete(step);
+  else armed.set(step, left - 1);
+  throw new InjectedFault(`injected fault at ${step}`);
+}

@@ -1,0 +1,73 @@
+// Helpers for the cross-shard transaction tests: a 4-shard table of accounts, keys known
+// to land on distinct shards, and direct looks into shard and coordinator objects.
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
+import { env as workerEnv } from "cloudflare:workers";
+import { shardName, shardOfHash } from "../../src/client/routing";
+import { encodeKey } from "../../src/keys/encode";
+import { partitionHash } from "../../src/keys/partition";
+import { CreateTableCommand, DynamoDBClient } from "../../src/index";
+import type { Env } from "../../src/worker";
+import { uniqueName } from "../support/wire";
+
+export const env = workerEnv as unknown as Env;
+export const SHARDS = 4;
+
+export function shardOfKey(pk: string): number {
+  return shardOfHash(partitionHash(encodeKey("S", pk)), SHARDS);
+}
+
+/** `count` account names, each on another shard than the previous one, cycling through shards. */
+export function accountsOnShards(count: number, prefix = "acct"): string[] {
+  const byShard: string[][] = Array.from({ length: SHARDS }, () => []);
+  for (let i = 0; byShard.some((list) => list.length < Math.ceil(count / SHARDS)); i++) {
+    const name = `${prefix}${i}`;
+    const list = byShard[shardOfKey(name)] as string[];
+    if (list.length < Math.ceil(count / SHARDS)) list.push(name);
+  }
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i++) out.push(byShard[i % SHARDS]?.[Math.floor(i / SHARDS)] as string);
+  return out;
+}
+
+export function shardStub(tenant: string, k: number): DurableObjectStub {
+  return env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(tenant, k)));
+}
+
+/** Prepared shares a shard holds (cross-shard transactions not yet committed or aborted). */
+export async function preparedOn(tenant: string, k: number): Promise<number> {
+  return runInDurableObject(shardStub(tenant, k), (_i, state) => {
+    return state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM txn_prepared").one().n;
+  });
+}
+
+/** Every object of the namespace holding unfinished coordinator rows of `tenant`'s transactions. */
+export async function coordinatorRows(tenant: string): Promise<{ stub: DurableObjectStub; states: string[] }[]> {
+  const out: { stub: DurableObjectStub; states: string[] }[] = [];
+  for (const id of await listDurableObjectIds(env.DYNAMODB)) {
+    const stub = env.DYNAMODB.get(id);
+    const states = await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql
+        .exec<{ state: string; plan: string }>("SELECT state, plan FROM txn_coordinator WHERE state <> 'done'")
+        .toArray()
+        .filter((r) => r.plan.includes(`"${tenant}:shard-`))
+        .map((r) => r.state),
+    );
+    if (states.length > 0) out.push({ stub, states });
+  }
+  return out;
+}
+
+export async function accountsTable(): Promise<{ client: DynamoDBClient; tenant: string; table: string }> {
+  const tenant = uniqueName("txn");
+  const table = uniqueName("accounts");
+  const client = new DynamoDBClient({ shards: SHARDS, tenant });
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  return { client, tenant, table };
+}

@@ -1,0 +1,106 @@
+// Helpers for the robustness suites: the shard engine behind the HTTP edge, whole-table
+// snapshots, and a seeded random source for the hand-rolled sequences.
+import { runInDurableObject } from "cloudflare:test";
+import type { Engine } from "../../src/engine";
+import { armWriteFault, type WriteFaultStep } from "../../src/faults/write-faults";
+import { shard } from "../support/tables";
+import { ok } from "../support/wire";
+
+export type Item = Record<string, Record<string, unknown>>;
+
+/** Runs `fn` with the engine of the shard the HTTP edge uses for one-shard tables. */
+export async function withShardEngine<R>(fn: (engine: Engine) => R): Promise<R> {
+  return runInDurableObject(shard(), (instance) => fn((instance as unknown as { engine: Engine }).engine));
+}
+
+/** The fault's disarm function, kept here: it lives in the shard's isolate, as tests do. */
+let disarm: (() => boolean) | undefined;
+
+/** Arms a write fault in the shard engine (src/faults/write-faults.ts). */
+export async function armShardFault(step: WriteFaultStep, skip = 0): Promise<void> {
+  await withShardEngine((engine) => {
+    disarm = armWriteFault(engine, step, skip);
+  });
+}
+
+/** Disarms the fault; true if it had fired. */
+export function faultFired(): boolean {
+  const fired = disarm?.() ?? false;
+  disarm = undefined;
+  return fired;
+}
+
+/**
+ * Everything the shard stores for its live tables, per SQLite table: items, index
+ * entries, TTL entries, table definitions and counters, transaction and stream
+ * bookkeeping, read in one call inside the Durable Object. Left out is what background
+ * housekeeping changes on its own (alarms: TTL sweeps, purges of dropped tables and
+ * indexes): the purge queues, the sweeper's own state, and rows of dropped tables and
+ * indexes awaiting purge. Equal dumps mean no request changed anything stored in between.
+ */
+export async function storedState(): Promise<Record<string, string>> {
+  return withShardEngine((engine) => {
+    const tables = engine.sql.all<{ name: string; sql: string }>(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+    );
+    const dump: Record<string, string> = {};
+    for (const { name, sql } of tables) {
+      if (HOUSEKEEPING_ONLY.has(name)) continue;
+      const live = /\btid INTEGER\b/.test(sql)
+        ? " WHERE tid IN (SELECT tid FROM tables)"
+        : /\biid INTEGER\b/.test(sql)
+          ? " WHERE iid NOT IN (SELECT iid FROM dropped_indexes)"
+          : "";
+      const rows = engine.sql
+        .all(`SELECT * FROM "${name}"${live}`)
+        .map((row) => Object.values(row).map((v) => (v instanceof ArrayBuffer ? [...new Uint8Array(v)].join(".") : v)));
+      dump[name] = JSON.stringify(rows);
+    }
+    return dump;
+  });
+}
+
+const HOUSEKEEPING_ONLY = new Set(["dropped_tables", "dropped_indexes", "ttl_state"]);
+
+/** The SQLite tables whose rows differ between two dumps of storedState. */
+export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => before[name] !== after[name]).sort();
+}
+
+/** Every item of a table (consistent Scan to the end), sorted by its JSON text. */
+export async function snapshot(table: string): Promise<string[]> {
+  const items: string[] = [];
+  let start: unknown;
+  do {
+    const page = await ok("Scan", {
+      TableName: table,
+      ConsistentRead: true,
+      ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+    });
+    for (const item of (page.Items ?? []) as Item[]) items.push(canonical(item));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items.sort();
+}
+
+/** JSON text with object keys sorted at every level (items compare by value). */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/** A small deterministic PRNG (mulberry32): sequences replay from their seed. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

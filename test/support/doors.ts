@@ -1,0 +1,69 @@
+// The conformance suites run through every front door (issue 7): `npm run test:doors` runs
+// test/ops, test/query and test/partiql again with DDB_TEST_DOOR set, and `wire()` then
+// delivers each DynamoDB_20120810 request through that door instead of the HTTP edge:
+//
+//   client-1, client-4  the cluster router the SDK-compatible client's handler uses, with
+//                       new tables spread over 1 or 4 shards (the client minus the SDK's
+//                       own (de)serialisation, which the client tests cover)
+//   mixin               the embedded engine of a withDynamoDB Durable Object, through the
+//                       request handler its `this.dynamodb` client uses
+//
+// A reply comes back exactly as the edge would send it (status and JSON body), so the
+// same assertions hold. Suites that look at HTTP headers or inside shard 0's SQLite stay
+// on the wire door (vitest.config.ts excludes them from the door runs).
+import { env } from "cloudflare:workers";
+import { it } from "vitest";
+import { Router } from "../../src/cluster/router";
+import type { Env } from "../../src/worker";
+import type { MixinTestObject } from "../client/mixin-object";
+
+export type Door = "wire" | "client-1" | "client-4" | "mixin";
+
+interface DoorEnv extends Env {
+  DDB_TEST_DOOR?: string;
+  MIXIN_TEST: DurableObjectNamespace<MixinTestObject>;
+}
+
+const META = { region: "us-east-1", host: "localhost" };
+
+export function testDoor(): Door {
+  const door = (env as unknown as DoorEnv).DDB_TEST_DOOR ?? "wire";
+  if (door === "" || door === "wire") return "wire";
+  if (door === "client-1" || door === "client-4" || door === "mixin") return door;
+  throw new Error(`DDB_TEST_DOOR: unknown door ${door}`);
+}
+
+export async function throughDoor(
+  door: Exclude<Door, "wire">,
+  operation: string,
+  input: unknown,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const body = typeof input === "string" ? input : JSON.stringify(input);
+  const doorEnv = env as unknown as DoorEnv;
+  let reply: { status: number; body: string };
+  if (door === "mixin") {
+    const ns = doorEnv.MIXIN_TEST;
+    reply = await ns.get(ns.idFromName("conformance")).wire(operation, body);
+  } else {
+    const shards = door === "client-4" ? 4 : 1;
+    reply = await new Router(() => doorEnv.DYNAMODB, undefined, shards).deliver(operation, body, META);
+  }
+  return {
+    status: reply.status,
+    body: JSON.parse(reply.body) as Record<string, unknown>,
+    headers: new Headers({ "content-type": "application/x-amz-json-1.0" }),
+  };
+}
+
+/**
+ * For tests that look inside shard 0's SQLite or call its engine directly: they run on the
+ * doors that keep every table in shard 0 (the wire and the 1-shard client) and are skipped
+ * on the others, where the table lives in 4 shards or in the mixin's own object.
+ */
+export const itInShardZero = testDoor() === "wire" || testDoor() === "client-1" ? it : it.skip;
+
+/**
+ * Known gaps of 4-shard tables, written as failing-by-design tests there (the reason is
+ * next to each use) and as ordinary tests on every other door.
+ */
+export const itOneShardOnly = testDoor() === "client-4" ? it.fails : it;
