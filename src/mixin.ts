@@ -24,7 +24,8 @@
 // client whose handler calls the embedded engine directly (no RPC, no network, no signing).
 // Engine migrations run in the constructor. The engine owns these SQLite table names in
 // that database, which the class's own SQL must leave alone: _meta, tables, items,
-// dropped_tables, index_items, dropped_indexes, index_stats, txn_tokens (and any later
+// dropped_tables, index_items, dropped_indexes, index_stats, txn_tokens, txn_prepared,
+// txn_coordinator, stream_records, streams, stream_trim, ttl_index, ttl_state (and any later
 // schema versions add).
 //
 // Housekeeping (purging a deleted table's rows, backfilling an index added by UpdateTable)

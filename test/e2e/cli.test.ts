@@ -1,54 +1,17 @@
 // The AWS CLI (/usr/bin/aws, Debian package awscli) against the real HTTP endpoint. Each
 // test runs one `aws dynamodb ...` command with --output json and checks its parsed output.
 // The tests form one flow on one table and run in order.
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { aws, AWS_SKIP_REASON } from "./aws-cli";
 import { afterAll, describe, expect, it } from "vitest";
-import { ACCOUNT_ID, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, REGION, endpoint, uniqueName } from "./support";
+import { ACCOUNT_ID, REGION, uniqueName } from "./support";
 
-const AWS = "/usr/bin/aws";
 /** Why the CLI tests cannot run here, or undefined when they can. */
-const SKIP_REASON = existsSync(AWS) ? undefined : `${AWS} not found: install the Debian package awscli`;
+const SKIP_REASON = AWS_SKIP_REASON;
 if (SKIP_REASON) console.warn(`cli.test.ts: skipping the AWS CLI tests: ${SKIP_REASON}`);
 
 /** `it`, skipped (with the reason in its name) only when the aws binary is absent. */
 function cliTest(name: string, body: () => Promise<void>): void {
   it.skipIf(SKIP_REASON !== undefined)(SKIP_REASON ? `${name} (skipped: ${SKIP_REASON})` : name, body);
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `aws dynamodb <args> --endpoint-url ... --output json` with dummy credentials only. */
-function aws(...args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LANG: "C.UTF-8",
-    AWS_ACCESS_KEY_ID: DUMMY_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: DUMMY_SECRET_ACCESS_KEY,
-    AWS_DEFAULT_REGION: REGION,
-    // Keep any local AWS configuration, pager or metadata lookups out of the test.
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_PAGER: "",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-  return new Promise((done, fail) => {
-    const child = spawn(AWS, ["dynamodb", ...args, "--endpoint-url", endpoint, "--output", "json"], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
 }
 
 /** Runs a command that must succeed and returns its parsed JSON output ({} when empty). */

@@ -1,7 +1,6 @@
 // PartiQL against the real HTTP endpoint: @aws-sdk/client-dynamodb (signed requests,
 // typed exceptions) and the AWS CLI's `aws dynamodb execute-statement`.
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { aws, AWS_SKIP_REASON } from "./aws-cli";
 import {
   BatchExecuteStatementCommand,
   CreateTableCommand,
@@ -24,36 +23,7 @@ const client = new DynamoDBClient({
 });
 const doc = DynamoDBDocumentClient.from(client);
 
-const AWS = "/usr/bin/aws";
-const SKIP_REASON = existsSync(AWS) ? undefined : `${AWS} not found: install the Debian package awscli`;
-
-/** Runs `aws dynamodb <args>` against the endpoint with dummy credentials; parsed JSON stdout or the exit. */
-function aws(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LANG: "C.UTF-8",
-    AWS_ACCESS_KEY_ID: DUMMY_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: DUMMY_SECRET_ACCESS_KEY,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_PAGER: "",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-  return new Promise((done, fail) => {
-    const child = spawn(AWS, ["dynamodb", ...args, "--endpoint-url", endpoint, "--output", "json"], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+const SKIP_REASON = AWS_SKIP_REASON;
 
 describe("PartiQL over HTTP", () => {
   const table = uniqueName("e2e-pq");
