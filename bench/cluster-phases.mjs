@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 
 const OPS = ["get", "put", "query"];
 const WIRE = { get: "GetItem", put: "PutItem", query: "Query" };
-const METHODS = ["client.loop", "doc.loop", "sdk.loop", "raw.loop", "raw.engine"];
+const METHODS = ["client.loop", "doc.loop", "sdk.loop", "sdk.echo", "raw.loop", "raw.engine"];
 
 /** Seconds taken by `rpc(method, ...args)` as seen from Node, minus the RPC's own cost. */
 async function timed(ctx, base, method, ...args) {
@@ -73,6 +73,18 @@ export async function phaseF(ctx) {
       ratioMeaning: "client µs / raw RPC to the engine µs",
       goal: null,
     });
+    if (op !== "query")
+      entries[`${op}.floor`] = ctx.figure({
+        id: `F.${op}.floor`,
+        group: "F",
+        name: `  information (${WIRE[op]}): what the client adds beyond the SDK vs what an SDK handler doing only the raw RPC adds`,
+        unit: "µs/op",
+        refLabel: "SDK + raw RPC",
+        ratio: "ours/ref",
+        ratioMeaning: "(client µs - SDK-alone µs) / (SDK-with-echo-RPC µs - SDK-alone µs)",
+        goal: null,
+        note: "SDK + raw RPC = the same client whose handler only sends the SDK's body to the echo RPC: no router, no engine; the floor of any SDK-based client in workerd, where SDK and RPC costs are not additive",
+      });
     entries[`${op}.doc`] = ctx.figure({
       id: `F.${op}.doc`,
       group: "F",
@@ -113,6 +125,8 @@ export async function phaseF(ctx) {
       }
       const added = Math.max(0.01, us["client.loop"] - us["sdk.loop"]);
       entries[op]?.rounds.push({ ours: added, ref: us["raw.loop"], ratio: added / us["raw.loop"] });
+      const floorAdded = Math.max(0.01, us["sdk.echo"] - us["sdk.loop"]);
+      entries[`${op}.floor`]?.rounds.push({ ours: added, ref: floorAdded, ratio: added / floorAdded });
       entries[`${op}.engine`].rounds.push({
         ours: us["client.loop"],
         ref: us["raw.engine"],

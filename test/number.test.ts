@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addNumbers, compareNumbers, normalizeNumber, numberSize, subtractNumbers } from "../src/values/number";
+import {
+  addNumbers,
+  compareNumbers,
+  formatNumber,
+  normalizeNumber,
+  numberSize,
+  parseNumber,
+  subtractNumbers,
+} from "../src/values/number";
 import { validationMessage } from "./support/errors";
 
 const INVALID = "The parameter cannot be converted to a numeric value";
@@ -169,6 +177,24 @@ describe("addNumbers / subtractNumbers", () => {
     );
   });
 
+  it("Number: small integers (the double fast path) agree with BigInt, at and around 10^15", () => {
+    const edge = 10n ** 15n;
+    const int = fc.oneof(
+      fc.bigInt({ min: -edge, max: edge }),
+      fc.bigInt({ min: edge - 3n, max: edge + 3n }),
+      fc.bigInt({ min: -edge - 3n, max: -edge + 3n }),
+    );
+    fc.assert(
+      fc.property(int, int, (a, b) => {
+        expect(addNumbers(String(a), String(b))).toBe(String(a + b));
+        expect(subtractNumbers(String(a), String(b))).toBe(String(a - b));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(addNumbers("999999999999999", "999999999999999")).toBe("1999999999999998");
+    expect(subtractNumbers("-999999999999999", "999999999999999")).toBe("-1999999999999998");
+  });
+
   it("Number: rejects a result with more than 38 significant digits", () => {
     expect(validationMessage(() => addNumbers("1E+37", "0.1"))).toBe(DIGITS);
     expect(validationMessage(() => addNumbers("1E+125", "1E-130"))).toBe(DIGITS);
@@ -227,5 +253,59 @@ describe("numberSize", () => {
         expect(size).toBeLessThanOrEqual(21);
       }),
     );
+  });
+
+  // normalizeNumber and numberSize read canonical texts directly (no regex, no parse); the
+  // general path (parse, then format or count) is the reference they must agree with.
+  const anyNumberText = fc
+    .record({
+      sign: fc.constantFrom("", "-", "+"),
+      int: fc.string({ unit: fc.constantFrom(..."0123456789"), maxLength: 42 }),
+      frac: fc.option(fc.string({ unit: fc.constantFrom(..."0000123456789"), maxLength: 42 })),
+      exp: fc.option(fc.integer({ min: -140, max: 140 })),
+    })
+    .map(
+      ({ sign, int, frac, exp }) => `${sign}${int}${frac === null ? "" : `.${frac}`}${exp === null ? "" : `e${exp}`}`,
+    );
+
+  function referenceSize(text: string): number {
+    const { negative, digits, exponent } = parseNumber(text);
+    if (digits === "") return 1;
+    const lowest = exponent - digits.length + 1;
+    return Math.min(1 + Math.floor(exponent / 2) - Math.floor(lowest / 2) + 1 + (negative ? 1 : 0), 21);
+  }
+
+  it("Number: the canonical fast path agrees with parse-and-format, and sizes with the digit rule", () => {
+    fc.assert(
+      fc.property(anyNumberText, (text) => {
+        let expected: string;
+        try {
+          expected = formatNumber(parseNumber(text));
+        } catch {
+          expect(validationMessage(() => normalizeNumber(text))).toBe(validationMessage(() => parseNumber(text)));
+          return;
+        }
+        expect(normalizeNumber(text)).toBe(expected);
+        expect(numberSize(expected)).toBe(referenceSize(expected));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("Number: canonical texts at the edges keep their exact form and size", () => {
+    for (const text of ["0", "-1", "0.5", "-0.05", "100", "10.01", "9".repeat(38), `0.${"0".repeat(36)}1`]) {
+      expect(normalizeNumber(text)).toBe(text);
+      expect(numberSize(text)).toBe(referenceSize(text));
+    }
+    // Not canonical: rewritten.
+    expect(normalizeNumber("-0")).toBe("0");
+    expect(normalizeNumber("1.50")).toBe("1.5");
+    expect(normalizeNumber("007")).toBe("7");
+    expect(normalizeNumber("5.")).toBe("5");
+    expect(normalizeNumber(".5")).toBe("0.5");
+    expect(normalizeNumber("+5")).toBe("5");
+    expect(validationMessage(() => normalizeNumber("1e999999999999999999999"))).toBe(OVERFLOW);
+    expect(validationMessage(() => normalizeNumber("1e-999999999999999999999"))).toBe(UNDERFLOW);
+    expect(normalizeNumber("1000e-000000000000000000003")).toBe("1");
   });
 });

@@ -26,23 +26,20 @@ function own(map: MapValue, name: string): AttributeValue | undefined {
   return Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
+/** Sets an own member; "__proto__" too, as data, without touching the prototype. */
 function setOwn(map: MapValue, name: string, value: AttributeValue): void {
-  Object.defineProperty(map, name, { value, writable: true, enumerable: true, configurable: true });
+  if (name === "__proto__") {
+    Object.defineProperty(map, name, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    map[name] = value;
+  }
 }
 
-/** A copy of `map` with `name` set to `value` (added last if new). */
+/** A copy of `map` with `name` set to `value` (in place if present, added last if new). */
 function withMember(map: MapValue, name: string, value: AttributeValue): MapValue {
-  const out: MapValue = {};
-  let replaced = false;
-  for (const key of Object.keys(map)) {
-    if (key === name) {
-      setOwn(out, key, value);
-      replaced = true;
-    } else {
-      setOwn(out, key, map[key] as AttributeValue);
-    }
-  }
-  if (!replaced) setOwn(out, name, value);
+  // Spread copies own members as data properties ("__proto__" included) in key order.
+  const out: MapValue = { ...map };
+  setOwn(out, name, value);
   return out;
 }
 

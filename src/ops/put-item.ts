@@ -1,7 +1,8 @@
 // PutItem: creates or replaces one item, optionally only if a condition holds.
 import type { Item } from "../types";
-import { checkItemSize } from "../values/size";
-import { validateItem } from "../values/validate";
+import { ITEM_TOO_LARGE_MESSAGE, MAX_ITEM_SIZE } from "../values/size";
+import { validation } from "../errors";
+import { validateSizedItem } from "../values/validate";
 import type { ResolvedCondition } from "../expr/ast";
 import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
 import {
@@ -24,15 +25,19 @@ interface PutItemInput extends ConditionMembers {
   ReturnItemCollectionMetrics?: string;
   /** Compiled by validate. */
   condition?: ResolvedCondition;
+  /** The item's size, computed by validate for the 400 KB check and reused by the write. */
+  size?: number;
 }
 
 export const putItem = defineOp<PutItemInput>({
   shape: writeShape("Item"),
   validate(input) {
     const ctx = expressionsOf(input, ["ConditionExpression"], ["Expected"]);
-    input.Item = validateItem(input.Item);
+    const { item, size } = validateSizedItem(input.Item);
+    input.Item = item;
     checkReturnValuesAllOldOrNone(input.ReturnValues);
-    checkItemSize(input.Item as Item);
+    if (size > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_MESSAGE);
+    input.size = size;
     input.condition = writeCondition(input, ctx);
     ctx.checkAllUsed();
   },
@@ -41,6 +46,7 @@ export const putItem = defineOp<PutItemInput>({
     const plan = planFor(def, {
       kind: "Put",
       item: input.Item as Item,
+      size: input.size,
       condition: input.condition,
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });

@@ -43,6 +43,8 @@ interface SpecBase {
 export interface PutSpec extends SpecBase {
   kind: "Put";
   item: Item;
+  /** The item's size when the caller has computed it already (PutItem checks 400 KB first). */
+  size?: number | undefined;
 }
 
 export interface UpdateSpec extends SpecBase {
@@ -159,7 +161,7 @@ export function nextItem(plan: ItemPlan, current: Current): Next {
     case "Delete":
       return { write: current.row !== undefined, item: undefined, size: 0 };
     case "Put":
-      return { write: true, item: spec.item, size: itemSize(spec.item) };
+      return { write: true, item: spec.item, size: spec.size ?? itemSize(spec.item) };
     case "Update":
       return updatedItem(plan.def, spec, current.item);
   }
@@ -212,7 +214,8 @@ export function runWrite(ctx: OpContext, plan: ItemPlan): WriteResult {
   return ctx.sql.transaction(() => {
     checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
     const current = readCurrent(ctx, plan);
-    checkCondition(plan.spec.condition, current.item, plan.spec.returnOnFailure);
+    // current.item parses the stored document: only when a condition needs it.
+    if (plan.spec.condition) checkCondition(plan.spec.condition, current.item, plan.spec.returnOnFailure);
     const next = nextItem(plan, current);
     applyWrite(ctx, plan, current, next);
     return { current, next };

@@ -62,7 +62,53 @@ const ExactDecimal = Decimal.clone({
 
 /** Validates a number string as DynamoDB does and returns its canonical plain form. */
 export function normalizeNumber(text: string): string {
+  // Most numbers arrive canonical already ("0", "42", "-1.5"); they are their own answer.
+  if (canonicalShape(text) !== undefined) return text;
   return formatNumber(parseNumber(text));
+}
+
+/** Whether `text` is already canonical (normalizeNumber would return it unchanged). */
+export function isCanonicalNumber(text: string): boolean {
+  return canonicalShape(text) !== undefined;
+}
+
+/** Where the digits of a canonical number text lie (see canonicalShape). */
+interface CanonicalShape {
+  negative: boolean;
+  /** Index of the first digit (after any "-"). */
+  start: number;
+  /** Index of the ".", or the text's length when there is none. */
+  point: number;
+}
+
+/**
+ * The layout of `text` if it is already canonical plain notation with at most 38 digit
+ * characters (so within DynamoDB's range and precision), else undefined: an optional
+ * "-", then "0" or digits not starting with 0, then optionally "." and digits not ending
+ * with 0; never "-0". A scan of char codes, no allocation: this is the hot path of every
+ * number in every item written, and of its size.
+ */
+function canonicalShape(text: string): CanonicalShape | undefined {
+  const length = text.length;
+  const negative = length > 0 && text.charCodeAt(0) === 45; // "-"
+  const start = negative ? 1 : 0;
+  if (length === start || length - start > MAX_SIGNIFICANT_DIGITS + 1) return undefined;
+  let point = length;
+  for (let i = start; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && point === length)
+      point = i; // the one "."
+    else if (c < 48 || c > 57) return undefined;
+  }
+  const intDigits = point - start;
+  if (intDigits === 0) return undefined; // ".5"
+  if (intDigits > 1 && text.charCodeAt(start) === 48) return undefined; // "05"
+  if (point < length) {
+    if (point === length - 1 || text.charCodeAt(length - 1) === 48) return undefined; // "5." "1.50"
+    if (point - start > MAX_SIGNIFICANT_DIGITS) return undefined;
+  } else if (negative && intDigits === 1 && text.charCodeAt(start) === 48) return undefined; // "-0"
+  if (length - start - (point < length ? 1 : 0) > MAX_SIGNIFICANT_DIGITS) return undefined;
+  return { negative, start, point };
 }
 
 /**
@@ -82,13 +128,24 @@ export function parseNumber(text: string): NumberParts {
   // Trailing zeros are not significant: DynamoDB trims leading and trailing zeros before
   // counting digits (Developer Guide, "Item sizes"), so 1E+100 has one significant digit.
   const digits = allDigits.slice(firstNonZero).replace(/0+$/, "");
-  // The exponent text may be arbitrarily long ("1e999999999999999999999"), so it is
-  // combined as a BigInt and only narrowed once known to be in range.
-  const exponent = BigInt(expPart ?? "0") + BigInt(intPart.length - firstNonZero - 1);
-  if (exponent > BigInt(MAX_EXPONENT)) throw validation(OVERFLOW_MESSAGE);
-  if (exponent < BigInt(MIN_EXPONENT)) throw validation(UNDERFLOW_MESSAGE);
+  // The exponent text may be arbitrarily long ("1e999999999999999999999"): up to 15
+  // characters it is exact as a double; longer ones are combined as a BigInt and clamped.
+  const shift = intPart.length - firstNonZero - 1;
+  const exponent =
+    expPart === undefined || expPart.length <= 15
+      ? Number(expPart ?? "0") + shift
+      : Number(clampBig(BigInt(expPart) + BigInt(shift)));
+  if (exponent > MAX_EXPONENT) throw validation(OVERFLOW_MESSAGE);
+  if (exponent < MIN_EXPONENT) throw validation(UNDERFLOW_MESSAGE);
   if (digits.length > MAX_SIGNIFICANT_DIGITS) throw validation(TOO_MANY_DIGITS_MESSAGE);
-  return { negative: sign === "-", digits, exponent: Number(exponent) };
+  return { negative: sign === "-", digits, exponent };
+}
+
+/** Narrows a huge exponent to just beyond the supported range, keeping its side. */
+function clampBig(exponent: bigint): bigint {
+  if (exponent > BigInt(MAX_EXPONENT)) return BigInt(MAX_EXPONENT + 1);
+  if (exponent < BigInt(MIN_EXPONENT)) return BigInt(MIN_EXPONENT - 1);
+  return exponent;
 }
 
 /** Canonical plain (never exponent) notation of valid parts. */
@@ -120,12 +177,33 @@ export function compareNumbers(a: string, b: string): number {
  * result leaves the supported range or needs more than 38 significant digits.
  */
 export function addNumbers(a: string, b: string): string {
-  return fromDecimal(toDecimal(a).plus(toDecimal(b)));
+  return smallInteger(a) && smallInteger(b)
+    ? String(Number(a) + Number(b))
+    : fromDecimal(toDecimal(a).plus(toDecimal(b)));
 }
 
 /** Exact difference, validated like `addNumbers`. */
 export function subtractNumbers(a: string, b: string): string {
-  return fromDecimal(toDecimal(a).minus(toDecimal(b)));
+  return smallInteger(a) && smallInteger(b)
+    ? String(Number(a) - Number(b))
+    : fromDecimal(toDecimal(a).minus(toDecimal(b)));
+}
+
+/**
+ * Whether `text` is a canonical integer below 10^15 in magnitude: the sum or difference of
+ * two such is below 2^53, so exact as a double, and String() of it is canonical (counters,
+ * the common case of ADD and SET a + b, skip decimal arithmetic).
+ */
+function smallInteger(text: string): boolean {
+  const length = text.length;
+  const start = length > 0 && text.charCodeAt(0) === 45 ? 1 : 0;
+  if (length === start || length - start > 15) return false;
+  for (let i = start; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  // No leading zero (but "0" itself), and no "-0": canonical.
+  return text.charCodeAt(start) !== 48 || (length === 1 && start === 0);
 }
 
 function fromDecimal(value: Decimal): string {
@@ -149,10 +227,29 @@ function fromDecimal(value: Decimal): string {
  * byte), which disagrees with these measurements for e.g. "1" and negatives.
  */
 export function numberSize(normalized: string): number {
-  const { negative, digits, exponent } = parseNumber(normalized);
-  if (digits === "") return 1;
+  const shape = canonicalShape(normalized);
+  if (shape === undefined) {
+    const { negative, digits, exponent } = parseNumber(normalized);
+    if (digits === "") return 1;
+    return sizeOfDigits(negative, exponent, exponent - digits.length + 1);
+  }
+  // The powers of ten of the first and last non-zero digits, read off the text.
+  const { negative, start, point } = shape;
+  const end = normalized.length;
+  let highest: number | undefined;
+  let lowest = 0;
+  for (let i = start; i < end; i++) {
+    if (i === point || normalized.charCodeAt(i) === 48) continue;
+    const power = i < point ? point - i - 1 : point - i;
+    highest ??= power;
+    lowest = power;
+  }
+  return highest === undefined ? 1 : sizeOfDigits(negative, highest, lowest);
+}
+
+/** Size of a non-zero number whose significant digits span powers `lowestPower`..`exponent`. */
+function sizeOfDigits(negative: boolean, exponent: number, lowestPower: number): number {
   // Digit i sits at 10^(exponent - i); its pair is floor(power / 2).
-  const lowestPower = exponent - digits.length + 1;
   const pairs = Math.floor(exponent / 2) - Math.floor(lowestPower / 2) + 1;
   return Math.min(1 + pairs + (negative ? 1 : 0), 21);
 }

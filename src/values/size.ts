@@ -84,9 +84,11 @@ export function itemSize(item: Item): number {
   return size;
 }
 
-/** Throws DynamoDB's ValidationException for an item over 400 KB. */
-export function checkItemSize(item: Item): void {
-  if (itemSize(item) > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_MESSAGE);
+/** Throws DynamoDB's ValidationException for an item over 400 KB; returns the item's size. */
+export function checkItemSize(item: Item): number {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_SIZE) throw validation(ITEM_TOO_LARGE_MESSAGE);
+  return size;
 }
 
 /** Bytes of a key attribute's value (no name): S in UTF-8, B decoded, N as stored. */

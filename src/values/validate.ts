@@ -22,10 +22,10 @@ import { DynamoError, serialization, validation } from "../errors";
 import type { AttributeValue, Item, KeyAttribute, ScalarType } from "../types";
 import { isValidBase64 } from "./base64";
 import { normalizeNumber } from "./number";
-import { checkKeySize } from "./size";
+import { checkKeySize, itemSize } from "./size";
+import { canonicalItemSize, MAX_NESTING_LEVELS } from "./canonical";
 
-/** DynamoDB accepts documents nested up to 32 levels; a top-level value is level 1. */
-export const MAX_NESTING_LEVELS = 32;
+export { MAX_NESTING_LEVELS };
 
 const INVALID = "One or more parameter values were invalid: ";
 const NOT_VALID = "One or more parameter values are not valid. ";
@@ -305,6 +305,30 @@ export function validateItem(item: unknown, what = "Item"): Item {
       `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
     );
   }
+  const isExpressionValues = what === "ExpressionAttributeValues";
+  // Already canonical (the common case): validation would return an equal copy.
+  if (canonicalItemSize(item, isExpressionValues) !== undefined) return item as Item;
+  return validateItemFully(item, what);
+}
+
+/**
+ * validateItem that also gives the item's size (as itemSize counts it), computed in the
+ * same walk when the item is already canonical: PutItem needs both.
+ */
+export function validateSizedItem(item: unknown, what = "Item"): { item: Item; size: number } {
+  if (item !== null && item !== undefined) {
+    const size = canonicalItemSize(item);
+    if (size !== undefined) return { item: item as Item, size };
+  }
+  const checked = validateItem(item, what);
+  return { item: checked, size: itemSize(checked) };
+}
+
+/**
+ * The full two-pass validation (serialization faults first, then validation faults),
+ * without the canonical fast path; exported for the test that holds the two together.
+ */
+export function validateItemFully(item: unknown, what = "Item"): Item {
   const raw = readValueMap(item) as Map<string, RawValue | null>;
   const isExpressionValues = what === "ExpressionAttributeValues";
   const out: Item = {};

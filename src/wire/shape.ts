@@ -147,6 +147,15 @@ export function checkConstraints(input: JsonObject, members: Record<string, Shap
   }
 }
 
+/** Compiled constraint patterns: a handful of fixed texts (table and index names), checked per request. */
+const PATTERNS = new Map<string, RegExp>();
+
+function anchored(pattern: string): RegExp {
+  let compiled = PATTERNS.get(pattern);
+  if (!compiled) PATTERNS.set(pattern, (compiled = new RegExp(`^(?:${pattern})$`)));
+  return compiled;
+}
+
 function walk(value: unknown, shape: Shape, path: string, errors: string[]): void {
   if (errors.length >= MAX_REPORTED) return;
   const fail = (constraint: string): void => {
@@ -162,7 +171,7 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
     case "string": {
       const s = value as string;
       if (shape.enum && !shape.enum.includes(s)) fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
-      if (shape.pattern !== undefined && !new RegExp(`^(?:${shape.pattern})$`).test(s)) {
+      if (shape.pattern !== undefined && !anchored(shape.pattern).test(s)) {
         fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       lengthChecks(s.length, shape, fail);
