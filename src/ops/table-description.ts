@@ -45,6 +45,10 @@ export function describeTable(
     TableId: def.tableId,
     DeletionProtectionEnabled: def.deletionProtection,
   };
+  // Our extension (README, "Sharded cluster"): how many shard objects hold a table spread by
+  // the cluster router. Absent for one shard, so such tables describe exactly as DynamoDB's.
+  // The SDKs drop members they do not model; the wire JSON and the console show it.
+  if (def.shards !== undefined && def.shards > 1) description.DurableDynamoDB = { ShardCount: def.shards };
   if (def.billingMode === "PAY_PER_REQUEST" || def.lastPayPerRequestAt !== undefined) {
     const summary: Record<string, unknown> = { BillingMode: def.billingMode };
     if (def.lastPayPerRequestAt !== undefined) summary.LastUpdateToPayPerRequestDateTime = def.lastPayPerRequestAt;

@@ -91,6 +91,8 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
 
     const described = await call("DescribeTable", { TableName: table });
     expect((described.body.Table as { ItemCount: number }).ItemCount).toBe(30);
+    // Our documented extension: the shard count of a multi-shard table.
+    expect((described.body.Table as { DurableDynamoDB?: unknown }).DurableDynamoDB).toEqual({ ShardCount: 3 });
     const lsi = (described.body.Table as { LocalSecondaryIndexes: { ItemCount: number }[] }).LocalSecondaryIndexes;
     expect(lsi[0]?.ItemCount).toBe(30);
 
