@@ -60,6 +60,10 @@ import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "../client
 
 export type ShardNamespace = DurableObjectNamespace<DynamoShard>;
 
+/** Per-isolate Durable Object ids by shard name (bounded: tenants x shards can be many). */
+const IDS = new WeakMap<object, Map<string, DurableObjectId>>();
+const MAX_IDS = 4096;
+
 /** Per-isolate definitions cache: namespace -> `${tenant}\0${table}` -> definition. */
 const CACHE = new WeakMap<object, Map<string, TableDef>>();
 
@@ -128,7 +132,17 @@ export class Router {
 
   private stub(index: number): DurableObjectStub<DynamoShard> {
     const ns = (this.ns ??= this.locate());
-    return ns.get(ns.idFromName(shardName(this.tenant, index)));
+    // Ids are plain values (not I/O objects), so they are kept across requests; a stub
+    // belongs to the request that makes it, so stubs are not.
+    const name = shardName(this.tenant, index);
+    let ids = IDS.get(ns);
+    if (!ids) IDS.set(ns, (ids = new Map()));
+    let id = ids.get(name);
+    if (!id) {
+      if (ids.size >= MAX_IDS) ids.clear();
+      ids.set(name, (id = ns.idFromName(name)));
+    }
+    return ns.get(id);
   }
 
   private send(index: number, operation: string, body: string, meta: CallMeta): Promise<WireReply> {

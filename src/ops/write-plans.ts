@@ -24,7 +24,7 @@ import type { ItemStore, StoredItem } from "../storage/items";
 import { writeItem, type WriteStores } from "../storage/write";
 import { checkNoTransactionOnItem } from "../txn/locks";
 import type { AttributeValue, Item } from "../types";
-import { checkKeySize, itemSize, MAX_ITEM_SIZE } from "../values/size";
+import { checkKeySize, itemSize, MAX_ITEM_SIZE, sizeAfterUpdate } from "../values/size";
 import { emptyKeyBinary, emptyKeyString, typeOf } from "../values/validate";
 import { writeUnits } from "./capacity";
 import { checkCondition } from "./item-shapes";
@@ -163,12 +163,13 @@ export function nextItem(plan: ItemPlan, current: Current): Next {
     case "Put":
       return { write: true, item: spec.item, size: spec.size ?? itemSize(spec.item) };
     case "Update":
-      return updatedItem(plan.def, spec, current.item);
+      return updatedItem(plan.def, spec, current.row ? current.item : undefined, current.row?.size);
   }
 }
 
-function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined): Next {
+function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined, oldSize: number | undefined): Next {
   let item: Item;
+  let size: number;
   if (spec.update) {
     const outcome = applyUpdate(
       oldItem,
@@ -177,12 +178,20 @@ function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined)
     );
     // An update of a missing item that only removes creates nothing (DynamoDB).
     if (!outcome.exists) return { write: false, item: undefined, size: 0 };
-    item = { ...outcome.item, ...keyAttributesOf(def, spec.key) };
+    if (oldItem !== undefined && oldSize !== undefined) {
+      // The key attributes are the stored item's own (an update cannot name them), and
+      // only the named top-level attributes changed: sized by difference from the row's size.
+      item = outcome.item;
+      size = sizeAfterUpdate(oldItem, oldSize, item, outcome.changedAttributes);
+    } else {
+      item = { ...outcome.item, ...keyAttributesOf(def, spec.key) };
+      size = itemSize(item);
+    }
   } else {
     const base = oldItem ?? keyAttributesOf(def, spec.key);
     item = spec.legacyUpdates ? applyAttributeUpdates(base, spec.legacyUpdates) : base;
+    size = itemSize(item);
   }
-  const size = itemSize(item);
   if (size > MAX_ITEM_SIZE) throw validation(UPDATE_TOO_LARGE_MESSAGE);
   return { write: true, item, size };
 }

@@ -84,6 +84,22 @@ export function itemSize(item: Item): number {
   return size;
 }
 
+/**
+ * The size of `next`, an update of `previous` (whose size is `previousSize`) that changed
+ * only the top-level attributes `changed`: by difference, without walking the attributes
+ * the update left alone (a counter on a large item costs the counter, not the item).
+ */
+export function sizeAfterUpdate(previous: Item, previousSize: number, next: Item, changed: readonly string[]): number {
+  let size = previousSize;
+  for (const name of changed) {
+    const before = Object.hasOwn(previous, name) ? previous[name] : undefined;
+    const after = Object.hasOwn(next, name) ? next[name] : undefined;
+    if (before) size -= utf8Length(name) + attributeValueSize(before);
+    if (after) size += utf8Length(name) + attributeValueSize(after);
+  }
+  return size;
+}
+
 /** Throws DynamoDB's ValidationException for an item over 400 KB; returns the item's size. */
 export function checkItemSize(item: Item): number {
   const size = itemSize(item);

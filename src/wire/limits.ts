@@ -48,6 +48,11 @@ export async function readRequestBody(request: Request): Promise<string | Dynamo
 /** Reads the body stream, stopping (undefined) as soon as it passes MAX_REQUEST_BYTES. */
 async function readCapped(request: Request): Promise<string | undefined> {
   if (!request.body) return "";
+  // A declared length (already checked against the cap) bounds the body: the runtime ends
+  // the stream there, so it is read in one native call, not chunk by chunk in JavaScript.
+  if (request.headers.get("content-length") !== null && request.headers.get("transfer-encoding") === null) {
+    return request.text();
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

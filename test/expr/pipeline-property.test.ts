@@ -22,6 +22,7 @@ import { compileUpdate } from "../../src/expr/compile-update";
 import { ExpressionContext } from "../../src/expr/context";
 import { evaluateCondition } from "../../src/expr/evaluate";
 import type { AttributeValue, Item } from "../../src/types";
+import { itemSize, sizeAfterUpdate } from "../../src/values/size";
 
 // ---------------------------------------------------------------------------------------
 // The reference model of values.
@@ -555,6 +556,13 @@ describe("UpdateExpression text through the pipeline", () => {
           expect(message, text).toBeUndefined();
           expect(outcome!.exists, text).toBe(expected.exists);
           expect(canonicalItem(outcome!.item), text).toEqual(canonicalItem(toItem(expected.item)));
+          // UpdateItem sizes an existing item's update by difference (src/values/size.ts).
+          if (item) {
+            const before = toItem(item);
+            expect(sizeAfterUpdate(before, itemSize(before), outcome!.item, outcome!.changedAttributes), text).toBe(
+              itemSize(outcome!.item),
+            );
+          }
         }
       }),
       { numRuns: 2500 },

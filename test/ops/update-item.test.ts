@@ -235,6 +235,34 @@ describe("UpdateItem", () => {
       expect(await get(name)).toEqual({ id: { S: "a" } });
     });
 
+    it("UpdateItem: the table size follows updates of an existing item (sized by difference)", async () => {
+      const name = await table();
+      const tableSize = async () =>
+        ((await ok("DescribeTable", { TableName: name })).Table as { TableSizeBytes: number }).TableSizeBytes;
+      await ok("PutItem", { TableName: name, Item: { id: { S: "a" }, keep: { S: "x".repeat(100) }, n: { N: "9" } } });
+      // id (2 + 1) + keep (4 + 100) + n (1 + 2): 110 bytes.
+      expect(await tableSize()).toBe(110);
+      // m does not exist, so SET m.é is refused and nothing changes.
+      expect(
+        await fails("UpdateItem", {
+          TableName: name,
+          Key: key,
+          UpdateExpression: "SET n = n + :one, m.#e = :s REMOVE keep",
+          ExpressionAttributeNames: { "#e": "é" },
+          ExpressionAttributeValues: { ":one": { N: "1" }, ":s": { S: "abc" } },
+        }),
+      ).toEqual(["ValidationException", "The document path provided in the update expression is invalid for update"]);
+      expect(await tableSize()).toBe(110);
+      await ok("UpdateItem", {
+        TableName: name,
+        Key: key,
+        UpdateExpression: "SET n = n + :one, m = :m REMOVE keep",
+        ExpressionAttributeValues: { ":one": { N: "1" }, ":m": { M: { é: { S: "abc" } } } },
+      });
+      // id 3, n = 10 (1 + 2), m (1 + 3 + 1 + 2 + 3 = 10): 16 bytes.
+      expect(await tableSize()).toBe(16);
+    });
+
     it("UpdateItem: counter with if_not_exists", async () => {
       const name = await table();
       const counter = {
