@@ -64,6 +64,7 @@ describe("bench (quick mode)", () => {
         "D.Query.1.floor",
         "F.get",
         "F.put",
+        "F.get.floor",
         "F.GetItem.inworker-vs-wire",
         "G.balance",
         "G.writes.16",
@@ -83,4 +84,22 @@ describe("bench (quick mode)", () => {
     },
     BENCH_TIMEOUT_MS,
   );
+
+  it("npm run profile: profiles the engine in Node and names the hot functions", async () => {
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn(process.execPath, ["--no-warnings", join(ROOT, "bench/profile.mjs"), "get,put", "2000"], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.on("exit", (exitCode) => done({ code: exitCode, output: text }));
+    });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/GetItem: \d+\.\d µs\/op in Node over node:sqlite \(2000 calls\)/);
+    expect(output).toMatch(/PutItem: \d+\.\d µs\/op/);
+    // The engine's entry point is on every sampled stack of the loop.
+    expect(output).toMatch(/inclusive time:\n(?:.*\n)*\s+\d+\.\d%\s+handle engine\.mjs:\d+/);
+  }, 60_000);
 });
