@@ -22,7 +22,7 @@ import { shardOfKeyValue } from "../src/client/routing";
 import type { TableDef } from "../src/storage/catalogue";
 import type { Item } from "../src/types";
 import type { BenchShard } from "./worker";
-import { makeItem, partitionKey, rng, sortKey } from "./data.mjs";
+import { gridTable, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
 
 export interface ClusterEnv {
   DYNAMODB: DurableObjectNamespace<BenchShard>;
@@ -47,18 +47,7 @@ function sdkValue(value: Record<string, unknown>): SdkValue {
 }
 
 function tableInput(name: string): CreateTableCommand {
-  return new CreateTableCommand({
-    TableName: name,
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "S" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-  });
+  return new CreateTableCommand(gridTable(name));
 }
 
 /** Sends figure F's command for `op` (partition p000000, 100 items); returns items seen. */

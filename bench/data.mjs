@@ -14,6 +14,22 @@ const WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiu
   " ",
 );
 
+/** CreateTable input of the bench's tables: string pk (HASH) and sk (RANGE), on demand. */
+export function gridTable(name) {
+  return {
+    TableName: name,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+  };
+}
+
 export function partitionKey(p) {
   return `p${String(p).padStart(6, "0")}`;
 }

@@ -18,7 +18,7 @@ import { DatabaseSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { makeItem, partitionKey, sortKey } from "./data.mjs";
+import { gridTable, makeItem, partitionKey, sortKey } from "./data.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = resolve(root, ".wrangler/profile/engine.mjs");
@@ -123,18 +123,7 @@ function call(operation, input) {
   return reply.body;
 }
 
-call("CreateTable", {
-  TableName: "grid",
-  BillingMode: "PAY_PER_REQUEST",
-  AttributeDefinitions: [
-    { AttributeName: "pk", AttributeType: "S" },
-    { AttributeName: "sk", AttributeType: "S" },
-  ],
-  KeySchema: [
-    { AttributeName: "pk", KeyType: "HASH" },
-    { AttributeName: "sk", KeyType: "RANGE" },
-  ],
-});
+call("CreateTable", gridTable("grid"));
 
 const POOL = 1000;
 const bodies = { put: [], get: [], update: [], query: [] };

@@ -38,7 +38,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { figureInWorkerVsWire, phaseF, phaseG, phaseM } from "./cluster-phases.mjs";
-import { makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
+import { gridTable, makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -532,20 +532,7 @@ function cannedHandler(canned) {
 const WIRE_TABLE = "wire";
 
 async function createWireTable(client) {
-  await client.send(
-    new CreateTableCommand({
-      TableName: WIRE_TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(gridTable(WIRE_TABLE)));
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: WIRE_TABLE }));
     if (Table?.TableStatus === "ACTIVE") return;
