@@ -96,18 +96,17 @@ function canonicalShape(text: string): CanonicalShape | undefined {
   let point = length;
   for (let i = start; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 46 && point === length)
-      point = i; // the one "."
-    else if (c < 48 || c > 57) return undefined;
+    if (c >= 48 && c <= 57) continue; // a digit
+    if (c !== 46 || point !== length) return undefined; // anything but digits and one "."
+    point = i;
   }
   const intDigits = point - start;
+  const fraction = point < length;
   if (intDigits === 0) return undefined; // ".5"
   if (intDigits > 1 && text.charCodeAt(start) === 48) return undefined; // "05"
-  if (point < length) {
-    if (point === length - 1 || text.charCodeAt(length - 1) === 48) return undefined; // "5." "1.50"
-    if (point - start > MAX_SIGNIFICANT_DIGITS) return undefined;
-  } else if (negative && intDigits === 1 && text.charCodeAt(start) === 48) return undefined; // "-0"
-  if (length - start - (point < length ? 1 : 0) > MAX_SIGNIFICANT_DIGITS) return undefined;
+  if (fraction && (point === length - 1 || text.charCodeAt(length - 1) === 48)) return undefined; // "5." "1.50"
+  if (!fraction && negative && intDigits === 1 && text.charCodeAt(start) === 48) return undefined; // "-0"
+  if (length - start - (fraction ? 1 : 0) > MAX_SIGNIFICANT_DIGITS) return undefined;
   return { negative, start, point };
 }
 
