@@ -87,18 +87,28 @@ const cannedHandler = {
     const op = (Object.keys(WIRE_NAME) as PointOp[]).find((k) => `${TARGET}${WIRE_NAME[k]}` === target);
     const reply = op && recorded.get(op);
     if (!reply) throw new Error(`nothing recorded for ${target}`);
-    return Promise.resolve({
-      response: {
-        statusCode: 200,
-        headers: { "content-type": "application/x-amz-json-1.0" },
-        body: new TextEncoder().encode(reply.reply),
-      },
-    });
+    return Promise.resolve(sdkResponse(200, reply.reply));
   },
   updateHttpClientConfig() {},
   httpHandlerConfigs: () => ({}),
   destroy() {},
 };
+
+/** An HttpResponse as the SDK's handlers return it, carrying JSON text. */
+function sdkResponse(statusCode: number, body: string) {
+  return {
+    response: {
+      statusCode,
+      headers: { "content-type": "application/x-amz-json-1.0" },
+      body: new TextEncoder().encode(body),
+    },
+  };
+}
+
+/** The JSON text of a request the SDK serialised. */
+function requestText(request: { body?: unknown }): string {
+  return typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body as Uint8Array);
+}
 
 /** Records the request body the SDK sends for `op`, by a handler that captures it. */
 async function captureRequest(op: PointOp): Promise<string> {
@@ -106,7 +116,7 @@ async function captureRequest(op: PointOp): Promise<string> {
   const capture = {
     ...cannedHandler,
     handle(request: { headers: Record<string, string>; body?: unknown }) {
-      body = typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body as Uint8Array);
+      body = requestText(request);
       return Promise.reject(new Error("captured"));
     },
   };
@@ -216,16 +226,8 @@ async function sdkEchoLoop(env: ClusterEnv, op: PointOp, n: number): Promise<num
     ...cannedHandler,
     async handle(request: { headers: Record<string, string>; body?: unknown }) {
       const target = (request.headers["x-amz-target"] ?? "").slice(TARGET.length);
-      const body =
-        typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body as Uint8Array);
-      const reply = await shard.benchEcho(target, body, META);
-      return {
-        response: {
-          statusCode: reply.status,
-          headers: { "content-type": "application/x-amz-json-1.0" },
-          body: new TextEncoder().encode(reply.body),
-        },
-      };
+      const reply = await shard.benchEcho(target, requestText(request), META);
+      return sdkResponse(reply.status, reply.body);
     },
   };
   const c = new DynamoDBClient({ requestHandler: echo, maxAttempts: 1 });

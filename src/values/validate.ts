@@ -299,12 +299,7 @@ export function validateAttributeValue(v: unknown): AttributeValue {
  * The 400 KB item limit is separate (checkItemSize in ./size), as are key checks.
  */
 export function validateItem(item: unknown, what = "Item"): Item {
-  if (item === null || item === undefined) {
-    const member = what.charAt(0).toLowerCase() + what.slice(1);
-    throw validation(
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
+  checkPresent(item, what);
   const isExpressionValues = what === "ExpressionAttributeValues";
   // Already canonical (the common case): validation would return an equal copy.
   if (canonicalItemSize(item, isExpressionValues) !== undefined) return item as Item;
@@ -316,12 +311,20 @@ export function validateItem(item: unknown, what = "Item"): Item {
  * same walk when the item is already canonical: PutItem needs both.
  */
 export function validateSizedItem(item: unknown, what = "Item"): { item: Item; size: number } {
-  if (item !== null && item !== undefined) {
-    const size = canonicalItemSize(item);
-    if (size !== undefined) return { item: item as Item, size };
-  }
-  const checked = validateItem(item, what);
+  checkPresent(item, what);
+  const size = canonicalItemSize(item);
+  if (size !== undefined) return { item: item as Item, size };
+  const checked = validateItemFully(item, what);
   return { item: checked, size: itemSize(checked) };
+}
+
+/** A missing map is a constraint fault on its member, as DynamoDB words it. */
+function checkPresent(item: unknown, what: string): void {
+  if (item !== null && item !== undefined) return;
+  const member = what.charAt(0).toLowerCase() + what.slice(1);
+  throw validation(
+    `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
 /**
