@@ -165,7 +165,10 @@ export class BenchShard extends DynamoShard {
     return row.tid;
   }
 
-  /** raw_items: the layout of `items` (rowid table + unique key index), holding a copy of a table's rows. */
+  /**
+   * raw_items: the layout of `items` (rowid table + unique key index), holding a copy of a
+   * table's rows with their documents as JSON text, the raw comparators' natural form.
+   */
   private benchCopyRaw(table: string): number {
     const sql = this.ctx.storage.sql;
     sql.exec(
@@ -175,7 +178,7 @@ export class BenchShard extends DynamoShard {
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS raw_items_key ON raw_items (tid, pk, sk)");
     sql.exec("DELETE FROM raw_items");
     sql.exec(
-      "INSERT INTO raw_items (id, tid, pk, sk, doc, size) SELECT NULL, tid, pk, sk, doc, size FROM items " +
+      "INSERT INTO raw_items (id, tid, pk, sk, doc, size) SELECT NULL, tid, pk, sk, json(doc), size FROM items " +
         "WHERE tid = ? ORDER BY id",
       this.benchTid(table),
     );
@@ -378,7 +381,7 @@ export class BenchShard extends DynamoShard {
       } else if (path === "raw" && variant === "sql") {
         // The filter in SQL over the stored document, only matching rows come back.
         const rows = this.ctx.storage.sql.exec<{ doc: string }>(
-          `SELECT doc FROM items WHERE tid = ? AND json_extract(doc, '$."category".S') IS ? ORDER BY pk, sk`,
+          `SELECT json(doc) AS doc FROM items WHERE tid = ? AND json_extract(doc, '$."category".S') IS ? ORDER BY pk, sk`,
           this.benchTid(table),
           MATCH_CATEGORY,
         );
@@ -388,7 +391,7 @@ export class BenchShard extends DynamoShard {
         // read and parsed, the compiled filter evaluated by evaluateCondition.
         const filter = compileFilter(FILTER_SQL);
         const rows = this.ctx.storage.sql.exec<{ doc: string }>(
-          "SELECT doc FROM items WHERE tid = ? ORDER BY pk, sk",
+          "SELECT json(doc) AS doc FROM items WHERE tid = ? ORDER BY pk, sk",
           this.benchTid(table),
         );
         for (const row of rows) {

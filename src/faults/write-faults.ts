@@ -11,7 +11,7 @@
 import type { ItemStore } from "../storage/items";
 
 export type WriteFaultStep =
-  /** Throw when an item row is about to be written or deleted (nothing of it written yet). */
+  /** Throw when an item row is about to be written, patched or deleted (nothing of it written yet). */
   | "before-row"
   /** Throw just after an item row was written or deleted (its counters and indexes not yet). */
   | "after-row";
@@ -23,22 +23,23 @@ export interface FaultTarget {
 
 export class InjectedWriteFault extends Error {}
 
-type Mutable = Pick<ItemStore, "put" | "delete">;
+type Mutable = Pick<ItemStore, "put" | "delete" | "patch">;
 
 /**
- * Arms `step` on `target`'s item store: the (skip + 1)-th item write (put or delete) from
+ * Arms `step` on `target`'s item store: the (skip + 1)-th item write (put, patch or delete) from
  * now throws InjectedWriteFault, once. Returns `disarm`, which removes the fault if it has
  * not fired and reports whether it had.
  */
 export function armWriteFault(target: FaultTarget, step: WriteFaultStep, skip = 0): () => boolean {
   const store = target.items as Mutable & ItemStore;
-  const original: Mutable = { put: store.put, delete: store.delete };
+  const original: Mutable = { put: store.put, delete: store.delete, patch: store.patch };
   let left = skip;
   let fired = false;
   const restore = (): void => {
     // Deleting the own properties uncovers the prototype's methods again.
     delete (store as Partial<Mutable>).put;
     delete (store as Partial<Mutable>).delete;
+    delete (store as Partial<Mutable>).patch;
   };
   const wrap =
     <A extends unknown[]>(write: (...args: A) => void) =>
@@ -54,6 +55,7 @@ export function armWriteFault(target: FaultTarget, step: WriteFaultStep, skip = 
     };
   store.put = wrap(original.put);
   store.delete = wrap(original.delete);
+  store.patch = wrap(original.patch);
   return () => {
     if (!fired) restore();
     return fired;

@@ -41,7 +41,7 @@ export const deleteItem = defineOp<DeleteItemInput>({
       condition: input.condition,
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
-    const { current, next } = runWrite(ctx, plan);
+    const { current, next } = runWrite(ctx, plan, input.ReturnValues === "ALL_OLD");
     const output: Record<string, unknown> = {};
     if (input.ReturnValues === "ALL_OLD" && current.item) output.Attributes = current.item;
     const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);

@@ -50,7 +50,7 @@ export const putItem = defineOp<PutItemInput>({
       condition: input.condition,
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
-    const { current, next } = runWrite(ctx, plan);
+    const { current, next } = runWrite(ctx, plan, input.ReturnValues === "ALL_OLD");
     const output: Record<string, unknown> = {};
     if (input.ReturnValues === "ALL_OLD" && current.item) output.Attributes = current.item;
     const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);

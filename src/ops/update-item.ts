@@ -1,18 +1,20 @@
 // UpdateItem: edits one item in place (creating it when absent) with an UpdateExpression
 // or legacy AttributeUpdates, optionally only if a condition holds. Read, check, apply and
-// write run in one SQLite transaction with no await, so concurrent updates never interleave.
+// write run in one SQLite transaction with no await, so concurrent updates never interleave;
+// where nothing needs the whole item, on the named attributes only (./update-patch.ts).
 import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast";
 import { updatedAttributes } from "../expr/apply-update";
 import { compileUpdate } from "../expr/compile-update";
 import { validateAttributeUpdates, type AttributeValueUpdate } from "../expr/legacy";
 import type { Item } from "../types";
 import { validateItem } from "../values/validate";
-import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
+import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
 import { expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes";
 import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
+import { patchNames, patchUpdate } from "./update-patch";
 import { planFor, runWrite, writeUnitsOf, type LegacyUpdates } from "./write-plans";
 
 type ReturnValues = "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
@@ -65,13 +67,26 @@ export const updateItem = defineOp<UpdateItemInput>({
       condition: input.condition,
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
-    const { current, next } = runWrite(ctx, plan);
+    // In place when only the named attributes matter (src/ops/update-patch.ts).
+    const names = patchNames(plan, input.ReturnValues);
+    const patched = names && patchUpdate(ctx, plan, names);
+    let old: Item | undefined;
+    let updated: Item | undefined;
+    let units: number;
+    if (patched) {
+      [old, updated] = [patched.oldAttributes, patched.newAttributes];
+      units = writeUnits(Math.max(patched.oldSize, patched.newSize));
+    } else {
+      const { current, next } = runWrite(ctx, plan, input.ReturnValues !== undefined && input.ReturnValues !== "NONE");
+      [old, updated] = [current.item, next.item];
+      units = writeUnitsOf(current, next);
+    }
     const output: Record<string, unknown> = {};
-    const attributes = returnedAttributes(input, current.item, next.item);
+    const attributes = returnedAttributes(input, old, updated);
     if (attributes && Object.keys(attributes).length > 0) output.Attributes = attributes;
     const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
     if (collection) output.ItemCollectionMetrics = collection;
-    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
+    return withCapacity(output, input.ReturnConsumedCapacity, def.name, units);
   },
 });
 

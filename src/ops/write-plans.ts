@@ -121,11 +121,29 @@ export interface Current {
 
 /** Step 3 (read): the item the plan's key holds now. */
 export function readCurrent(stores: { items: ItemStore }, plan: ItemPlan): Current {
-  const row = stores.items.get(plan.def.tid, plan.key.pk, plan.key.sk);
-  if (!row) return { row, item: undefined };
-  // Parsed on first use: a plain PutItem (no condition, ReturnValues or index) only needs
-  // the old row's size, and parsing a large document dominated its cost (bench A).
+  const { tid } = plan.def;
+  const { pk, sk } = plan.key;
+  const size = stores.items.sizeOf(tid, pk, sk);
+  if (size === undefined) return { row: undefined, item: undefined };
+  // The document is read, and parsed, on first use: a plain PutItem (no condition,
+  // ReturnValues, index or stream) needs only the old row's size, and reading and parsing
+  // a large document dominated its cost (bench A). Callers are inside the write's
+  // transaction, with no await, so no other request changes the row in between; what
+  // needs the old item after the write reads it first (runWrite's `returnsOld`).
+  let doc: string | undefined;
   let parsed: Item | undefined;
+  const row: StoredItem = {
+    size,
+    get doc(): string {
+      if (doc === undefined) {
+        const stored = stores.items.get(tid, pk, sk);
+        // A programming error, not a request's: the write replaced the row first.
+        if (!stored) throw new Error("durable-dynamodb: old item read after its write");
+        doc = stored.doc;
+      }
+      return doc;
+    },
+  };
   return {
     row,
     get item(): Item {
@@ -148,6 +166,8 @@ export interface Next {
   item: Item | undefined;
   /** Its size as DynamoDB counts it (0 when there is none, and for a ConditionCheck). */
   size: number;
+  /** An update expression's changed top-level attributes (for an existing item). */
+  changed?: readonly string[];
 }
 
 export const UPDATE_TOO_LARGE_MESSAGE = "Item size to update has exceeded the maximum allowed size";
@@ -167,9 +187,19 @@ export function nextItem(plan: ItemPlan, current: Current): Next {
   }
 }
 
-function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined, oldSize: number | undefined): Next {
+/**
+ * The item an update leaves, from the item it finds (undefined: none) of `oldSize` bytes;
+ * also what src/ops/update-patch.ts runs on the named attributes alone.
+ */
+export function updatedItem(
+  def: TableDef,
+  spec: UpdateSpec,
+  oldItem: Item | undefined,
+  oldSize: number | undefined,
+): Next {
   let item: Item;
   let size: number;
+  let changed: readonly string[] | undefined;
   if (spec.update) {
     const outcome = applyUpdate(
       oldItem,
@@ -182,7 +212,8 @@ function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined,
       // The key attributes are the stored item's own (an update cannot name them), and
       // only the named top-level attributes changed: sized by difference from the row's size.
       item = outcome.item;
-      size = sizeAfterUpdate(oldItem, oldSize, item, outcome.changedAttributes);
+      changed = outcome.changedAttributes;
+      size = sizeAfterUpdate(oldItem, oldSize, item, changed);
     } else {
       item = { ...outcome.item, ...keyAttributesOf(def, spec.key) };
       size = itemSize(item);
@@ -193,7 +224,7 @@ function updatedItem(def: TableDef, spec: UpdateSpec, oldItem: Item | undefined,
     size = itemSize(item);
   }
   if (size > MAX_ITEM_SIZE) throw validation(UPDATE_TOO_LARGE_MESSAGE);
-  return { write: true, item, size };
+  return changed ? { write: true, item, size, changed } : { write: true, item, size };
 }
 
 /** Stores a computed write through writeItem (nothing when the plan does not write). */
@@ -217,14 +248,17 @@ export interface WriteResult {
 /**
  * Runs one plan as PutItem, UpdateItem and DeleteItem do: read, check the condition
  * (ConditionalCheckFailedException), compute and write, in one SQLite transaction with no
- * await, so concurrent writes never interleave.
+ * await, so concurrent writes never interleave. `returnsOld`: the caller reads
+ * `current.item` afterwards (ReturnValues), so it is read before the write.
  */
-export function runWrite(ctx: OpContext, plan: ItemPlan): WriteResult {
+export function runWrite(ctx: OpContext, plan: ItemPlan, returnsOld = false): WriteResult {
   return ctx.sql.transaction(() => {
     checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
     const current = readCurrent(ctx, plan);
-    // current.item parses the stored document: only when a condition needs it.
+    // current.item reads and parses the stored document: only when a condition needs it,
+    // or when the caller returns the old item (read now, before the write replaces it).
     if (plan.spec.condition) checkCondition(plan.spec.condition, current.item, plan.spec.returnOnFailure);
+    if (returnsOld && current.row) void current.item;
     const next = nextItem(plan, current);
     applyWrite(ctx, plan, current, next);
     return { current, next };

@@ -63,7 +63,7 @@ const DOC = raw("doc");
 const UNQUOTABLE = /["\\\u0000-\u001f]|\p{Cs}/u;
 
 /** JSON path of the {"T": v} wrapper at `path`: `$."a".M."b".L[2]`; undefined if unwritable. */
-function jsonPath(path: DocPath): string | undefined {
+export function jsonPath(path: DocPath): string | undefined {
   if (typeof path[0] !== "string") return undefined;
   let out = "$";
   for (const step of path) {

@@ -49,8 +49,9 @@ export function readPage(request: PageRequest): Page {
   let last: RangeRow | undefined;
   let full = false;
   for (const row of request.rows) {
-    scannedCount++;
-    bytesRead += row.size;
+    // A row may stand for rows the filter rejected in SQL before it (src/storage/filtered-rows.ts).
+    scannedCount += row.scanned ?? 1;
+    bytesRead += row.bytes ?? row.size;
     last = row;
     if (verbatim) {
       if (row.doc !== null) {

@@ -57,14 +57,14 @@ function copyChunk(
   const after = index.backfillAfter;
   const rows = after
     ? stores.sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string }>(
-        "SELECT pk, sk, doc FROM items WHERE tid = ? AND (pk, sk) > (?, ?) ORDER BY pk, sk LIMIT ?",
+        "SELECT pk, sk, json(doc) AS doc FROM items WHERE tid = ? AND (pk, sk) > (?, ?) ORDER BY pk, sk LIMIT ?",
         def.tid,
         base64ToBytes(after.pk),
         base64ToBytes(after.sk),
         limit,
       )
     : stores.sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string }>(
-        "SELECT pk, sk, doc FROM items WHERE tid = ? ORDER BY pk, sk LIMIT ?",
+        "SELECT pk, sk, json(doc) AS doc FROM items WHERE tid = ? ORDER BY pk, sk LIMIT ?",
         def.tid,
         limit,
       );

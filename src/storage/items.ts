@@ -1,6 +1,9 @@
 // Item rows: (tid, pk, sk) -> JSON document of the item in wire shape, plus its size as
-// DynamoDB counts it. Keys are order-preserving encodings (src/keys/encode.ts).
+// DynamoDB counts it. Keys are order-preserving encodings (src/keys/encode.ts). Documents
+// are stored as JSONB (schema v7): written through jsonb(?), read back as text through
+// json(doc) — `ITEM_DOC` — so the rest of the engine only ever sees JSON text.
 import { ITEMS, partitionRows, scopeRows, type PartitionRange, type RangeRow, type ScopeRange } from "./ranges";
+import type { EncodedKey } from "../keys/item-key";
 import type { Sql } from "./sql";
 
 export interface StoredItem {
@@ -13,10 +16,56 @@ export class ItemStore {
 
   get(tid: number, pk: Uint8Array, sk: Uint8Array): StoredItem | undefined {
     return this.sql.first<{ doc: string; size: number }>(
-      "SELECT doc, size FROM items WHERE tid = ? AND pk = ? AND sk = ?",
+      "SELECT json(doc) AS doc, size FROM items WHERE tid = ? AND pk = ? AND sk = ?",
       tid,
       pk,
       sk,
+    );
+  }
+
+  /** The size of the row at the key, or undefined if there is none (its document unread). */
+  sizeOf(tid: number, pk: Uint8Array, sk: Uint8Array): number | undefined {
+    return this.sql.first<{ size: number }>("SELECT size FROM items WHERE tid = ? AND pk = ? AND sk = ?", tid, pk, sk)
+      ?.size;
+  }
+
+  /**
+   * The row's size and the JSON text of the values at `paths` (null where absent), without
+   * reading the rest of the document into JavaScript (src/ops/update-patch.ts).
+   */
+  attributes(
+    tid: number,
+    key: EncodedKey,
+    paths: readonly string[],
+  ): { size: number; values: (string | null)[] } | undefined {
+    const columns = paths.map((_, i) => `, json_extract(doc, ?) AS v${i}`).join("");
+    const row = this.sql.first<Record<string, string | number | null>>(
+      `SELECT size${columns} FROM items WHERE tid = ? AND pk = ? AND sk = ?`,
+      ...paths,
+      tid,
+      key.pk,
+      key.sk,
+    );
+    if (!row) return undefined;
+    return { size: row.size as number, values: paths.map((_, i) => row[`v${i}`] as string | null) };
+  }
+
+  /**
+   * Changes top-level attributes of the stored document in place: `set` pairs of (path,
+   * value as JSON text), replaced where they stand or appended; `remove` paths.
+   */
+  patch(tid: number, key: EncodedKey, set: readonly [string, string][], remove: readonly string[], size: number): void {
+    let doc = "doc";
+    if (remove.length > 0) doc = `jsonb_remove(${doc}${", ?".repeat(remove.length)})`;
+    if (set.length > 0) doc = `jsonb_set(${doc}${", ?, jsonb(?)".repeat(set.length)})`;
+    this.sql.exec(
+      `UPDATE items SET doc = ${doc}, size = ? WHERE tid = ? AND pk = ? AND sk = ?`,
+      ...remove,
+      ...set.flat(),
+      size,
+      tid,
+      key.pk,
+      key.sk,
     );
   }
 
@@ -32,7 +81,7 @@ export class ItemStore {
 
   put(tid: number, pk: Uint8Array, sk: Uint8Array, doc: string, size: number): void {
     this.sql.exec(
-      "INSERT INTO items (tid, pk, sk, doc, size) VALUES (?, ?, ?, ?, ?) " +
+      "INSERT INTO items (tid, pk, sk, doc, size) VALUES (?, ?, ?, jsonb(?), ?) " +
         "ON CONFLICT (tid, pk, sk) DO UPDATE SET doc = excluded.doc, size = excluded.size",
       tid,
       pk,

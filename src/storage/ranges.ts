@@ -2,6 +2,7 @@
 // which share one shape: a scope id (table or index), a hash-prefixed partition key, a sort
 // key, and for index rows the table key as a tie-breaker. SQL text depends only on which
 // bounds are present and on the filter's text, so workerd's statement cache is reused.
+import { filteredRows } from "./filtered-rows";
 import type { Sql } from "./sql";
 
 export interface Layout {
@@ -11,10 +12,19 @@ export interface Layout {
   sk: string;
   /** Columns after the sort key in the row order (index rows: the table key). */
   tie: readonly string[];
+  /** The document as JSON text (item documents are stored as JSONB: src/storage/items.ts). */
+  doc: string;
 }
 
-export const ITEMS: Layout = { from: "items", scope: "tid", pk: "pk", sk: "sk", tie: [] };
-export const INDEX_ITEMS: Layout = { from: "index_items", scope: "iid", pk: "ipk", sk: "isk", tie: ["tpk", "tsk"] };
+export const ITEMS: Layout = { from: "items", scope: "tid", pk: "pk", sk: "sk", tie: [], doc: "json(doc)" };
+export const INDEX_ITEMS: Layout = {
+  from: "index_items",
+  scope: "iid",
+  pk: "ipk",
+  sk: "isk",
+  tie: ["tpk", "tsk"],
+  doc: "doc",
+};
 
 /** A row read by a range scan; `doc` is null when the pushed-down filter rejected it. */
 export type RangeRow = {
@@ -25,6 +35,13 @@ export type RangeRow = {
   tsk?: ArrayBuffer;
   size: number;
   doc: string | null;
+  /**
+   * Rows read since the previous row returned, this one included, and their total size,
+   * when rows in between were read and rejected by the filter in SQL (./filtered-rows.ts);
+   * absent means 1 and `size`.
+   */
+  scanned?: number;
+  bytes?: number;
 };
 
 export interface Bound {
@@ -76,22 +93,23 @@ export function partitionRows(sql: Sql, layout: Layout, range: PartitionRange): 
     params.push(range.upper.key);
   }
   const order = [layout.sk, ...layout.tie];
-  if (range.after) {
-    where.push(`${tuple(order)} ${range.forward ? ">" : "<"} ${tuple(order.map(() => "?"))}`);
-    params.push(...range.after);
-  }
   const direction = range.forward ? "ASC" : "DESC";
-  return rows(sql, layout, where, params, order.map((c) => `${c} ${direction}`).join(", "), range);
+  const continuation = { columns: order, op: range.forward ? (">" as const) : ("<" as const) };
+  return rows(
+    sql,
+    layout,
+    where,
+    params,
+    order.map((c) => `${c} ${direction}`),
+    continuation,
+    range,
+  );
 }
 
 export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable<RangeRow> {
   const where = [`${layout.scope} = ?`];
   const params: unknown[] = [range.scope];
   const order = [layout.pk, layout.sk, ...layout.tie];
-  if (range.after) {
-    where.push(`${tuple(order)} > ${tuple(order.map(() => "?"))}`);
-    params.push(...range.after);
-  }
   if (range.fromPk) {
     where.push(`${layout.pk} >= ?`);
     params.push(range.fromPk);
@@ -100,7 +118,16 @@ export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable
     where.push(`${layout.pk} < ?`);
     params.push(range.toPk);
   }
-  return rows(sql, layout, where, params, order.map((c) => `${c} ASC`).join(", "), range);
+  const continuation = { columns: order, op: ">" as const };
+  return rows(
+    sql,
+    layout,
+    where,
+    params,
+    order.map((c) => `${c} ASC`),
+    continuation,
+    range,
+  );
 }
 
 function tuple(items: readonly string[]): string {
@@ -112,15 +139,29 @@ function rows(
   layout: Layout,
   where: string[],
   params: unknown[],
-  order: string,
-  range: { limit: number; filter?: SqlFilter },
+  order: string[],
+  continuation: { columns: readonly string[]; op: ">" | "<" },
+  range: { limit: number; after?: Uint8Array[]; filter?: SqlFilter },
 ): Iterable<RangeRow> {
-  // With a pushed-down filter, rejected rows come back without their document, so they
-  // cost no JSON parsing, yet still count as scanned (ScannedCount, Limit, 1 MB).
-  const doc = range.filter ? `CASE WHEN (${range.filter.sql}) THEN doc END` : "doc";
+  // With a pushed-down filter, SQLite counts and cuts the rejected rows itself.
+  if (range.filter) {
+    return filteredRows(sql, layout, {
+      where,
+      params,
+      order,
+      continuation,
+      after: range.after,
+      limit: range.limit,
+      filter: range.filter,
+    });
+  }
+  if (range.after) {
+    where.push(`${tuple(continuation.columns)} ${continuation.op} ${tuple(continuation.columns.map(() => "?"))}`);
+    params.push(...range.after);
+  }
   const ties = layout.tie.map((c) => `, ${c}`).join("");
   const text =
-    `SELECT ${layout.pk} AS pk, ${layout.sk} AS sk${ties}, size, ${doc} AS doc FROM ${layout.from} ` +
-    `WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ?`;
-  return sql.cursor<RangeRow>(text, ...(range.filter ? range.filter.params : []), ...params, range.limit);
+    `SELECT ${layout.pk} AS pk, ${layout.sk} AS sk${ties}, size, ${layout.doc} AS doc FROM ${layout.from} ` +
+    `WHERE ${where.join(" AND ")} ORDER BY ${order.join(", ")} LIMIT ?`;
+  return sql.cursor<RangeRow>(text, ...params, range.limit);
 }

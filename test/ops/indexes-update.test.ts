@@ -145,7 +145,7 @@ async function audit(table: string, iid: number) {
   );
   const [matching] = await query<{ n: number }>(
     "SELECT COUNT(*) AS n FROM index_items x JOIN items t ON t.tid = ? AND t.pk = x.tpk AND t.sk = x.tsk " +
-      "WHERE x.iid = ? AND x.doc = t.doc AND x.size = t.size",
+      "WHERE x.iid = ? AND x.doc = json(t.doc) AND x.size = t.size",
     tid?.tid,
     iid,
   );

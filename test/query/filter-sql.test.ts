@@ -203,11 +203,12 @@ async function withTable(items: readonly Item[], body: (sql: SqlStorage, stored:
   await runInDurableObject(shard(), (_instance, state) => {
     const sql = state.storage.sql;
     sql.exec("DROP TABLE IF EXISTS ftest");
+    // Documents stored as the engine stores them: JSONB (src/storage/items.ts).
     sql.exec("CREATE TABLE ftest (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)");
-    items.forEach((item, id) => sql.exec("INSERT INTO ftest (id, doc) VALUES (?, ?)", id, JSON.stringify(item)));
+    items.forEach((item, id) => sql.exec("INSERT INTO ftest (id, doc) VALUES (?, jsonb(?))", id, JSON.stringify(item)));
     // Evaluate on the documents as stored and read back, as the engine does.
     const stored = sql
-      .exec<{ doc: string }>("SELECT doc FROM ftest ORDER BY id")
+      .exec<{ doc: string }>("SELECT json(doc) AS doc FROM ftest ORDER BY id")
       .toArray()
       .map((row) => JSON.parse(row.doc) as Item);
     body(sql, stored);
