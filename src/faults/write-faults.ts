@@ -23,7 +23,7 @@ export interface FaultTarget {
 
 export class InjectedWriteFault extends Error {}
 
-type Mutable = Pick<ItemStore, "put" | "delete" | "patch">;
+type Mutable = Pick<ItemStore, "put" | "delete" | "patchRow">;
 
 /**
  * Arms `step` on `target`'s item store: the (skip + 1)-th item write (put, patch or delete) from
@@ -32,14 +32,14 @@ type Mutable = Pick<ItemStore, "put" | "delete" | "patch">;
  */
 export function armWriteFault(target: FaultTarget, step: WriteFaultStep, skip = 0): () => boolean {
   const store = target.items as Mutable & ItemStore;
-  const original: Mutable = { put: store.put, delete: store.delete, patch: store.patch };
+  const original: Mutable = { put: store.put, delete: store.delete, patchRow: store.patchRow };
   let left = skip;
   let fired = false;
   const restore = (): void => {
     // Deleting the own properties uncovers the prototype's methods again.
     delete (store as Partial<Mutable>).put;
     delete (store as Partial<Mutable>).delete;
-    delete (store as Partial<Mutable>).patch;
+    delete (store as Partial<Mutable>).patchRow;
   };
   const wrap =
     <A extends unknown[]>(write: (...args: A) => void) =>
@@ -55,7 +55,7 @@ export function armWriteFault(target: FaultTarget, step: WriteFaultStep, skip = 
     };
   store.put = wrap(original.put);
   store.delete = wrap(original.delete);
-  store.patch = wrap(original.patch);
+  store.patchRow = wrap(original.patchRow);
   return () => {
     if (!fired) restore();
     return fired;

@@ -47,9 +47,9 @@ export function patchNames(plan: ItemPlan<UpdateSpec>, returnValues: string | un
 }
 
 /**
- * Runs the update on the named attributes in one SQLite transaction, with no await.
- * Returns undefined, having written nothing, when no item has the key (the full path
- * then creates it).
+ * Runs the update on the named attributes: read, check and write with no await in
+ * between. Returns undefined, having written nothing, when no item has the key (the full
+ * path then creates it).
  */
 export function patchUpdate(
   ctx: OpContext,
@@ -57,29 +57,37 @@ export function patchUpdate(
   names: readonly string[],
 ): PatchResult | undefined {
   const paths = names.map((name) => jsonPath([name]) as string);
-  return ctx.sql.transaction(() => {
-    checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
-    const row = ctx.items.attributes(plan.def.tid, plan.key, paths);
-    if (!row) return undefined;
-    const old: Item = {};
-    names.forEach((name, i) => {
-      const text = row.values[i];
-      if (text !== null && text !== undefined) old[name] = JSON.parse(text) as Item[string];
-    });
-    checkCondition(plan.spec.condition, old, plan.spec.returnOnFailure);
-    const next = updatedItem(plan.def, plan.spec, old, row.size);
-    const item = next.item ?? {};
-    // Attributes in the order the new item has them: existing ones are replaced where
-    // they stand, new ones are appended in this order, as the full path's object does.
-    const changedNames = next.changed ?? names;
-    const changed = new Set(changedNames);
-    const set: [string, string][] = [];
-    for (const name of Object.keys(item)) {
-      if (changed.has(name)) set.push([jsonPath([name]) as string, JSON.stringify(item[name])]);
-    }
-    const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map((name) => jsonPath([name]) as string);
-    ctx.items.patch(plan.def.tid, plan.key, set, remove, next.size);
-    ctx.catalogue.adjustStats(plan.def, 0, next.size - row.size);
-    return { oldAttributes: old, newAttributes: item, oldSize: row.size, newSize: next.size };
+  checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
+  const row = ctx.items.attributes(plan.def.tid, plan.key, paths);
+  if (!row) return undefined;
+  const old: Item = {};
+  names.forEach((name, i) => {
+    const text = row.values[i];
+    if (text !== null && text !== undefined) old[name] = JSON.parse(text) as Item[string];
   });
+  // Everything that can refuse the update does so before anything is written.
+  checkCondition(plan.spec.condition, old, plan.spec.returnOnFailure);
+  const next = updatedItem(plan.def, plan.spec, old, row.size);
+  const item = next.item ?? {};
+  // Attributes in the order the new item has them: existing ones are replaced where
+  // they stand, new ones are appended in this order, as the full path's object does.
+  const changedNames = next.changed ?? names;
+  const changed = new Set(changedNames);
+  const set: [string, string][] = [];
+  for (const name of Object.keys(item)) {
+    if (changed.has(name)) set.push([jsonPath([name]) as string, JSON.stringify(item[name])]);
+  }
+  const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map((name) => jsonPath([name]) as string);
+  const delta = next.size - row.size;
+  const write = (): void => ctx.items.patchRow(row.id, set, remove, next.size);
+  // One statement is atomic by itself (a counter update, size unchanged, is the common
+  // case); with the table's size counter to move too, both go in one transaction.
+  if (delta === 0) write();
+  else {
+    ctx.sql.transaction(() => {
+      write();
+      ctx.catalogue.adjustStats(plan.def, 0, delta);
+    });
+  }
+  return { oldAttributes: old, newAttributes: item, oldSize: row.size, newSize: next.size };
 }

@@ -30,43 +30,40 @@ export class ItemStore {
   }
 
   /**
-   * The row's size and the JSON text of the values at `paths` (null where absent), without
-   * reading the rest of the document into JavaScript (src/ops/update-patch.ts).
+   * The row's id and size and the JSON text of the values at `paths` (null where absent),
+   * without reading the rest of the document into JavaScript (src/ops/update-patch.ts).
    */
   attributes(
     tid: number,
     key: EncodedKey,
     paths: readonly string[],
-  ): { size: number; values: (string | null)[] } | undefined {
+  ): { id: number; size: number; values: (string | null)[] } | undefined {
     const columns = paths.map((_, i) => `, json_extract(doc, ?) AS v${i}`).join("");
     const row = this.sql.first<Record<string, string | number | null>>(
-      `SELECT size${columns} FROM items WHERE tid = ? AND pk = ? AND sk = ?`,
+      `SELECT id, size${columns} FROM items WHERE tid = ? AND pk = ? AND sk = ?`,
       ...paths,
       tid,
       key.pk,
       key.sk,
     );
     if (!row) return undefined;
-    return { size: row.size as number, values: paths.map((_, i) => row[`v${i}`] as string | null) };
+    return {
+      id: row.id as number,
+      size: row.size as number,
+      values: paths.map((_, i) => row[`v${i}`] as string | null),
+    };
   }
 
   /**
-   * Changes top-level attributes of the stored document in place: `set` pairs of (path,
-   * value as JSON text), replaced where they stand or appended; `remove` paths.
+   * Changes top-level attributes of the document of row `id` (from `attributes`, in the
+   * same synchronous write) in place: `set` pairs of (path, value as JSON text), replaced
+   * where they stand or appended; `remove` paths.
    */
-  patch(tid: number, key: EncodedKey, set: readonly [string, string][], remove: readonly string[], size: number): void {
+  patchRow(id: number, set: readonly [string, string][], remove: readonly string[], size: number): void {
     let doc = "doc";
     if (remove.length > 0) doc = `jsonb_remove(${doc}${", ?".repeat(remove.length)})`;
     if (set.length > 0) doc = `jsonb_set(${doc}${", ?, jsonb(?)".repeat(set.length)})`;
-    this.sql.exec(
-      `UPDATE items SET doc = ${doc}, size = ? WHERE tid = ? AND pk = ? AND sk = ?`,
-      ...remove,
-      ...set.flat(),
-      size,
-      tid,
-      key.pk,
-      key.sk,
-    );
+    this.sql.exec(`UPDATE items SET doc = ${doc}, size = ? WHERE id = ?`, ...remove, ...set.flat(), size, id);
   }
 
   /** Rows of one partition of a table in sort-key order. */

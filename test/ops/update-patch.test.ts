@@ -263,4 +263,36 @@ describe("UpdateItem in place", () => {
       });
     });
   }
+
+  itInShardZero(
+    "UpdateItem: in place, one statement (size unchanged) is the whole write, before or after a fault",
+    async () => {
+      const { patched } = await createTables();
+      const key = { id: { S: "g" } };
+      await ok("PutItem", { TableName: patched, Item: { ...key, a: { N: "1" } } });
+      const input = {
+        TableName: patched,
+        Key: key,
+        UpdateExpression: "SET a = :two",
+        ExpressionAttributeValues: { ":two": { N: "2" } },
+      };
+      const described = async () =>
+        (await ok("DescribeTable", { TableName: patched })).Table as Record<string, unknown>;
+      const before = await described();
+      const stored = await storedState();
+      // Refused before its statement: nothing written.
+      await armShardFault("before-row");
+      expect((await wire("UpdateItem", input)).status).toBe(500);
+      expect(faultFired()).toBe(true);
+      expect(await storedState()).toEqual(stored);
+      // Failed after its statement: the statement is the whole update (the size, and so the
+      // table's counters, do not change), so the item is updated and nothing is half-done.
+      await armShardFault("after-row");
+      expect((await wire("UpdateItem", input)).status).toBe(500);
+      expect(faultFired()).toBe(true);
+      expect((await ok("GetItem", { TableName: patched, Key: key })).Item).toEqual({ ...key, a: { N: "2" } });
+      const after = await described();
+      expect([after.ItemCount, after.TableSizeBytes]).toEqual([before.ItemCount, before.TableSizeBytes]);
+    },
+  );
 });
