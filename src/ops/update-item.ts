@@ -14,7 +14,7 @@ import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { projectAttributes } from "./projection";
 import { tableForData } from "./tables";
-import { patchNames, patchUpdate } from "./update-patch";
+import { patchTargets, patchUpdate } from "./update-patch";
 import { planFor, runWrite, writeUnitsOf, type LegacyUpdates } from "./write-plans";
 
 type ReturnValues = "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
@@ -68,8 +68,8 @@ export const updateItem = defineOp<UpdateItemInput>({
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
     // In place when only the named attributes matter (src/ops/update-patch.ts).
-    const names = patchNames(plan, input.ReturnValues);
-    const patched = names && patchUpdate(ctx, plan, names);
+    const targets = patchTargets(plan, input.ReturnValues);
+    const patched = targets && patchUpdate(ctx, plan, targets);
     let old: Item | undefined;
     let updated: Item | undefined;
     let units: number;

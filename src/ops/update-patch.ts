@@ -34,31 +34,42 @@ export interface PatchResult {
 }
 
 /**
- * The top-level names to read for a patch of `plan`, or undefined when the update needs
- * the whole item (see above). `returnValues` is UpdateItem's ReturnValues.
+ * The top-level attributes to read for a patch of `plan`, each name with its JSON path, or
+ * undefined when the update needs the whole item (see above). `returnValues` is
+ * UpdateItem's ReturnValues.
  */
-export function patchNames(plan: ItemPlan<UpdateSpec>, returnValues: string | undefined): string[] | undefined {
+export function patchTargets(
+  plan: ItemPlan<UpdateSpec>,
+  returnValues: string | undefined,
+): Map<string, string> | undefined {
   const { def, spec } = plan;
   if (!spec.update || spec.legacyUpdates) return undefined;
   if (def.indexes?.length || def.stream?.enabled || def.ttl?.enabled) return undefined;
   if (returnValues === "ALL_OLD" || returnValues === "ALL_NEW" || spec.returnOnFailure === "ALL_OLD") return undefined;
-  const names = [...new Set([...updateNames(spec.update), ...(spec.condition ? topLevelNames(spec.condition) : [])])];
-  return names.every((name) => jsonPath([name]) !== undefined) ? names : undefined;
+  const targets = new Map<string, string>();
+  for (const name of [...updateNames(spec.update), ...(spec.condition ? topLevelNames(spec.condition) : [])]) {
+    if (targets.has(name)) continue;
+    const path = jsonPath([name]);
+    if (path === undefined) return undefined;
+    targets.set(name, path);
+  }
+  return targets;
 }
 
 /**
- * Runs the update on the named attributes: read, check and write with no await in
- * between. Returns undefined, having written nothing, when no item has the key (the full
- * path then creates it).
+ * Runs the update on the named attributes (`targets`, from patchTargets): read, check and
+ * write with no await in between. Returns undefined, having written nothing, when no item
+ * has the key (the full path then creates it).
  */
 export function patchUpdate(
   ctx: OpContext,
   plan: ItemPlan<UpdateSpec>,
-  names: readonly string[],
+  targets: ReadonlyMap<string, string>,
 ): PatchResult | undefined {
-  const paths = names.map((name) => jsonPath([name]) as string);
+  const names = [...targets.keys()];
+  const pathOf = (name: string): string => targets.get(name) as string;
   checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
-  const row = ctx.items.attributes(plan.def.tid, plan.key, paths);
+  const row = ctx.items.attributes(plan.def.tid, plan.key, [...targets.values()]);
   if (!row) return undefined;
   const old: Item = {};
   names.forEach((name, i) => {
@@ -75,9 +86,9 @@ export function patchUpdate(
   const changed = new Set(changedNames);
   const set: [string, string][] = [];
   for (const name of Object.keys(item)) {
-    if (changed.has(name)) set.push([jsonPath([name]) as string, JSON.stringify(item[name])]);
+    if (changed.has(name)) set.push([pathOf(name), JSON.stringify(item[name])]);
   }
-  const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map((name) => jsonPath([name]) as string);
+  const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map(pathOf);
   const delta = next.size - row.size;
   const write = (): void => ctx.items.patchRow(row.id, set, remove, next.size);
   // One statement is atomic by itself (a counter update, size unchanged, is the common
