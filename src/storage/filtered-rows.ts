@@ -11,11 +11,9 @@
 // each carrying how many rows (`scanned`) and bytes (`bytes`) it accounts for since the
 // previous row returned. readPage adds those up, so it stops at exactly the row where it
 // would have stopped reading every row, and the page is the same.
+import { MAX_PAGE_BYTES } from "../query/page";
 import type { Layout, RangeRow, SqlFilter } from "./ranges";
 import type { Sql } from "./sql";
-
-/** DynamoDB's page size limit on data read (src/query/page.ts applies the same rule). */
-const PAGE_BYTES = 1024 * 1024;
 
 /**
  * Rows per statement. SQLite reads every row of a chunk, including those past the 1 MB
@@ -29,37 +27,37 @@ const MAX_CHUNK = 4096;
 /** A row returned by the chunk query: a RangeRow plus its place in the chunk. */
 type ChunkRow = RangeRow & { n: number; run: number; total: number };
 
+/** The order a range is read in: its key columns, ascending or descending. */
+export interface RowOrder {
+  columns: readonly string[];
+  forward: boolean;
+}
+
 export interface FilteredRange {
   /** The range's conditions, without the continuation (`after`), and their parameters. */
   where: string[];
   params: unknown[];
-  /** Order columns with their direction, e.g. ["pk ASC", "sk ASC"]. */
-  order: string[];
-  /** Order columns and the comparison that continues after a row in that order. */
-  continuation: { columns: readonly string[]; op: ">" | "<" };
+  order: RowOrder;
   after: Uint8Array[] | undefined;
   limit: number;
   filter: SqlFilter;
 }
 
 export function* filteredRows(sql: Sql, layout: Layout, range: FilteredRange): Generator<RangeRow> {
+  // Key columns under the names RangeRow gives them (the scope's pk and sk as pk and sk).
   const columns = [layout.pk, layout.sk, ...layout.tie];
+  const keys = columns.map((c) => `${c} AS ${alias(layout, c)}`).join(", ");
+  const aliases = columns.map((c) => alias(layout, c)).join(", ");
+  const aliasedOrder: RowOrder = { ...range.order, columns: range.order.columns.map((c) => alias(layout, c)) };
   let after = range.after;
   let remaining = range.limit;
-  let budget = PAGE_BYTES;
+  let budget = MAX_PAGE_BYTES;
   let readRows = 0;
   let readBytes = 0;
   while (remaining > 0) {
     const chunk = Math.min(chunkSize(budget, readRows, readBytes), remaining);
-    const where = [...range.where];
-    const params = [...range.params];
-    if (after) {
-      where.push(`${tuple(range.continuation.columns)} ${range.continuation.op} ${tuple(after.map(() => "?"))}`);
-      params.push(...after);
-    }
-    const order = range.order.join(", ");
-    const keys = columns.map((c) => `${c} AS ${alias(layout, c)}`).join(", ");
-    const aliases = columns.map((c) => alias(layout, c)).join(", ");
+    const where = after ? [...range.where, afterClause(range.order)] : range.where;
+    const params = after ? [...range.params, ...after] : range.params;
     // Innermost: the chunk in order, each row's document only if the filter accepts it.
     // Middle: row number, running size and the chunk's row count, in the same order.
     // Outer: the rows within the byte budget that were accepted, cross the budget, or
@@ -68,8 +66,8 @@ export function* filteredRows(sql: Sql, layout: Layout, range: FilteredRange): G
       `SELECT ${aliases}, size, doc, n, run, total FROM (` +
       `SELECT ${aliases}, size, doc, row_number() OVER w AS n, sum(size) OVER w AS run, count(*) OVER () AS total ` +
       `FROM (SELECT ${keys}, size, CASE WHEN (${range.filter.sql}) THEN ${layout.doc} END AS doc ` +
-      `FROM ${layout.from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ?) ` +
-      `WINDOW w AS (ORDER BY ${orderOfAliases(layout, range.order)} ROWS UNBOUNDED PRECEDING)` +
+      `FROM ${layout.from} WHERE ${where.join(" AND ")} ORDER BY ${orderBy(range.order)} LIMIT ?) ` +
+      `WINDOW w AS (ORDER BY ${orderBy(aliasedOrder)} ROWS UNBOUNDED PRECEDING)` +
       `) WHERE run - size < ? AND (doc IS NOT NULL OR run >= ? OR n = total) ORDER BY n`;
     let seen = 0;
     let bytes = 0;
@@ -90,8 +88,19 @@ export function* filteredRows(sql: Sql, layout: Layout, range: FilteredRange): G
     readRows += last.total;
     readBytes += last.run;
     const end = last as unknown as Record<string, ArrayBuffer>;
-    after = range.continuation.columns.map((c) => new Uint8Array(end[alias(layout, c)] as ArrayBuffer));
+    after = aliasedOrder.columns.map((c) => new Uint8Array(end[c] as ArrayBuffer));
   }
+}
+
+/** `ORDER BY` terms of an order. */
+export function orderBy(order: RowOrder): string {
+  const direction = order.forward ? "ASC" : "DESC";
+  return order.columns.map((c) => `${c} ${direction}`).join(", ");
+}
+
+/** The condition continuing after a row, in the order of travel: `(sk, tpk, tsk) > (?, ?, ?)`. */
+export function afterClause(order: RowOrder): string {
+  return `${tuple(order.columns)} ${order.forward ? ">" : "<"} ${tuple(order.columns.map(() => "?"))}`;
 }
 
 /** Rows expected to spend `budget` bytes at the average size read so far, with 10% to spare. */
@@ -106,15 +115,6 @@ function alias(layout: Layout, column: string): string {
   if (column === layout.pk) return "pk";
   if (column === layout.sk) return "sk";
   return column;
-}
-
-function orderOfAliases(layout: Layout, order: string[]): string {
-  return order
-    .map((term) => {
-      const [column, direction] = term.split(" ") as [string, string];
-      return `${alias(layout, column)} ${direction}`;
-    })
-    .join(", ");
 }
 
 function tuple(items: readonly string[]): string {

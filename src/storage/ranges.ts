@@ -2,7 +2,7 @@
 // which share one shape: a scope id (table or index), a hash-prefixed partition key, a sort
 // key, and for index rows the table key as a tie-breaker. SQL text depends only on which
 // bounds are present and on the filter's text, so workerd's statement cache is reused.
-import { filteredRows } from "./filtered-rows";
+import { afterClause, filteredRows, orderBy, type RowOrder } from "./filtered-rows";
 import type { Sql } from "./sql";
 
 export interface Layout {
@@ -92,18 +92,7 @@ export function partitionRows(sql: Sql, layout: Layout, range: PartitionRange): 
     where.push(`${layout.sk} ${range.upper.inclusive ? "<=" : "<"} ?`);
     params.push(range.upper.key);
   }
-  const order = [layout.sk, ...layout.tie];
-  const direction = range.forward ? "ASC" : "DESC";
-  const continuation = { columns: order, op: range.forward ? (">" as const) : ("<" as const) };
-  return rows(
-    sql,
-    layout,
-    where,
-    params,
-    order.map((c) => `${c} ${direction}`),
-    continuation,
-    range,
-  );
+  return rows(sql, layout, where, params, { columns: [layout.sk, ...layout.tie], forward: range.forward }, range);
 }
 
 export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable<RangeRow> {
@@ -118,20 +107,7 @@ export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable
     where.push(`${layout.pk} < ?`);
     params.push(range.toPk);
   }
-  const continuation = { columns: order, op: ">" as const };
-  return rows(
-    sql,
-    layout,
-    where,
-    params,
-    order.map((c) => `${c} ASC`),
-    continuation,
-    range,
-  );
-}
-
-function tuple(items: readonly string[]): string {
-  return items.length === 1 ? (items[0] as string) : `(${items.join(", ")})`;
+  return rows(sql, layout, where, params, { columns: order, forward: true }, range);
 }
 
 function rows(
@@ -139,8 +115,7 @@ function rows(
   layout: Layout,
   where: string[],
   params: unknown[],
-  order: string[],
-  continuation: { columns: readonly string[]; op: ">" | "<" },
+  order: RowOrder,
   range: { limit: number; after?: Uint8Array[]; filter?: SqlFilter },
 ): Iterable<RangeRow> {
   // With a pushed-down filter, SQLite counts and cuts the rejected rows itself.
@@ -149,19 +124,18 @@ function rows(
       where,
       params,
       order,
-      continuation,
       after: range.after,
       limit: range.limit,
       filter: range.filter,
     });
   }
   if (range.after) {
-    where.push(`${tuple(continuation.columns)} ${continuation.op} ${tuple(continuation.columns.map(() => "?"))}`);
+    where.push(afterClause(order));
     params.push(...range.after);
   }
   const ties = layout.tie.map((c) => `, ${c}`).join("");
   const text =
     `SELECT ${layout.pk} AS pk, ${layout.sk} AS sk${ties}, size, ${layout.doc} AS doc FROM ${layout.from} ` +
-    `WHERE ${where.join(" AND ")} ORDER BY ${order.join(", ")} LIMIT ?`;
+    `WHERE ${where.join(" AND ")} ORDER BY ${orderBy(order)} LIMIT ?`;
   return sql.cursor<RangeRow>(text, ...params, range.limit);
 }
