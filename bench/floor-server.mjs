@@ -1,5 +1,5 @@
 // The floor of figure D, as its own process like `npm start` (scripts/start.mjs): Miniflare
-// with one workerd serving a Worker that reads each request and answers the recorded
+// with one workerd, its direct socket serving a Worker that reads each request and answers the recorded
 // response of our server for its operation (same bytes and headers; no Durable Object, no
 // DynamoDB logic). Started by bench/run.mjs with PORT, and CANNED_FILE naming a JSON file
 // of { operation: { body, crc } }.
@@ -34,7 +34,7 @@ export default {
 const mf = new Miniflare(
   convertV4MiniflareOptions({
     host: "127.0.0.1",
-    port: Number(process.env.PORT),
+    port: 0,
     workers: [
       {
         name: "bench-floor",
@@ -42,12 +42,15 @@ const mf = new Miniflare(
         script: FLOOR_WORKER,
         compatibilityDate,
         compatibilityFlags: ["nodejs_compat"],
+        // Served like `npm start`: PORT is a workerd socket bound straight to this Worker.
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(process.env.PORT) }],
         bindings: { CANNED: JSON.parse(readFileSync(process.env.CANNED_FILE, "utf8")) },
       },
     ],
   }),
 );
-const url = await mf.ready;
+await mf.ready;
+const url = await mf.unsafeGetDirectURL("bench-floor");
 console.log(`bench floor listening on ${url.href}`);
 
 const stop = async () => {
