@@ -89,16 +89,7 @@ export function patchUpdate(
     if (changed.has(name)) set.push([pathOf(name), JSON.stringify(item[name])]);
   }
   const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map(pathOf);
-  const delta = next.size - row.size;
-  const write = (): void => ctx.items.patchRow(row.id, set, remove, next.size);
-  // One statement is atomic by itself (a counter update, size unchanged, is the common
-  // case); with the table's size counter to move too, both go in one transaction.
-  if (delta === 0) write();
-  else {
-    ctx.sql.transaction(() => {
-      write();
-      ctx.catalogue.adjustStats(plan.def, 0, delta);
-    });
-  }
+  // One statement, atomic by itself: the table's size counter follows by trigger (schema v8).
+  ctx.items.patchRow(row.id, set, remove, next.size);
   return { oldAttributes: old, newAttributes: item, oldSize: row.size, newSize: next.size };
 }

@@ -251,6 +251,21 @@ export interface WriteResult {
  * await, so concurrent writes never interleave. `returnsOld`: the caller reads
  * `current.item` afterwards (ReturnValues), so it is read before the write.
  */
+/**
+ * A Put that needs nothing of the item it replaces (no condition, no old item or consumed
+ * capacity to return, no index, stream or TTL entry to maintain) is its upsert alone: one
+ * statement, atomic by itself, with no old-row read and no savepoint; the table's counters
+ * follow by trigger (schema v8). This is most PutItems, and bench A's. Returns false,
+ * having done nothing, when the plan needs runWrite.
+ */
+export function putBlind(ctx: OpContext, plan: ItemPlan<PutSpec>, needsOld: boolean): boolean {
+  const { def, spec, key } = plan;
+  if (needsOld || spec.condition || def.indexes?.length || def.stream?.enabled || def.ttl?.enabled) return false;
+  checkNoTransactionOnItem(ctx, def.tid, key);
+  ctx.items.put(def.tid, key.pk, key.sk, JSON.stringify(spec.item), spec.size ?? itemSize(spec.item));
+  return true;
+}
+
 export function runWrite(ctx: OpContext, plan: ItemPlan, returnsOld = false): WriteResult {
   return ctx.sql.transaction(() => {
     checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);

@@ -145,17 +145,6 @@ export class Catalogue {
     return { itemCount: row?.item_count ?? 0, sizeBytes: row?.size_bytes ?? 0 };
   }
 
-  /** Adjusts the counters DescribeTable reports; call in the write's transaction. */
-  adjustStats(def: TableDef, items: number, bytes: number): void {
-    if (items === 0 && bytes === 0) return;
-    this.sql.exec(
-      "UPDATE tables SET item_count = item_count + ?, size_bytes = size_bytes + ? WHERE tid = ?",
-      items,
-      bytes,
-      def.tid,
-    );
-  }
-
   /**
    * Undo the in-memory cache after a rolled-back transaction: reload from SQLite, which
    * transactionSync has restored.

@@ -1,10 +1,10 @@
-// The one place every write path (PutItem, UpdateItem, DeleteItem, and later batches and
-// transactions) changes an item: the item row, the table's counters and every secondary
-// index, in the caller's transaction.
+// The one place every write path (PutItem, UpdateItem, DeleteItem, batches and
+// transactions) changes an item: the item row and every secondary index, in the caller's
+// transaction; the table's counters follow the row by SQLite triggers (schema v8).
 import type { EncodedKey } from "../keys/item-key";
 import type { Item } from "../types";
 import { itemSize } from "../values/size";
-import type { Catalogue, TableDef } from "./catalogue";
+import type { TableDef } from "./catalogue";
 import { backfillCovers } from "./backfill";
 import { checkIndexKeys, indexEntry } from "./index-maintenance";
 import type { IndexStore } from "./index-store";
@@ -15,7 +15,6 @@ import type { TtlIndex } from "../ttl/ttl-index";
 export interface WriteStores {
   items: ItemStore;
   indexes: IndexStore;
-  catalogue: Catalogue;
   /** The stream change log (src/streams/change-log.ts); the engine always provides it. */
   changeLog?: ChangeLog | undefined;
   /** The TTL expiry index (src/ttl/ttl-index.ts); the engine always provides it. */
@@ -46,8 +45,7 @@ export function writeItem(
   } else if (previous) {
     stores.items.delete(def.tid, key.pk, key.sk);
   }
-  const itemDelta = (next ? 1 : 0) - (previous ? 1 : 0);
-  stores.catalogue.adjustStats(def, itemDelta, nextSize - (previous?.size ?? 0));
+  // The table's counters follow by SQLite triggers (schema v8).
   for (const index of def.indexes ?? []) {
     // A CREATING index holds only what its backfill has copied so far; rows past the
     // backfill cursor are left to the backfill, which reads them as they then are.

@@ -5,7 +5,7 @@
 // item whose TTL attribute is missing or not a number never expires, and an expiry more
 // than five years in the past is ignored.
 import type { EncodedKey } from "../keys/item-key";
-import type { TableDef } from "../storage/catalogue";
+import type { Catalogue, TableDef } from "../storage/catalogue";
 import type { Sql } from "../storage/sql";
 import { writeItem, type WriteStores } from "../storage/write";
 import type { ChangeLog } from "../streams/change-log";
@@ -19,6 +19,7 @@ const FIVE_YEARS_S = 5 * 365 * 24 * 60 * 60;
 
 export interface SweepStores extends WriteStores {
   sql: Sql;
+  catalogue: Catalogue;
   changeLog: ChangeLog;
 }
 

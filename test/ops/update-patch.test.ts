@@ -238,61 +238,65 @@ describe("UpdateItem in place", () => {
     expect(rows[0]).toEqual(rows[1]);
   });
 
-  for (const step of ["before-row", "after-row"] as const) {
-    itInShardZero(`UpdateItem: in place, a fault ${step} leaves nothing of the update behind`, async () => {
-      const { patched } = await createTables();
-      const key = { id: { S: "f" } };
-      await ok("PutItem", { TableName: patched, Item: { ...key, a: { N: "1" }, b: { S: "x" } } });
+  itInShardZero("UpdateItem: in place, a fault before its one statement leaves nothing behind", async () => {
+    const { patched } = await createTables();
+    const key = { id: { S: "f" } };
+    await ok("PutItem", { TableName: patched, Item: { ...key, a: { N: "1" }, b: { S: "x" } } });
+    const input = {
+      TableName: patched,
+      Key: key,
+      UpdateExpression: "SET c = :c, a = a + :one REMOVE b",
+      ExpressionAttributeValues: { ":c": { S: "new" }, ":one": { N: "1" } },
+    };
+    const stored = await storedState(); // every row of every SQLite table
+    await armShardFault("before-row");
+    const reply = await wire("UpdateItem", input);
+    expect(faultFired()).toBe(true);
+    expect(reply.status).toBe(500);
+    expect(await storedState()).toEqual(stored);
+    expect((await wire("UpdateItem", input)).status).toBe(200);
+    expect((await ok("GetItem", { TableName: patched, Key: key })).Item).toEqual({
+      ...key,
+      a: { N: "2" },
+      c: { S: "new" },
+    });
+  });
+
+  for (const [what, expression] of [
+    ["size unchanged", "SET a = :two"],
+    ["size changed", "SET a = :two, c = :c REMOVE b"],
+  ] as const) {
+    itInShardZero(`UpdateItem: in place, one statement is the whole write (${what}), after a fault too`, async () => {
+      const { patched, whole } = await createTables();
+      const key = { id: { S: "g" } };
       const input = {
-        TableName: patched,
         Key: key,
-        UpdateExpression: "SET c = :c, a = a + :one REMOVE b",
-        ExpressionAttributeValues: { ":c": { S: "new" }, ":one": { N: "1" } },
+        UpdateExpression: expression,
+        ExpressionAttributeValues: {
+          ":two": { N: "2" },
+          ...(expression.includes(":c") ? { ":c": { S: "a longer new value" } } : {}),
+        },
       };
-      const stored = await storedState(); // every row of every SQLite table
-      await armShardFault(step);
-      const reply = await wire("UpdateItem", input);
+      for (const table of [patched, whole]) {
+        await ok("PutItem", { TableName: table, Item: { ...key, a: { N: "1" }, b: { S: "x" } } });
+      }
+      // Failed after its statement: the statement is the whole update, counters included
+      // (they follow the row by trigger), so the item and the table's counters are what the
+      // same update leaves on the whole-item path.
+      await armShardFault("after-row");
+      expect((await wire("UpdateItem", { TableName: patched, ...input })).status).toBe(500);
       expect(faultFired()).toBe(true);
-      expect(reply.status).toBe(500);
-      expect(await storedState()).toEqual(stored);
-      expect((await wire("UpdateItem", input)).status).toBe(200);
-      expect((await ok("GetItem", { TableName: patched, Key: key })).Item).toEqual({
-        ...key,
-        a: { N: "2" },
-        c: { S: "new" },
-      });
+      await ok("UpdateItem", { TableName: whole, ...input });
+      const [p, w] = await Promise.all(
+        [patched, whole].map(async (table) => {
+          const got = await ok("GetItem", { TableName: table, Key: key });
+          const described = (await ok("DescribeTable", { TableName: table })).Table as Record<string, unknown>;
+          return [got.Item, described.ItemCount, described.TableSizeBytes];
+        }),
+      );
+      expect(p).toEqual(w);
+      // id "g" 3 bytes, a = 2 3 bytes, b = "x" 2 bytes; or c = 18 characters 19 bytes for b.
+      expect(p?.[2]).toBe(expression.includes(":c") ? 25 : 8);
     });
   }
-
-  itInShardZero(
-    "UpdateItem: in place, one statement (size unchanged) is the whole write, before or after a fault",
-    async () => {
-      const { patched } = await createTables();
-      const key = { id: { S: "g" } };
-      await ok("PutItem", { TableName: patched, Item: { ...key, a: { N: "1" } } });
-      const input = {
-        TableName: patched,
-        Key: key,
-        UpdateExpression: "SET a = :two",
-        ExpressionAttributeValues: { ":two": { N: "2" } },
-      };
-      const described = async () =>
-        (await ok("DescribeTable", { TableName: patched })).Table as Record<string, unknown>;
-      const before = await described();
-      const stored = await storedState();
-      // Refused before its statement: nothing written.
-      await armShardFault("before-row");
-      expect((await wire("UpdateItem", input)).status).toBe(500);
-      expect(faultFired()).toBe(true);
-      expect(await storedState()).toEqual(stored);
-      // Failed after its statement: the statement is the whole update (the size, and so the
-      // table's counters, do not change), so the item is updated and nothing is half-done.
-      await armShardFault("after-row");
-      expect((await wire("UpdateItem", input)).status).toBe(500);
-      expect(faultFired()).toBe(true);
-      expect((await ok("GetItem", { TableName: patched, Key: key })).Item).toEqual({ ...key, a: { N: "2" } });
-      const after = await described();
-      expect([after.ItemCount, after.TableSizeBytes]).toEqual([before.ItemCount, before.TableSizeBytes]);
-    },
-  );
 });

@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Sql } from "../../src/storage/sql";
-import { migrate } from "../../src/storage/schema";
+import { migrate, SCHEMA_VERSION } from "../../src/storage/schema";
 import type { Env } from "../../src/worker";
 import { createHashTable, ok, uniqueName } from "../support/wire";
 
@@ -51,7 +51,7 @@ describe("schema v7: item documents as JSONB", () => {
     expect(result.textTypes).toEqual([{ t: "text" }]);
     expect(result.types).toEqual([{ t: "blob" }]);
     expect(result.same).toEqual(result.before);
-    expect(result.version).toBe("7");
+    expect(result.version).toBe(String(SCHEMA_VERSION));
     const got = await ok("Scan", { TableName: table });
     expect(got.Count).toBe(20);
   });

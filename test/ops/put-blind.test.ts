@@ -1,0 +1,123 @@
+// PutItem in one statement (src/ops/write-plans.ts putBlind): a PutItem that needs nothing
+// of the item it replaces is its upsert alone, and the table's counters follow the row by
+// SQLite triggers (schema v8). These tests hold it to the whole path (runWrite: old-row
+// read, savepoint), which a table with a stream always takes: same replies, same items,
+// same stored rows and counters; and to the atomicity a single statement gives.
+import { describe, expect, it } from "vitest";
+import { itInShardZero } from "../support/doors";
+import { query, tableTid } from "../support/tables";
+import { ok, uniqueName, wire } from "../support/wire";
+import { armShardFault, faultFired, random, storedState } from "../robustness/support";
+
+type Value = Record<string, unknown>;
+
+async function createTables(): Promise<{ blind: string; whole: string }> {
+  const blind = uniqueName("blind");
+  const whole = uniqueName("whole");
+  for (const [name, stream] of [
+    [blind, false],
+    [whole, true],
+  ] as const) {
+    await ok("CreateTable", {
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } : {}),
+    });
+  }
+  return { blind, whole };
+}
+
+/** A seeded mix of PutItems (new keys, overwrites growing and shrinking) and DeleteItems. */
+function requests(seed: number, count: number): { operation: string; input: Value }[] {
+  const next = random(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const id = { S: `k${Math.floor(next() * 6)}` };
+    if (next() < 0.15) return { operation: "DeleteItem", input: { Key: { id } } };
+    const item: Value = { id, v: { S: "x".repeat(Math.floor(next() * 300)) }, n: { N: String(i) } };
+    if (next() < 0.3) item.m = { M: { nested: { L: [{ BOOL: true }, { NULL: true }] } } };
+    const input: Value = { Item: item };
+    // Options that need the old item take the whole path on both tables.
+    const option = next();
+    if (option < 0.15) input.ReturnValues = "ALL_OLD";
+    else if (option < 0.3) input.ReturnConsumedCapacity = "TOTAL";
+    else if (option < 0.4) input.ReturnConsumedCapacity = "NONE";
+    return { operation: "PutItem", input };
+  });
+}
+
+async function counters(table: string): Promise<[unknown, unknown]> {
+  const described = (await ok("DescribeTable", { TableName: table })).Table as Record<string, unknown>;
+  return [described.ItemCount, described.TableSizeBytes];
+}
+
+async function runBoth(blind: string, whole: string, seed: number, count: number): Promise<void> {
+  for (const { operation, input } of requests(seed, count)) {
+    const replies = await Promise.all(
+      [blind, whole].map(async (table) => {
+        const reply = await wire(operation, { TableName: table, ...input });
+        return JSON.parse(JSON.stringify(reply).replaceAll(table, "<table>")) as unknown;
+      }),
+    );
+    expect(replies[0], JSON.stringify(input)).toEqual(replies[1]);
+    expect(await counters(blind), JSON.stringify(input)).toEqual(await counters(whole));
+  }
+}
+
+describe("PutItem in one statement", () => {
+  it("PutItem: in one statement and on the whole path, replies, items and counters are the same", async () => {
+    const { blind, whole } = await createTables();
+    await runBoth(blind, whole, 20261206, 80);
+    const scans = await Promise.all([blind, whole].map((table) => ok("Scan", { TableName: table })));
+    // As text: attribute order too.
+    expect(JSON.stringify(scans[0])).toBe(JSON.stringify(scans[1]));
+    expect(scans[0]?.Count).toBeGreaterThan(3);
+  });
+
+  itInShardZero("PutItem: in one statement, stored rows and counters are the whole path's byte for byte", async () => {
+    const { blind, whole } = await createTables();
+    await runBoth(blind, whole, 7, 60);
+    const stored = await Promise.all(
+      [blind, whole].map(async (table) => {
+        const tid = await tableTid(table);
+        const rows = await query<{ d: string; size: number }>(
+          "SELECT json(doc) AS d, size FROM items WHERE tid = ? ORDER BY pk",
+          tid,
+        );
+        const [sums] = await query<{ n: number; bytes: number }>(
+          "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM items WHERE tid = ?",
+          tid,
+        );
+        return { rows, sums, counters: await counters(table) };
+      }),
+    );
+    expect(stored[0]?.rows.length).toBeGreaterThan(0);
+    expect(stored[0]).toEqual(stored[1]);
+    // The counters are the rows' own count and total size.
+    expect(stored[0]?.counters).toEqual([stored[0]?.sums?.n, stored[0]?.sums?.bytes]);
+  });
+
+  itInShardZero("PutItem: in one statement, a fault before it leaves nothing; after it, the whole put", async () => {
+    const { blind, whole } = await createTables();
+    const item = { id: { S: "f" }, v: { S: "a value that grows the item" } };
+    for (const table of [blind, whole]) {
+      await ok("PutItem", { TableName: table, Item: { id: { S: "f" }, v: { S: "small" } } });
+    }
+    const stored = await storedState();
+    await armShardFault("before-row");
+    expect((await wire("PutItem", { TableName: blind, Item: item })).status).toBe(500);
+    expect(faultFired()).toBe(true);
+    expect(await storedState()).toEqual(stored);
+    // Failed after its statement: the statement is the whole put, counters included.
+    await armShardFault("after-row");
+    expect((await wire("PutItem", { TableName: blind, Item: item })).status).toBe(500);
+    expect(faultFired()).toBe(true);
+    await ok("PutItem", { TableName: whole, Item: item });
+    for (const table of [blind, whole]) {
+      expect(await ok("GetItem", { TableName: table, Key: { id: item.id } })).toEqual({ Item: item });
+    }
+    expect(await counters(blind)).toEqual(await counters(whole));
+    expect(await counters(blind)).toEqual([1, 31]);
+  });
+});
