@@ -1,8 +1,11 @@
 // The floor of figure D, as its own process like `npm start` (scripts/start.mjs): Miniflare
-// with one workerd, its direct socket serving a Worker that reads each request and answers the recorded
-// response of our server for its operation (same bytes and headers; no Durable Object, no
+// with one workerd, its direct socket serving a Worker that reads each request and answers
+// the recorded response of our server for its operation (same bytes and headers; no
 // DynamoDB logic). Started by bench/run.mjs with PORT, and CANNED_FILE naming a JSON file
-// of { operation: { body, crc } }.
+// of { operation: { body, crc } }. With HOP=1 the Worker first makes one Durable Object RPC
+// carrying the request (operation, body, a meta object, as our edge calls a shard) that
+// does nothing but return the recorded reply: the least any server that keeps its data in
+// a Durable Object pays per request.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -13,13 +16,24 @@ const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
 )?.[1];
 
 const FLOOR_WORKER = `
+import { DurableObject } from "cloudflare:workers";
+export class Echo extends DurableObject {
+  echo(operation, body, meta) {
+    return { status: 200, body: this.env.CANNED[operation].body };
+  }
+}
 export default {
   async fetch(request, env) {
     if (request.method !== "POST") return new Response("healthy", { headers: { "content-type": "text/plain" } });
-    await request.text();
+    const body = await request.text();
     const target = request.headers.get("x-amz-target") ?? "";
-    const reply = env.CANNED[target.slice(target.indexOf(".") + 1)];
+    const operation = target.slice(target.indexOf(".") + 1);
+    const reply = env.CANNED[operation];
     if (!reply) return new Response('{"__type":"com.amazon.coral.service#UnknownOperationException"}', { status: 400 });
+    if (env.HOP === "1") {
+      const echoed = await env.ECHO.get(env.ECHO.idFromName("echo")).echo(operation, body, { region: "us-east-1", host: "bench" });
+      if (echoed.body !== reply.body) throw new Error("echo answered other bytes");
+    }
     return new Response(reply.body, {
       headers: {
         "content-type": "application/x-amz-json-1.0",
@@ -44,7 +58,8 @@ const mf = new Miniflare(
         compatibilityFlags: ["nodejs_compat"],
         // Served like `npm start`: PORT is a workerd socket bound straight to this Worker.
         unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(process.env.PORT) }],
-        bindings: { CANNED: JSON.parse(readFileSync(process.env.CANNED_FILE, "utf8")) },
+        durableObjects: { ECHO: { className: "Echo", useSQLite: true } },
+        bindings: { HOP: process.env.HOP ?? "0", CANNED: JSON.parse(readFileSync(process.env.CANNED_FILE, "utf8")) },
       },
     ],
   }),

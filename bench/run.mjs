@@ -683,6 +683,23 @@ async function phaseD() {
     agent: floorAgent,
     client: sdkClient(`http://127.0.0.1:${floorPort}`, floorAgent),
   });
+  // The same floor plus one no-op Durable Object RPC per request (HOP=1): what any server
+  // keeping its data in a Durable Object pays before doing anything (information lines).
+  const hopPort = await freePort();
+  await startChild(
+    "bench/floor-server.mjs (HOP=1)",
+    [join(ROOT, "bench/floor-server.mjs")],
+    { PORT: String(hopPort), CANNED_FILE: cannedFile, HOP: "1" },
+    () => healthy(`http://127.0.0.1:${hopPort}/`),
+    60_000,
+  );
+  const hopAgent = new http.Agent(agentOptions);
+  targets.push({
+    name: "hop",
+    endpoint: `http://127.0.0.1:${hopPort}`,
+    agent: hopAgent,
+    client: sdkClient(`http://127.0.0.1:${hopPort}`, hopAgent),
+  });
 
   // Client CPU alone: the same SDK calls answered in-process by a request handler that
   // returns the same recorded bytes (no socket, no server): the client's own ceiling.
@@ -740,6 +757,26 @@ async function phaseD() {
         goal: { op: ">=", value: op === "Query" ? 2 : c === 1 ? 0.8 : 1 },
         peer: true,
       });
+      entries[`${op}/${c}/hop`] = figure({
+        id: `D.${op}.${c}.hop`,
+        group: "D",
+        name: `  information: the floor plus one no-op Durable Object RPC vs the floor (least any DO-backed server pays)`,
+        unit: "ops/s",
+        refLabel: "floor",
+        ratio: "ours/ref",
+        ratioMeaning: "floor+DO hop / floor",
+        goal: null,
+      });
+      entries[`${op}/${c}/vshop`] = figure({
+        id: `D.${op}.${c}.vshop`,
+        group: "D",
+        name: `  information: same, ours vs the floor plus one no-op Durable Object RPC`,
+        unit: "ops/s",
+        refLabel: "floor + DO hop",
+        ratio: "ours/ref",
+        ratioMeaning: "ours / (floor + DO hop)",
+        goal: null,
+      });
       entries[`${op}/${c}/sdk`] = figure({
         id: `D.${op}.${c}.sdk`,
         group: "D",
@@ -781,6 +818,8 @@ async function phaseD() {
         if (warm) continue;
         record(entries[`${op}/${c}/floor`], rates.ours, rates.floor);
         if (PEER) record(entries[`${op}/${c}/dynalite`], rates.ours, rates.dynalite);
+        record(entries[`${op}/${c}/hop`], rates.hop, rates.floor);
+        record(entries[`${op}/${c}/vshop`], rates.ours, rates.hop);
         record(entries[`${op}/${c}/sdk`], rates.ours, rates.sdk);
       }
     }
