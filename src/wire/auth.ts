@@ -34,10 +34,11 @@ export async function authenticate(
   body: Uint8Array | string,
   env: AuthEnv,
   now = Date.now(),
+  url?: URL,
 ): Promise<AuthOutcome> {
   const config = authConfig(env);
   if (!config.enabled) return { ok: true, principal: { accessKeyId: undefined, region: undefined } };
-  const url = new URL(request.url);
+  url ??= new URL(request.url);
   const parsed = parseClaim(request, url, now);
   if ("reply" in parsed) return { ok: false, reply: parsed.reply };
   const { claim } = parsed;

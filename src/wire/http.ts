@@ -32,7 +32,7 @@ export async function handleHttp(request: Request, env: Env): Promise<Response> 
   if (body instanceof DynamoError) return reply(errorReply(body));
   // Who may come in (SECURITY.md): SigV4 over the body, checked before the target is even
   // looked at, so an unsigned caller learns nothing (not even which operations exist).
-  const auth = await authenticate(request, body, env);
+  const auth = await authenticate(request, body, env, Date.now(), url);
   if (!auth.ok) return reply(auth.reply);
   if (request.method !== "POST" || url.pathname !== "/") {
     return reply(errorReply(new DynamoError("UnknownOperationException", "")));

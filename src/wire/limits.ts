@@ -35,22 +35,22 @@ function tooLarge(): DynamoError {
  * MAX_JSON_DEPTH.
  */
 export async function readRequestBody(request: Request): Promise<string | DynamoError> {
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (declared > MAX_REQUEST_BYTES) {
+  const length = request.headers.get("content-length");
+  if (Number(length ?? "") > MAX_REQUEST_BYTES) {
     await request.body?.cancel();
     return tooLarge();
   }
-  const text = await readCapped(request);
+  const text = await readCapped(request, length !== null);
   if (text === undefined) return tooLarge();
   return jsonDepthExceeds(text, MAX_JSON_DEPTH) ? serialization(JSON_TOO_DEEP_MESSAGE) : text;
 }
 
 /** Reads the body stream, stopping (undefined) as soon as it passes MAX_REQUEST_BYTES. */
-async function readCapped(request: Request): Promise<string | undefined> {
+async function readCapped(request: Request, declared: boolean): Promise<string | undefined> {
   if (!request.body) return "";
   // A declared length (already checked against the cap) bounds the body: the runtime ends
   // the stream there, so it is read in one native call, not chunk by chunk in JavaScript.
-  if (request.headers.get("content-length") !== null && request.headers.get("transfer-encoding") === null) {
+  if (declared && request.headers.get("transfer-encoding") === null) {
     return request.text();
   }
   const reader = request.body.getReader();
