@@ -563,7 +563,10 @@ async function drive(client, next, concurrency, seconds) {
 
 async function phaseD() {
   const items = CONFIG.wirePartitions * 100;
-  const agentOptions = { keepAlive: true, maxSockets: 64 };
+  // workerd closes a keep-alive connection idle for 15 s; a request sent on it just then
+  // fails with "socket hang up" (the SDK runs with maxAttempts 1 here, so nothing retries).
+  // Idle sockets are dropped on the client's side first (Agent `timeout` on free sockets).
+  const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 5_000 };
 
   // Ours: exactly `npm start` (scripts/start.mjs: wrangler bundle + Miniflare), fresh state.
   progress("bench: D starting the endpoint (scripts/start.mjs)");
@@ -831,7 +834,7 @@ async function phaseD() {
 
 /** GET / of a server in a loop with one keep-alive connection; req/s. */
 async function healthRate(base, seconds) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1, timeout: 5_000 });
   const get = () =>
     new Promise((done, fail) => {
       http
