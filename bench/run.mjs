@@ -669,40 +669,26 @@ async function phaseD() {
     ExpressionAttributeValues: { ":p": { S: partitionKey(0) } },
     Limit: 100,
   });
-  const floorPort = await freePort();
   const cannedFile = join(tempDir("ddb-bench-floor-"), "canned.json");
   writeFileSync(cannedFile, JSON.stringify(canned));
-  await startChild(
-    "bench/floor-server.mjs",
-    [join(ROOT, "bench/floor-server.mjs")],
-    { PORT: String(floorPort), CANNED_FILE: cannedFile },
-    () => healthy(`http://127.0.0.1:${floorPort}/`),
-    60_000,
-  );
-  const floorAgent = new http.Agent(agentOptions);
-  targets.unshift({
-    name: "floor",
-    endpoint: `http://127.0.0.1:${floorPort}`,
-    agent: floorAgent,
-    client: sdkClient(`http://127.0.0.1:${floorPort}`, floorAgent),
-  });
+  /** bench/floor-server.mjs in its own process (`hop`: HOP=1), as an SDK target. */
+  const floorTarget = async (name, hop) => {
+    const port = await freePort();
+    await startChild(
+      `bench/floor-server.mjs${hop ? " (HOP=1)" : ""}`,
+      [join(ROOT, "bench/floor-server.mjs")],
+      { PORT: String(port), CANNED_FILE: cannedFile, HOP: hop ? "1" : "0" },
+      () => healthy(`http://127.0.0.1:${port}/`),
+      60_000,
+    );
+    const endpoint = `http://127.0.0.1:${port}`;
+    const agent = new http.Agent(agentOptions);
+    return { name, endpoint, agent, client: sdkClient(endpoint, agent) };
+  };
+  targets.unshift(await floorTarget("floor", false));
   // The same floor plus one no-op Durable Object RPC per request (HOP=1): what any server
   // keeping its data in a Durable Object pays before doing anything (information lines).
-  const hopPort = await freePort();
-  await startChild(
-    "bench/floor-server.mjs (HOP=1)",
-    [join(ROOT, "bench/floor-server.mjs")],
-    { PORT: String(hopPort), CANNED_FILE: cannedFile, HOP: "1" },
-    () => healthy(`http://127.0.0.1:${hopPort}/`),
-    60_000,
-  );
-  const hopAgent = new http.Agent(agentOptions);
-  targets.push({
-    name: "hop",
-    endpoint: `http://127.0.0.1:${hopPort}`,
-    agent: hopAgent,
-    client: sdkClient(`http://127.0.0.1:${hopPort}`, hopAgent),
-  });
+  targets.push(await floorTarget("hop", true));
 
   // Client CPU alone: the same SDK calls answered in-process by a request handler that
   // returns the same recorded bytes (no socket, no server): the client's own ceiling.

@@ -6,26 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { itInShardZero } from "../support/doors";
 import { query, tableTid } from "../support/tables";
-import { ok, uniqueName, wire } from "../support/wire";
+import { createStreamTwins, ok, wire } from "../support/wire";
 import { armShardFault, faultFired, random, storedState } from "../robustness/support";
 
 type Value = Record<string, unknown>;
 
 async function createTables(): Promise<{ blind: string; whole: string }> {
-  const blind = uniqueName("blind");
-  const whole = uniqueName("whole");
-  for (const [name, stream] of [
-    [blind, false],
-    [whole, true],
-  ] as const) {
-    await ok("CreateTable", {
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } : {}),
-    });
-  }
+  const [blind, whole] = await createStreamTwins("blind", "whole");
   return { blind, whole };
 }
 

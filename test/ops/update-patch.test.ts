@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { itInShardZero } from "../support/doors";
 import { query, tableTid } from "../support/tables";
-import { ok, uniqueName, wire } from "../support/wire";
+import { createStreamTwins, ok, wire } from "../support/wire";
 import { armShardFault, faultFired, storedState } from "../robustness/support";
 
 type Value = Record<string, unknown>;
@@ -158,20 +158,7 @@ function reply(result: { status: number; body: Record<string, unknown> }, table:
 }
 
 async function createTables(): Promise<{ patched: string; whole: string }> {
-  const patched = uniqueName("patch");
-  const whole = uniqueName("whole");
-  for (const [name, stream] of [
-    [patched, false],
-    [whole, true],
-  ] as const) {
-    await ok("CreateTable", {
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } : {}),
-    });
-  }
+  const [patched, whole] = await createStreamTwins("patch", "whole");
   return { patched, whole };
 }
 

@@ -131,3 +131,26 @@ export async function createHashRangeTable(
     ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
   });
 }
+
+/**
+ * Two hash tables (key `id`, S) alike but for a stream on the second: a table with a stream
+ * takes the whole-item write path every time (streams need old and new images), so it is
+ * the reference for the shortcuts a plain table takes (in-place UpdateItem, one-statement
+ * PutItem). Returns [plain, streamed].
+ */
+export async function createStreamTwins(plainPrefix: string, streamedPrefix: string): Promise<[string, string]> {
+  const twins: [string, string] = [uniqueName(plainPrefix), uniqueName(streamedPrefix)];
+  for (const [name, stream] of [
+    [twins[0], false],
+    [twins[1], true],
+  ] as const) {
+    await ok("CreateTable", {
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } : {}),
+    });
+  }
+  return twins;
+}
