@@ -13,7 +13,7 @@ import {
 import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
-import { planFor, runWrite, writeUnitsOf } from "./write-plans";
+import { blindWrite, planFor, replyNeedsOld, runWrite, writeUnitsOf } from "./write-plans";
 
 interface DeleteItemInput extends ConditionMembers {
   TableName: string;
@@ -41,6 +41,7 @@ export const deleteItem = defineOp<DeleteItemInput>({
       condition: input.condition,
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
+    if (blindWrite(ctx, plan, replyNeedsOld(input))) return {};
     const { current, next } = runWrite(ctx, plan, input.ReturnValues === "ALL_OLD");
     const output: Record<string, unknown> = {};
     if (input.ReturnValues === "ALL_OLD" && current.item) output.Attributes = current.item;

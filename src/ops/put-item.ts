@@ -15,7 +15,7 @@ import {
 import { itemCollectionMetrics } from "./item-collections";
 import { defineOp } from "./operation";
 import { tableForData } from "./tables";
-import { planFor, putBlind, runWrite, writeUnitsOf } from "./write-plans";
+import { blindWrite, planFor, replyNeedsOld, runWrite, writeUnitsOf } from "./write-plans";
 
 interface PutItemInput extends ConditionMembers {
   TableName: string;
@@ -50,8 +50,7 @@ export const putItem = defineOp<PutItemInput>({
       condition: input.condition,
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
-    const capacity = input.ReturnConsumedCapacity === "TOTAL" || input.ReturnConsumedCapacity === "INDEXES";
-    if (putBlind(ctx, plan, capacity || input.ReturnValues === "ALL_OLD")) return {};
+    if (blindWrite(ctx, plan, replyNeedsOld(input))) return {};
     const { current, next } = runWrite(ctx, plan, input.ReturnValues === "ALL_OLD");
     const output: Record<string, unknown> = {};
     if (input.ReturnValues === "ALL_OLD" && current.item) output.Attributes = current.item;

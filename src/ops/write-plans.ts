@@ -251,18 +251,26 @@ export interface WriteResult {
  * await, so concurrent writes never interleave. `returnsOld`: the caller reads
  * `current.item` afterwards (ReturnValues), so it is read before the write.
  */
+/** Whether a PutItem or DeleteItem reply needs the old item: ALL_OLD, or its consumed capacity (sized from it). */
+export function replyNeedsOld(input: { ReturnValues?: string; ReturnConsumedCapacity?: string }): boolean {
+  const capacity = input.ReturnConsumedCapacity;
+  return input.ReturnValues === "ALL_OLD" || capacity === "TOTAL" || capacity === "INDEXES";
+}
+
 /**
- * A Put that needs nothing of the item it replaces (no condition, no old item or consumed
- * capacity to return, no index, stream or TTL entry to maintain) is its upsert alone: one
- * statement, atomic by itself, with no old-row read and no savepoint; the table's counters
- * follow by trigger (schema v8). This is most PutItems, and bench A's. Returns false,
- * having done nothing, when the plan needs runWrite.
+ * A Put or Delete that needs nothing of the item it replaces or removes (no condition, no
+ * old item or consumed capacity to return, no index, stream or TTL entry to maintain) is
+ * its one statement alone (upsert or delete), atomic by itself, with no old-row read and
+ * no savepoint; the table's counters follow by trigger (schema v8). This is most PutItems
+ * and DeleteItems, and bench A's PutItem. Returns false, having done nothing, when the
+ * plan needs runWrite.
  */
-export function putBlind(ctx: OpContext, plan: ItemPlan<PutSpec>, needsOld: boolean): boolean {
+export function blindWrite(ctx: OpContext, plan: ItemPlan<PutSpec | DeleteSpec>, needsOld: boolean): boolean {
   const { def, spec, key } = plan;
   if (needsOld || spec.condition || def.indexes?.length || def.stream?.enabled || def.ttl?.enabled) return false;
   checkNoTransactionOnItem(ctx, def.tid, key);
-  ctx.items.put(def.tid, key.pk, key.sk, JSON.stringify(spec.item), spec.size ?? itemSize(spec.item));
+  if (spec.kind === "Delete") ctx.items.delete(def.tid, key.pk, key.sk);
+  else ctx.items.put(def.tid, key.pk, key.sk, JSON.stringify(spec.item), spec.size ?? itemSize(spec.item));
   return true;
 }
 

@@ -1,8 +1,9 @@
-// PutItem in one statement (src/ops/write-plans.ts putBlind): a PutItem that needs nothing
-// of the item it replaces is its upsert alone, and the table's counters follow the row by
-// SQLite triggers (schema v8). These tests hold it to the whole path (runWrite: old-row
-// read, savepoint), which a table with a stream always takes: same replies, same items,
-// same stored rows and counters; and to the atomicity a single statement gives.
+// PutItem and DeleteItem in one statement (src/ops/write-plans.ts blindWrite): a write
+// that needs nothing of the item it replaces or removes is its upsert or delete alone, and
+// the table's counters follow the row by SQLite triggers (schema v8). These tests hold it to
+// the whole path (runWrite: old-row read, savepoint), which a table with a stream always
+// takes: same replies, same items, same stored rows and counters; and to the atomicity a
+// single statement gives.
 import { describe, expect, it } from "vitest";
 import { itInShardZero } from "../support/doors";
 import { query, tableTid } from "../support/tables";
@@ -16,21 +17,21 @@ async function createTables(): Promise<{ blind: string; whole: string }> {
   return { blind, whole };
 }
 
-/** A seeded mix of PutItems (new keys, overwrites growing and shrinking) and DeleteItems. */
+/** A seeded mix of PutItems (new keys, overwrites growing and shrinking) and DeleteItems (of present and absent items). */
 function requests(seed: number, count: number): { operation: string; input: Value }[] {
   const next = random(seed);
   return Array.from({ length: count }, (_, i) => {
     const id = { S: `k${Math.floor(next() * 6)}` };
-    if (next() < 0.15) return { operation: "DeleteItem", input: { Key: { id } } };
+    const deletes = next() < 0.25;
     const item: Value = { id, v: { S: "x".repeat(Math.floor(next() * 300)) }, n: { N: String(i) } };
     if (next() < 0.3) item.m = { M: { nested: { L: [{ BOOL: true }, { NULL: true }] } } };
-    const input: Value = { Item: item };
+    const input: Value = deletes ? { Key: { id } } : { Item: item };
     // Options that need the old item take the whole path on both tables.
     const option = next();
     if (option < 0.15) input.ReturnValues = "ALL_OLD";
     else if (option < 0.3) input.ReturnConsumedCapacity = "TOTAL";
     else if (option < 0.4) input.ReturnConsumedCapacity = "NONE";
-    return { operation: "PutItem", input };
+    return { operation: deletes ? "DeleteItem" : "PutItem", input };
   });
 }
 
@@ -52,8 +53,8 @@ async function runBoth(blind: string, whole: string, seed: number, count: number
   }
 }
 
-describe("PutItem in one statement", () => {
-  it("PutItem: in one statement and on the whole path, replies, items and counters are the same", async () => {
+describe("PutItem and DeleteItem in one statement", () => {
+  it("PutItem, DeleteItem: in one statement and on the whole path, replies, items and counters are the same", async () => {
     const { blind, whole } = await createTables();
     await runBoth(blind, whole, 20261206, 80);
     const scans = await Promise.all([blind, whole].map((table) => ok("Scan", { TableName: table })));
@@ -62,28 +63,31 @@ describe("PutItem in one statement", () => {
     expect(scans[0]?.Count).toBeGreaterThan(3);
   });
 
-  itInShardZero("PutItem: in one statement, stored rows and counters are the whole path's byte for byte", async () => {
-    const { blind, whole } = await createTables();
-    await runBoth(blind, whole, 7, 60);
-    const stored = await Promise.all(
-      [blind, whole].map(async (table) => {
-        const tid = await tableTid(table);
-        const rows = await query<{ d: string; size: number }>(
-          "SELECT json(doc) AS d, size FROM items WHERE tid = ? ORDER BY pk",
-          tid,
-        );
-        const [sums] = await query<{ n: number; bytes: number }>(
-          "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM items WHERE tid = ?",
-          tid,
-        );
-        return { rows, sums, counters: await counters(table) };
-      }),
-    );
-    expect(stored[0]?.rows.length).toBeGreaterThan(0);
-    expect(stored[0]).toEqual(stored[1]);
-    // The counters are the rows' own count and total size.
-    expect(stored[0]?.counters).toEqual([stored[0]?.sums?.n, stored[0]?.sums?.bytes]);
-  });
+  itInShardZero(
+    "PutItem, DeleteItem: in one statement, stored rows and counters are the whole path's byte for byte",
+    async () => {
+      const { blind, whole } = await createTables();
+      await runBoth(blind, whole, 7, 60);
+      const stored = await Promise.all(
+        [blind, whole].map(async (table) => {
+          const tid = await tableTid(table);
+          const rows = await query<{ d: string; size: number }>(
+            "SELECT json(doc) AS d, size FROM items WHERE tid = ? ORDER BY pk",
+            tid,
+          );
+          const [sums] = await query<{ n: number; bytes: number }>(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM items WHERE tid = ?",
+            tid,
+          );
+          return { rows, sums, counters: await counters(table) };
+        }),
+      );
+      expect(stored[0]?.rows.length).toBeGreaterThan(0);
+      expect(stored[0]).toEqual(stored[1]);
+      // The counters are the rows' own count and total size.
+      expect(stored[0]?.counters).toEqual([stored[0]?.sums?.n, stored[0]?.sums?.bytes]);
+    },
+  );
 
   itInShardZero("PutItem: in one statement, a fault before it leaves nothing; after it, the whole put", async () => {
     const { blind, whole } = await createTables();
@@ -107,4 +111,30 @@ describe("PutItem in one statement", () => {
     expect(await counters(blind)).toEqual(await counters(whole));
     expect(await counters(blind)).toEqual([1, 31]);
   });
+
+  itInShardZero(
+    "DeleteItem: in one statement, a fault before it leaves nothing; after it, the whole delete",
+    async () => {
+      const { blind, whole } = await createTables();
+      const key = { id: { S: "d" } };
+      for (const table of [blind, whole]) {
+        for (const id of ["d", "kept"])
+          await ok("PutItem", { TableName: table, Item: { id: { S: id }, v: { S: "x" } } });
+      }
+      const stored = await storedState();
+      await armShardFault("before-row");
+      expect((await wire("DeleteItem", { TableName: blind, Key: key })).status).toBe(500);
+      expect(faultFired()).toBe(true);
+      expect(await storedState()).toEqual(stored);
+      await armShardFault("after-row");
+      expect((await wire("DeleteItem", { TableName: blind, Key: key })).status).toBe(500);
+      expect(faultFired()).toBe(true);
+      await ok("DeleteItem", { TableName: whole, Key: key });
+      for (const table of [blind, whole]) {
+        expect(await ok("GetItem", { TableName: table, Key: key })).toEqual({});
+      }
+      expect(await counters(blind)).toEqual(await counters(whole));
+      expect(await counters(blind)).toEqual([1, 8]);
+    },
+  );
 });
