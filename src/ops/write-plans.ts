@@ -11,7 +11,9 @@
 //    depends on the stored item (operand types, 400 KB after an update).
 //
 // applyWrite() then stores the result through writeItem (src/storage/write.ts), the one
-// write path for item rows, table counters and secondary indexes.
+// write path for item rows and secondary indexes (table counters follow the rows by
+// trigger). A PutItem or DeleteItem needing none of steps 3-4 is one statement instead
+// (blindWrite).
 import { validation } from "../errors";
 import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast";
 import { applyUpdate, keyAttributeUpdateMessage } from "../expr/apply-update";
@@ -245,12 +247,6 @@ export interface WriteResult {
   next: Next;
 }
 
-/**
- * Runs one plan as PutItem, UpdateItem and DeleteItem do: read, check the condition
- * (ConditionalCheckFailedException), compute and write, in one SQLite transaction with no
- * await, so concurrent writes never interleave. `returnsOld`: the caller reads
- * `current.item` afterwards (ReturnValues), so it is read before the write.
- */
 /** Whether a PutItem or DeleteItem reply needs the old item: ALL_OLD, or its consumed capacity (sized from it). */
 export function replyNeedsOld(input: { ReturnValues?: string; ReturnConsumedCapacity?: string }): boolean {
   const capacity = input.ReturnConsumedCapacity;
@@ -274,6 +270,12 @@ export function blindWrite(ctx: OpContext, plan: ItemPlan<PutSpec | DeleteSpec>,
   return true;
 }
 
+/**
+ * Runs one plan as PutItem, UpdateItem and DeleteItem do: read, check the condition
+ * (ConditionalCheckFailedException), compute and write, in one SQLite transaction with no
+ * await, so concurrent writes never interleave. `returnsOld`: the caller reads
+ * `current.item` afterwards (ReturnValues), so it is read before the write.
+ */
 export function runWrite(ctx: OpContext, plan: ItemPlan, returnsOld = false): WriteResult {
   return ctx.sql.transaction(() => {
     checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
