@@ -89,52 +89,53 @@ describe("PutItem and DeleteItem in one statement", () => {
     },
   );
 
-  itInShardZero("PutItem: in one statement, a fault before it leaves nothing; after it, the whole put", async () => {
-    const { blind, whole } = await createTables();
-    const item = { id: { S: "f" }, v: { S: "a value that grows the item" } };
-    for (const table of [blind, whole]) {
-      await ok("PutItem", { TableName: table, Item: { id: { S: "f" }, v: { S: "small" } } });
-    }
-    const stored = await storedState();
-    await armShardFault("before-row");
-    expect((await wire("PutItem", { TableName: blind, Item: item })).status).toBe(500);
-    expect(faultFired()).toBe(true);
-    expect(await storedState()).toEqual(stored);
-    // Failed after its statement: the statement is the whole put, counters included.
-    await armShardFault("after-row");
-    expect((await wire("PutItem", { TableName: blind, Item: item })).status).toBe(500);
-    expect(faultFired()).toBe(true);
-    await ok("PutItem", { TableName: whole, Item: item });
-    for (const table of [blind, whole]) {
-      expect(await ok("GetItem", { TableName: table, Key: { id: item.id } })).toEqual({ Item: item });
-    }
-    expect(await counters(blind)).toEqual(await counters(whole));
-    expect(await counters(blind)).toEqual([1, 31]);
-  });
-
-  itInShardZero(
-    "DeleteItem: in one statement, a fault before it leaves nothing; after it, the whole delete",
-    async () => {
-      const { blind, whole } = await createTables();
-      const key = { id: { S: "d" } };
-      for (const table of [blind, whole]) {
-        for (const id of ["d", "kept"])
-          await ok("PutItem", { TableName: table, Item: { id: { S: id }, v: { S: "x" } } });
-      }
-      const stored = await storedState();
-      await armShardFault("before-row");
-      expect((await wire("DeleteItem", { TableName: blind, Key: key })).status).toBe(500);
-      expect(faultFired()).toBe(true);
-      expect(await storedState()).toEqual(stored);
-      await armShardFault("after-row");
-      expect((await wire("DeleteItem", { TableName: blind, Key: key })).status).toBe(500);
-      expect(faultFired()).toBe(true);
-      await ok("DeleteItem", { TableName: whole, Key: key });
-      for (const table of [blind, whole]) {
-        expect(await ok("GetItem", { TableName: table, Key: key })).toEqual({});
-      }
-      expect(await counters(blind)).toEqual(await counters(whole));
-      expect(await counters(blind)).toEqual([1, 8]);
+  const faultCases = [
+    {
+      operation: "PutItem",
+      // Overwrites "f" with a bigger item: both counters' inputs change.
+      seed: [{ id: { S: "f" }, v: { S: "small" } }],
+      input: { Item: { id: { S: "f" }, v: { S: "a value that grows the item" } } },
+      key: { id: { S: "f" } },
+      after: { Item: { id: { S: "f" }, v: { S: "a value that grows the item" } } },
+      counters: [1, 31],
     },
-  );
+    {
+      operation: "DeleteItem",
+      seed: [
+        { id: { S: "d" }, v: { S: "x" } },
+        { id: { S: "kept" }, v: { S: "x" } },
+      ],
+      input: { Key: { id: { S: "d" } } },
+      key: { id: { S: "d" } },
+      after: {},
+      counters: [1, 8],
+    },
+  ];
+  for (const c of faultCases) {
+    itInShardZero(
+      `${c.operation}: in one statement, a fault before it leaves nothing; after it, the whole write`,
+      async () => {
+        const { blind, whole } = await createTables();
+        for (const table of [blind, whole]) {
+          for (const Item of c.seed) await ok("PutItem", { TableName: table, Item });
+        }
+        const stored = await storedState();
+        await armShardFault("before-row");
+        expect((await wire(c.operation, { TableName: blind, ...c.input })).status).toBe(500);
+        expect(faultFired()).toBe(true);
+        expect(await storedState()).toEqual(stored);
+        // Failed after its statement: the statement is the whole write, counters included
+        // (the whole path would have rolled the row back).
+        await armShardFault("after-row");
+        expect((await wire(c.operation, { TableName: blind, ...c.input })).status).toBe(500);
+        expect(faultFired()).toBe(true);
+        await ok(c.operation, { TableName: whole, ...c.input });
+        for (const table of [blind, whole]) {
+          expect(await ok("GetItem", { TableName: table, Key: c.key })).toEqual(c.after);
+        }
+        expect(await counters(blind)).toEqual(await counters(whole));
+        expect(await counters(blind)).toEqual(c.counters);
+      },
+    );
+  }
 });
