@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "grammar/generated/", "**/*.mjs"] },
+  { ignores: ["node_modules/", ".wrangler/", "grammar/generated/", "dist/", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

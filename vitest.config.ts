@@ -8,7 +8,16 @@ import { defineConfig } from "vitest/config";
 /** Suites that look at the HTTP edge itself or inside shard 0's SQLite: the wire door only. */
 const WIRE_ONLY: string[] = [];
 
+// Inside the repository the package's own name means its sources, so tests and examples
+// run the code as it is (test/e2e/package.test.ts tests the packed dist/).
+const source = (file: string): string => new URL(file, import.meta.url).pathname;
+const SELF = [
+  { find: /^durable-dynamodb$/, replacement: source("./src/index.ts") },
+  { find: /^durable-dynamodb\/(lib|do|testing)$/, replacement: source("./src/$1.ts") },
+];
+
 export default defineConfig({
+  resolve: { alias: SELF },
   plugins: [
     cloudflareTest({
       main: "./test/client/worker.ts",

@@ -13,10 +13,12 @@
 //   F  the SDK-compatible client inside a Worker vs a raw DO RPC (and, F/D, vs the wire)
 //   G  shards: key balance over 16 shards, point-write throughput on 1, 4 and 16 shards
 //   M  memory: peak workerd memory while scanning figure B's table page by page
+//   S  size: what the package adds to a user's Worker (bench/size: the import swap vs the
+//      same Worker on the plain SDK, each bundled by `wrangler deploy --dry-run`)
 //   (F, G and M: bench/cluster-phases.mjs)
 //
 // Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
-// --out FILE (default bench/results.json), --only A,B,D,E,F,G,M (groups; C comes with A),
+// --out FILE (default bench/results.json), --only A,B,D,E,F,G,M,S (groups; C comes with A),
 // --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
 import { Hash } from "@smithy/hash-node";
@@ -50,7 +52,7 @@ const option = (name) => {
 const QUICK = flag("--quick");
 const PEER = !flag("--no-peer");
 const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
-const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,M").split(",").map((s) => s.trim().toUpperCase()));
+const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,M,S").split(",").map((s) => s.trim().toUpperCase()));
 
 /** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
 const CONFIG = QUICK
@@ -121,7 +123,7 @@ function figure(spec) {
   return entry;
 }
 function record(entry, ours, ref) {
-  const ratio = entry.ratio === "ref/ours" ? ref / ours : ours / ref;
+  const ratio = entry.ratio === "ref/ours" ? ref / ours : entry.ratio === "ours-ref" ? ours - ref : ours / ref;
   entry.rounds.push({ ours, ref, ratio });
 }
 
@@ -818,6 +820,38 @@ async function phaseD() {
   for (const t of targets) t.agent?.destroy();
 }
 
+/**
+ * S: the package's size in a user's Worker. Both Workers in bench/size are bundled by
+ * wrangler as `wrangler deploy` would (no minification unless the user asks for it), and
+ * the upload totals it prints are compared. `durable-dynamodb` resolves to the built dist/
+ * (bench/size/tsconfig.json has no `paths`), as in a user's project. Deterministic: one round.
+ */
+function phaseS() {
+  progress("bench: S bundling bench/size with wrangler");
+  const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  const total = (name) => {
+    const out = tempDir(`ddb-size-${name}-`);
+    const text = execFileSync(
+      process.execPath,
+      [wrangler, "deploy", "--dry-run", "--outdir", out, "-c", join(ROOT, `bench/size/${name}.toml`)],
+      { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(text);
+    if (!match) throw new Error(`bench S: no upload total in wrangler's output:\n${text}`);
+    return { raw: Number(match[1]), gzip: Number(match[2]) };
+  };
+  const swap = total("swap");
+  const sdk = total("sdk");
+  const spec = (id, name, goal) =>
+    figure({ id, group: "S", name, unit: "KiB", refLabel: "plain SDK", ratio: "ours-ref", goal });
+  record(
+    spec("S.added", "added to a Worker by the import swap (wrangler bundle, KiB)", { op: "<=", value: 200 }),
+    swap.raw,
+    sdk.raw,
+  );
+  record(spec("S.added.gzip", "  same, gzip (KiB)", { op: "<=", value: 50 }), swap.gzip, sdk.gzip);
+}
+
 /** GET / of a server in a loop with one keep-alive connection; req/s. */
 async function healthRate(base, seconds) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1, timeout: 5_000 });
@@ -869,6 +903,7 @@ function formatValue(value, unit) {
   if (unit === "µs/op") return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} µs`;
   if (unit === "ratio") return value.toFixed(3);
   if (unit === "MB") return `${value.toFixed(1)} MB`;
+  if (unit === "KiB") return `${value.toFixed(1)} KiB`;
   return `${Math.round(value).toLocaleString("en")}/s`;
 }
 
@@ -876,9 +911,13 @@ function printTable(rows) {
   const header = ["figure", "ours", "floor or peer", "ratio", "goal", "met"];
   const lines = rows.map((r) => {
     if (r.skip) return [r.name, r.skip, "", "", "", ""];
-    const goal = r.goal ? `${r.goal.op === "<=" ? "≤" : "≥"} ${r.goal.value}x` : "info";
+    // "ours-ref" figures compare a difference (in the figure's unit) with the goal.
+    const difference = r.ratio === "ours-ref";
+    const goalUnit = difference ? ` ${r.unit}` : "x";
+    const goal = r.goal ? `${r.goal.op === "<=" ? "≤" : "≥"} ${r.goal.value}${goalUnit}` : "info";
     const ref = r.ref === null ? "" : `${formatValue(r.ref, r.unit)} ${r.refLabel}`;
-    const ratio = r.ratioValue === null ? "" : `${r.ratioValue.toFixed(2)}x`;
+    const ratio =
+      r.ratioValue === null ? "" : difference ? `+${formatValue(r.ratioValue, r.unit)}` : `${r.ratioValue.toFixed(2)}x`;
     return [
       `${r.group.padEnd(3)} ${r.name}`,
       formatValue(r.ours, r.unit),
@@ -921,6 +960,7 @@ async function main() {
       await cleanup(); // one workerd at a time: stop the bench object before the wire phase
     }
     if (ONLY.has("D")) await phaseD();
+    if (ONLY.has("S")) phaseS();
   } finally {
     progressDone();
     await cleanup();
@@ -950,7 +990,7 @@ async function main() {
     loadAverage: { start: loadAtStart, end: loadavg() },
     config: { ...CONFIG, peer: PEER, only: [...ONLY] },
     method:
-      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. F/G: loops in the bench Worker through durable-dynamodb's DynamoDBClient (F: vs a raw RPC to the same object echoing the recorded reply, and the same client with an in-process handler), timed from Node minus the empty-call cost. M: VmRSS of the workerd process sampled every 10 ms while Node pulls Scan pages. Rounds interleaved, ratios taken within a round, medians reported.",
+      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. F/G: loops in the bench Worker through durable-dynamodb's DynamoDBClient (F: vs a raw RPC to the same object echoing the recorded reply, and the same client with an in-process handler), timed from Node minus the empty-call cost. M: VmRSS of the workerd process sampled every 10 ms while Node pulls Scan pages. S: wrangler deploy --dry-run upload totals of bench/size (the import swap vs the same Worker on the plain SDK), their difference. Rounds interleaved, ratios taken within a round, medians reported.",
     figures: rows.map((r) => ({
       id: r.id,
       group: r.group,

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // @ts-check
+// `npx durable-dynamodb serve`: the local endpoint (bin/lib/serve.mjs).
 // `npx durable-dynamodb import|export`: load and dump tables through any DynamoDB endpoint
-// (`npm start`'s, a deployed Worker's, or AWS's). Plain ES modules with JSDoc types (checked
+// (`serve`'s, a deployed Worker's, or AWS's). Plain ES modules with JSDoc types (checked
 // by `tsc -p bin`) rather than TypeScript: Node refuses to strip types from files under
 // node_modules, which is where this script lives once the package is installed.
 import { parseArgs } from "node:util";
 import { makeClient, describeError } from "./lib/client.mjs";
 import { runExport } from "./lib/export.mjs";
 import { runImport } from "./lib/import.mjs";
+import { serve, serveOptions, SERVE_USAGE } from "./lib/serve.mjs";
 import { createTable } from "./lib/table.mjs";
 
-const USAGE = `Usage:
+const USAGE = `${SERVE_USAGE}
+
   durable-dynamodb import --table-name T --file items.jsonl [--format auto|jsonl|s3]
                           [--create-table --key-schema pk:S[,sk:N]] [--concurrency 4]
   durable-dynamodb export --table-name T [--file out.jsonl|-] [--format jsonl|s3]
@@ -18,7 +21,7 @@ const USAGE = `Usage:
   durable-dynamodb export --resume out.jsonl.export-state.json
   durable-dynamodb export --table-name T --file out.jsonl --starting-token TOKEN
 
-Common options (as the AWS CLI takes them):
+Options of import and export (as the AWS CLI takes them):
   --endpoint-url URL     e.g. http://127.0.0.1:8787 (npm start)
   --region R             else AWS_REGION / AWS_DEFAULT_REGION / the profile's region
   --profile P            else AWS_PROFILE; credentials from AWS_ACCESS_KEY_ID /
@@ -64,6 +67,15 @@ async function main() {
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (command === "serve") {
+    try {
+      serveOptions(rest, process.env);
+    } catch (err) {
+      return usage(/** @type {Error} */ (err).message);
+    }
+    await serve(rest, process.env);
+    return undefined; // serving until SIGINT or SIGTERM
   }
   if (command !== "import" && command !== "export") usage(`unknown command ${JSON.stringify(command)}`);
   /** @type {ReturnType<typeof parseArgs<{ options: typeof OPTIONS, args: string[], strict: true }>>} */
@@ -152,9 +164,13 @@ function hint(err) {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
   (err) => {
-    process.stderr.write(`durable-dynamodb: ${describeError(err)}\n${hint(err)}`);
+    // Our own errors already say who is speaking, in one line.
+    const own = err instanceof Error && err.message.startsWith("durable-dynamodb: ");
+    process.stderr.write(own ? `${err.message}\n` : `durable-dynamodb: ${describeError(err)}\n${hint(err)}`);
     process.exit(1);
   },
 );

@@ -1,34 +1,34 @@
 // The one dispatcher behind every front door: wire operation name + JSON input -> JSON
 // output, or a thrown DynamoError. Validation happens in DynamoDB's order: JSON kinds
 // (SerializationException), member constraints, then the operation's own checks.
-import { DynamoError, serialization } from "./errors";
-import { batchGetItem } from "./ops/batch-get-item";
-import { batchWriteItem } from "./ops/batch-write-item";
-import { createTable } from "./ops/create-table";
-import { deleteItem } from "./ops/delete-item";
-import { deleteTable } from "./ops/delete-table";
-import { describeEndpoints } from "./ops/describe-endpoints";
-import { describeLimits } from "./ops/describe-limits";
-import { describeTable } from "./ops/describe-table";
-import { getItem } from "./ops/get-item";
-import { listTables } from "./ops/list-tables";
-import { listTagsOfResource } from "./ops/list-tags-of-resource";
-import type { OpContext, Operation } from "./ops/operation";
-import { putItem } from "./ops/put-item";
-import { query } from "./ops/query";
-import { scan } from "./ops/scan";
-import { transactGetItems } from "./ops/transact-get-items";
-import { transactWriteItems } from "./ops/transact-write-items";
-import { updateItem } from "./ops/update-item";
-import { tagResource } from "./ops/tag-resource";
-import { untagResource } from "./ops/untag-resource";
-import { updateTable } from "./ops/update-table";
-import { describeTimeToLive } from "./ops/describe-time-to-live";
-import { updateTimeToLive } from "./ops/update-time-to-live";
-import type { JsonObject } from "./types";
-import { checkConstraints, deserializeMembers, isObject } from "./wire/shape";
+import { DynamoError, serialization } from "./errors.js";
+import { batchGetItem } from "./ops/batch-get-item.js";
+import { batchWriteItem } from "./ops/batch-write-item.js";
+import { createTable } from "./ops/create-table.js";
+import { deleteItem } from "./ops/delete-item.js";
+import { deleteTable } from "./ops/delete-table.js";
+import { describeEndpoints } from "./ops/describe-endpoints.js";
+import { describeLimits } from "./ops/describe-limits.js";
+import { describeTable } from "./ops/describe-table.js";
+import { getItem } from "./ops/get-item.js";
+import { listTables } from "./ops/list-tables.js";
+import { listTagsOfResource } from "./ops/list-tags-of-resource.js";
+import type { OpContext, Operation } from "./ops/operation.js";
+import { putItem } from "./ops/put-item.js";
+import { query } from "./ops/query.js";
+import { scan } from "./ops/scan.js";
+import { transactGetItems } from "./ops/transact-get-items.js";
+import { transactWriteItems } from "./ops/transact-write-items.js";
+import { updateItem } from "./ops/update-item.js";
+import { tagResource } from "./ops/tag-resource.js";
+import { untagResource } from "./ops/untag-resource.js";
+import { updateTable } from "./ops/update-table.js";
+import { describeTimeToLive } from "./ops/describe-time-to-live.js";
+import { updateTimeToLive } from "./ops/update-time-to-live.js";
+import type { JsonObject } from "./types.js";
+import { checkConstraints, deserializeMembers, isObject } from "./wire/shape.js";
 // PartiQL runs above the shards (the router or an embedded engine's handler), planned onto the operations above.
-import { isPartiqlOperation } from "./partiql/execute";
+import { isPartiqlOperation } from "./partiql/execute.js";
 
 // Each entry's input type is checked by its own shape before execute sees it.
 type AnyOperation = Operation<never>;

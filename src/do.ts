@@ -1,2 +1,2 @@
 // `durable-dynamodb/do`: the Durable Object mixin, for classes that embed their own engine.
-export { withDynamoDB, type WithDynamoDBOptions } from "./mixin";
+export { withDynamoDB, type DynamoDBMembers, type WithDynamoDBOptions } from "./mixin.js";

@@ -3,21 +3,21 @@
 // Built from a DurableObjectState so that both hosts share it: the DynamoShard Durable
 // Object (tables reached over RPC and the HTTP edge) and the withDynamoDB mixin (tables
 // private to one user Durable Object). Schema migrations run on construction.
-import { dispatch } from "./dispatch";
-import { serializeOutput } from "./wire/raw-json";
-import { DynamoError } from "./errors";
-import type { ClusterMeta, OpContext } from "./ops/operation";
-import { backfillChunk } from "./storage/backfill";
-import { Catalogue, type IndexDef, type TableDef } from "./storage/catalogue";
-import { IndexStore } from "./storage/index-store";
-import { ItemStore } from "./storage/items";
-import { migrate } from "./storage/schema";
-import { Sql } from "./storage/sql";
-import { ChangeLog } from "./streams/change-log";
-import { dispatchStreams } from "./streams/dispatch";
-import { nextTrimAt, trimStreams } from "./streams/registry";
-import { TtlIndex } from "./ttl/ttl-index";
-import { sweepExpired } from "./ttl/sweeper";
+import { dispatch } from "./dispatch.js";
+import { serializeOutput } from "./wire/raw-json.js";
+import { DynamoError } from "./errors.js";
+import type { ClusterMeta, OpContext } from "./ops/operation.js";
+import { backfillChunk } from "./storage/backfill.js";
+import { Catalogue, type IndexDef, type TableDef } from "./storage/catalogue.js";
+import { IndexStore } from "./storage/index-store.js";
+import { ItemStore } from "./storage/items.js";
+import { migrate } from "./storage/schema.js";
+import { Sql } from "./storage/sql.js";
+import { ChangeLog } from "./streams/change-log.js";
+import { dispatchStreams } from "./streams/dispatch.js";
+import { nextTrimAt, trimStreams } from "./streams/registry.js";
+import { TtlIndex } from "./ttl/ttl-index.js";
+import { sweepExpired } from "./ttl/sweeper.js";
 
 /** Rows deleted per housekeeping step when purging dropped tables: bounded CPU per step. */
 const PURGE_CHUNK = 2000;

@@ -3,12 +3,13 @@
 // aggregated DynamoDB client replaced by ones that deliver to Durable Objects. Local
 // exports take precedence over the star re-export, so one import line changes.
 export * from "@aws-sdk/client-dynamodb";
-export { DynamoDB, DynamoDBClient, type DynamoDBClientConfig } from "./client/client";
-export { withDynamoDB } from "./mixin";
+export { DynamoDB } from "./client/aggregated.js";
+export { DynamoDBClient, type DynamoDBClientConfig } from "./client/client.js";
+export { withDynamoDB } from "./mixin.js";
 // DynamoDB Streams: a real @aws-sdk/client-dynamodb-streams client over the shards, and its
 // commands (named explicitly: both SDK packages export AttributeValue, the shared
 // exceptions and other model types).
-export { DynamoDBStreamsClient, type DynamoDBStreamsClientConfig } from "./streams/client";
+export { DynamoDBStreamsClient, type DynamoDBStreamsClientConfig } from "./streams/client.js";
 export {
   checkpointKey,
   pumpStream,
@@ -17,7 +18,7 @@ export {
   type Deliver,
   type PumpOptions,
   type PumpResult,
-} from "./streams/consumer";
+} from "./streams/consumer.js";
 export {
   DescribeStreamCommand,
   ExpiredIteratorException,
@@ -36,4 +37,4 @@ export {
 } from "@aws-sdk/client-dynamodb-streams";
 // The shard Durable Object class: a Worker using DynamoDBClient exports it and binds it
 // (as DYNAMODB by default) in its wrangler configuration.
-export { DynamoShard } from "./shard";
+export { DynamoShard } from "./shard.js";

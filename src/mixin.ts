@@ -35,9 +35,9 @@
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, type TranslateConfig } from "@aws-sdk/lib-dynamodb";
 import type { DurableObject } from "cloudflare:workers";
-import { DynamoDBClient } from "./client/client";
-import { EmbeddedRequestHandler } from "./client/handler";
-import { Engine } from "./engine";
+import { DynamoDBClient } from "./client/client.js";
+import { EmbeddedRequestHandler } from "./client/handler.js";
+import { Engine } from "./engine.js";
 
 export interface WithDynamoDBOptions {
   /** Tables this object's code relies on: created when the engine starts, if missing. */
@@ -52,8 +52,24 @@ const EMBEDDED_META = { region: "us-east-1", host: "embedded" };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type DurableObjectClass = abstract new (...args: any[]) => DurableObject<unknown, unknown>;
 
-export function withDynamoDB<TBase extends DurableObjectClass>(Base: TBase, options: WithDynamoDBOptions = {}) {
-  abstract class WithDynamoDB extends Base {
+/** What withDynamoDB adds to a Durable Object class's instances. */
+export interface DynamoDBMembers {
+  /** A DynamoDBClient over this instance's embedded engine (tables private to this instance). */
+  readonly dynamodb: DynamoDBClient;
+  /** A DynamoDBDocumentClient over `dynamodb`: the same engine with native JS values. */
+  readonly documents: DynamoDBDocumentClient;
+}
+
+// The return type is spelled out so that declarations can name it: the class expression's
+// own type would carry DurableObject's protected members, which a .d.ts cannot express.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WithMembers<TBase extends DurableObjectClass> = TBase & (abstract new (...args: any[]) => DynamoDBMembers);
+
+export function withDynamoDB<TBase extends DurableObjectClass>(
+  Base: TBase,
+  options: WithDynamoDBOptions = {},
+): WithMembers<TBase> {
+  abstract class WithDynamoDB extends Base implements DynamoDBMembers {
     /** A DynamoDBClient over this instance's embedded engine (tables private to this instance). */
     readonly dynamodb: DynamoDBClient;
     /** A DynamoDBDocumentClient over `dynamodb`: the same engine with native JS values. */

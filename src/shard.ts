@@ -2,14 +2,14 @@
 // over RPC by the HTTP edge and by the SDK-compatible client. The engine (src/engine.ts)
 // runs every operation synchronously inside `handle`, so a read-check-write never yields.
 import { DurableObject } from "cloudflare:workers";
-import { Engine, type CallMeta, type WireReply } from "./engine";
-import { unfilteredRead } from "./cluster/index-read";
-import type { TableDef } from "./storage/catalogue";
-import { Participant, type CoordinatorRef, type Decision, type ShareKind } from "./txn/participant";
-import { Coordinator, type TxnPlan } from "./txn/two-phase";
-import type { Env } from "./worker";
+import { Engine, type CallMeta, type WireReply } from "./engine.js";
+import { unfilteredRead } from "./cluster/index-read.js";
+import type { TableDef } from "./storage/catalogue.js";
+import { Participant, type CoordinatorRef, type Decision, type ShareKind } from "./txn/participant.js";
+import { Coordinator, type TxnPlan } from "./txn/two-phase.js";
+import type { Env } from "./env.js";
 
-export { errorReply, type CallMeta, type WireReply } from "./engine";
+export { errorReply, type CallMeta, type WireReply } from "./engine.js";
 
 export class DynamoShard extends DurableObject<Env> {
   private readonly engine: Engine;

@@ -10,7 +10,7 @@
 // or items, even when they run concurrently against one workerd.
 import { CreateTableCommand, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, type TranslateConfig } from "@aws-sdk/lib-dynamodb";
-import { DynamoDBClient, type DynamoDBClientConfig } from "./client/client";
+import { DynamoDBClient, type DynamoDBClientConfig } from "./client/client.js";
 
 export interface TestDatabaseOptions extends Omit<DynamoDBClientConfig, "tenant"> {
   /** Tables created before the database is handed out (CreateTable inputs). */

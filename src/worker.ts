@@ -1,23 +1,10 @@
-export { DynamoShard } from "./shard";
-import { handleHttp } from "./wire/http";
+// The HTTP endpoint's Worker (wrangler.toml `main`, npm start, `durable-dynamodb serve`):
+// DynamoDB's JSON protocol over HTTP in front of the shard Durable Objects it exports.
+import type { Env } from "./env.js";
+import { handleHttp } from "./wire/http.js";
 
-export interface Env {
-  DYNAMODB: DurableObjectNamespace<import("./shard").DynamoShard>;
-  /** Shard count for tables created through the HTTP edge (default 1). */
-  DDB_DEFAULT_SHARDS?: string;
-  /** Seconds between TTL sweeps of each shard (default 60). */
-  DDB_TTL_SWEEP_SECONDS?: string;
-  /** Who may call the HTTP edge: "accessKeyId:secretKey" pairs, comma-separated (a secret). SECURITY.md. */
-  DDB_CREDENTIALS?: string;
-  /** Optional per-key permissions, JSON (SECURITY.md). */
-  DDB_PERMISSIONS?: string;
-  /** "off" turns SigV4 verification off (local use only). */
-  DDB_AUTH?: string;
-  /** "on" serves the web console at /console (src/console/serve.ts); off unless set. */
-  DDB_CONSOLE?: string;
-  /** "id:secret" to prefill the console's sign-in with (npm start: its well-known local pair only). */
-  DDB_CONSOLE_PREFILL?: string;
-}
+export { DynamoShard } from "./shard.js";
+export type { Env } from "./env.js";
 
 export default {
   fetch(request: Request, env: Env): Promise<Response> {

@@ -2,22 +2,23 @@
 // instance has private tables in its own SQLite; no RPC, no sharding, no credentials.
 // `messages` is declared, so it exists before the first request.
 import { DurableObject } from "cloudflare:workers";
-import { ConditionalCheckFailedException } from "durable-dynamodb";
+import { ConditionalCheckFailedException, type CreateTableCommandInput } from "durable-dynamodb";
 import { withDynamoDB } from "durable-dynamodb/do";
 import { PutCommand, QueryCommand, UpdateCommand } from "durable-dynamodb/lib";
 
+// `satisfies` keeps the literal's key types ("HASH", "N") as CreateTable's own types.
 const MESSAGES = {
   TableName: "messages",
-  BillingMode: "PAY_PER_REQUEST" as const,
+  BillingMode: "PAY_PER_REQUEST",
   AttributeDefinitions: [
-    { AttributeName: "room", AttributeType: "S" as const },
-    { AttributeName: "at", AttributeType: "N" as const },
+    { AttributeName: "room", AttributeType: "S" },
+    { AttributeName: "at", AttributeType: "N" },
   ],
   KeySchema: [
-    { AttributeName: "room", KeyType: "HASH" as const },
-    { AttributeName: "at", KeyType: "RANGE" as const },
+    { AttributeName: "room", KeyType: "HASH" },
+    { AttributeName: "at", KeyType: "RANGE" },
   ],
-};
+} satisfies CreateTableCommandInput;
 
 export interface Message {
   room: string;

@@ -10,13 +10,12 @@
 // No network and no SigV4: credentials and region default to static placeholders, and
 // the sigv4 auth scheme's signer is a no-op, so no hashing or HMAC runs per request.
 import {
-  DynamoDB as SdkDynamoDB,
   DynamoDBClient as SdkDynamoDBClient,
   type DynamoDBClientConfig as SdkDynamoDBClientConfig,
 } from "@aws-sdk/client-dynamodb";
 import { env } from "cloudflare:workers";
-import { DEFAULT_REGION, EngineWireHandler, ShardRequestHandler, type ShardNamespace } from "./handler";
-import type { Route } from "./routing";
+import { DEFAULT_REGION, EngineWireHandler, ShardRequestHandler, type ShardNamespace } from "./handler.js";
+import type { Route } from "./routing.js";
 
 const DEFAULT_BINDING = "DYNAMODB";
 const PLACEHOLDER_CREDENTIALS = { accessKeyId: "durable-dynamodb", secretAccessKey: "durable-dynamodb" };
@@ -79,21 +78,6 @@ export class DynamoDBClient extends SdkDynamoDBClient {
     const handler: unknown = this.config.requestHandler;
     if (handler instanceof EngineWireHandler) handler.useRegion(this.config.region);
   }
-}
-
-/**
- * The aggregated client (`client.putItem(...)`, `client.paginateScan(...)`), over the same
- * Durable Object transport: the SDK's methods, copied onto this package's DynamoDBClient
- * below, and typed by the merged interface.
- */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class DynamoDB extends DynamoDBClient {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
-export interface DynamoDB extends Omit<SdkDynamoDB, keyof SdkDynamoDBClient> {}
-for (const name of Object.getOwnPropertyNames(SdkDynamoDB.prototype)) {
-  if (name === "constructor") continue;
-  const descriptor = Object.getOwnPropertyDescriptor(SdkDynamoDB.prototype, name);
-  if (descriptor) Object.defineProperty(DynamoDB.prototype, name, descriptor);
 }
 
 function checkOptions(binding: string | undefined, shards: number | undefined, tenant: string | undefined): void {

@@ -4,11 +4,11 @@
 // JSON text to the engine's `handle` — over Durable Object RPC to a shard, or by a direct
 // call to an embedded engine — and gives the SDK back an HttpResponse (status, headers,
 // body bytes) for its own deserialiser, error parsing, retries and $metadata.
-import type { CallMeta, Engine, WireReply } from "../engine";
-import { DynamoError } from "../errors";
-import { Router, type ShardNamespace } from "../cluster/router";
-import type { Route } from "./routing";
-import { executePartiql, isPartiqlOperation } from "../partiql/execute";
+import type { CallMeta, Engine, WireReply } from "../engine.js";
+import { DynamoError } from "../errors.js";
+import { Router, type ShardNamespace } from "../cluster/router.js";
+import type { Route } from "./routing.js";
+import { executePartiql, isPartiqlOperation } from "../partiql/execute.js";
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const CONTENT_TYPE = "application/x-amz-json-1.0";

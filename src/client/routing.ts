@@ -1,9 +1,9 @@
 // Which shard Durable Object serves a request: the naming of a tenant's shards and the
 // placement of a partition key. The request-level routing (which operation goes where,
 // fan-out and merging) is src/cluster/router.ts, shared by the SDK client and the HTTP edge.
-import { encodeKey } from "../keys/encode";
-import { partitionHash } from "../keys/partition";
-import { hashKeyOf, type TableDef } from "../storage/catalogue";
+import { encodeKey } from "../keys/encode.js";
+import { partitionHash } from "../keys/partition.js";
+import { hashKeyOf, type TableDef } from "../storage/catalogue.js";
 
 export interface Route {
   /** Multi-tenant key prefix: a tenant's shards are distinct Durable Objects. */

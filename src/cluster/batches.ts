@@ -1,9 +1,9 @@
 // BatchGetItem and BatchWriteItem over shards (router: ./router.ts): a request's keys split
 // by owning shard, and the shards' replies merged into one.
-import { shardOfKeyValue } from "../client/routing";
-import { hashKeyOf, type TableDef } from "../storage/catalogue";
-import { isObject } from "../wire/shape";
-import { mergeCapacity } from "./merge";
+import { shardOfKeyValue } from "../client/routing.js";
+import { hashKeyOf, type TableDef } from "../storage/catalogue.js";
+import { isObject } from "../wire/shape.js";
+import { mergeCapacity } from "./merge.js";
 
 type Json = Record<string, unknown>;
 

@@ -9,23 +9,23 @@
 // the merged rows. The LastEvaluatedKey is that of the last row read (index and table
 // keys), an ordinary key: the next call resumes every shard after it, so pages are
 // stateless and never repeat or skip an item.
-import { DynamoError, validation } from "../errors";
-import type { DocPath, ResolvedCondition } from "../expr/ast";
-import { evaluateCondition } from "../expr/evaluate";
-import { topLevelNames } from "../expr/names";
-import { compareBytes, encodeKey } from "../keys/encode";
-import { storedPartitionKey } from "../keys/partition";
-import type { Operation } from "../ops/operation";
-import { query } from "../ops/query";
-import { projectionOf } from "../ops/read-shapes";
-import { scan } from "../ops/scan";
-import { MAX_PAGE_BYTES } from "../query/page";
-import { errorReply, type WireReply } from "../engine";
-import { hashKeyOf, indexKeysOf, rangeKeyOf, type KeyAttribute, type TableDef } from "../storage/catalogue";
-import type { AttributeValue, Item, JsonObject } from "../types";
-import { itemSize } from "../values/size";
-import { checkConstraints, deserializeMembers } from "../wire/shape";
-import { mergeCapacity } from "./merge";
+import { DynamoError, validation } from "../errors.js";
+import type { DocPath, ResolvedCondition } from "../expr/ast.js";
+import { evaluateCondition } from "../expr/evaluate.js";
+import { topLevelNames } from "../expr/names.js";
+import { compareBytes, encodeKey } from "../keys/encode.js";
+import { storedPartitionKey } from "../keys/partition.js";
+import type { Operation } from "../ops/operation.js";
+import { query } from "../ops/query.js";
+import { projectionOf } from "../ops/read-shapes.js";
+import { scan } from "../ops/scan.js";
+import { MAX_PAGE_BYTES } from "../query/page.js";
+import { errorReply, type WireReply } from "../engine.js";
+import { hashKeyOf, indexKeysOf, rangeKeyOf, type KeyAttribute, type TableDef } from "../storage/catalogue.js";
+import type { AttributeValue, Item, JsonObject } from "../types.js";
+import { itemSize } from "../values/size.js";
+import { checkConstraints, deserializeMembers } from "../wire/shape.js";
+import { mergeCapacity } from "./merge.js";
 
 type Json = Record<string, unknown>;
 

@@ -5,14 +5,14 @@
 // filter; 1 MB of rows read), it must see every row read, filtered out or not: so a shard
 // answers the request checked as usual, but with no filter, projection or COUNT applied;
 // the router applies them to the merged rows.
-import { DynamoError } from "../errors";
-import { errorReply, type CallMeta, type Engine, type WireReply } from "../engine";
-import type { Operation } from "../ops/operation";
-import { query } from "../ops/query";
-import { scan } from "../ops/scan";
-import type { JsonObject } from "../types";
-import { serializeOutput } from "../wire/raw-json";
-import { checkConstraints, deserializeMembers } from "../wire/shape";
+import { DynamoError } from "../errors.js";
+import { errorReply, type CallMeta, type Engine, type WireReply } from "../engine.js";
+import type { Operation } from "../ops/operation.js";
+import { query } from "../ops/query.js";
+import { scan } from "../ops/scan.js";
+import type { JsonObject } from "../types.js";
+import { serializeOutput } from "../wire/raw-json.js";
+import { checkConstraints, deserializeMembers } from "../wire/shape.js";
 
 /** The members of a checked read request this file clears (compiled by validate). */
 interface Unfiltered {

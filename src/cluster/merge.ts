@@ -1,5 +1,5 @@
 // Merging the replies of several shards: ConsumedCapacity structures add up per table.
-import { isObject } from "../wire/shape";
+import { isObject } from "../wire/shape.js";
 
 type Json = Record<string, unknown>;
 

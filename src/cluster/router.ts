@@ -36,27 +36,27 @@
 // - Transactions whose items lie on several shards (or that carry a ClientRequestToken on
 //   a multi-shard table) run two-phase commit under a coordinator object of the shard
 //   class, `txn:<tenant>:<id>` (src/txn/two-phase.ts).
-import { DynamoError } from "../errors";
-import { batchGetItem } from "../ops/batch-get-item";
-import { batchWriteItem } from "../ops/batch-write-item";
-import { query } from "../ops/query";
-import { reach } from "../txn/faults";
-import { transactGetItems } from "../ops/transact-get-items";
-import { transactWriteItems } from "../ops/transact-write-items";
-import { requestDigest } from "../txn/idempotency";
-import type { TxnPlan } from "../txn/two-phase";
-import { scatterIndexRead } from "./gsi";
-import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches";
-import { mergeReadPage } from "./merge";
-import { scanShards } from "./scan";
-import { executePartiql } from "../partiql/execute";
-import type { ClusterMeta } from "../ops/operation";
-import { errorReply, type CallMeta, type DynamoShard, type WireReply } from "../shard";
-import { hashKeyOf, type TableDef } from "../storage/catalogue";
-import { leavesOfExpression } from "../query/key-condition";
-import type { JsonObject } from "../types";
-import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape";
-import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "../client/routing";
+import { DynamoError } from "../errors.js";
+import { batchGetItem } from "../ops/batch-get-item.js";
+import { batchWriteItem } from "../ops/batch-write-item.js";
+import { query } from "../ops/query.js";
+import { reach } from "../txn/faults.js";
+import { transactGetItems } from "../ops/transact-get-items.js";
+import { transactWriteItems } from "../ops/transact-write-items.js";
+import { requestDigest } from "../txn/idempotency.js";
+import type { TxnPlan } from "../txn/two-phase.js";
+import { scatterIndexRead } from "./gsi.js";
+import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches.js";
+import { mergeReadPage } from "./merge.js";
+import { scanShards } from "./scan.js";
+import { executePartiql } from "../partiql/execute.js";
+import type { ClusterMeta } from "../ops/operation.js";
+import { errorReply, type CallMeta, type DynamoShard, type WireReply } from "../shard.js";
+import { hashKeyOf, type TableDef } from "../storage/catalogue.js";
+import { leavesOfExpression } from "../query/key-condition.js";
+import type { JsonObject } from "../types.js";
+import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape.js";
+import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "../client/routing.js";
 
 export type ShardNamespace = DurableObjectNamespace<DynamoShard>;
 

@@ -4,10 +4,10 @@
 // the sequence ranges the other storage shards hold. GetShardIterator is checked by shard 0
 // and issued by the shard the ShardId names; GetRecords goes to the shard its iterator
 // names. Tables with one shard involve shard 0 alone.
-import { shardName } from "../client/routing";
-import type { CallMeta, DynamoShard, WireReply } from "../shard";
-import { shardOfIterator, shardOfShardId } from "../streams/iterator";
-import { isObject } from "../wire/shape";
+import { shardName } from "../client/routing.js";
+import type { CallMeta, DynamoShard, WireReply } from "../shard.js";
+import { shardOfIterator, shardOfShardId } from "../streams/iterator.js";
+import { isObject } from "../wire/shape.js";
 
 export type StreamsNamespace = DurableObjectNamespace<DynamoShard>;
 

@@ -4,7 +4,7 @@
 // requests to the same wire endpoint, so it is behind the endpoint's authentication and can
 // do nothing the credentials cannot.
 import { CONSOLE_JS } from "./generated/bundle.mjs";
-import { CONSOLE_CSS, CONSOLE_HTML } from "./page";
+import { CONSOLE_CSS, CONSOLE_HTML } from "./page.js";
 
 export interface ConsoleEnv {
   /** "on" (or "true"/"1") serves the console. */

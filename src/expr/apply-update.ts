@@ -38,12 +38,12 @@
 //   update attribute p. This attribute is part of the key" (moto, and users quoting DynamoDB).
 // - An update of a missing item creates it only if it writes something: SET or ADD. REMOVE
 //   and DELETE alone leave no item (test_update_item_returnvalues_all_new).
-import { validation } from "../errors";
-import type { AttributeValue, Item } from "../types";
-import { compareStrings, setMemberKey } from "../values/compare";
-import { addNumbers, normalizeNumber, subtractNumbers } from "../values/number";
-import type { DocPath, ResolvedOperand, ResolvedUpdate } from "./ast";
-import { INVALID_UPDATE_PATH_MESSAGE, getPath, parentIsValid, projectPaths, removePath, setPath } from "./document";
+import { validation } from "../errors.js";
+import type { AttributeValue, Item } from "../types.js";
+import { compareStrings, setMemberKey } from "../values/compare.js";
+import { addNumbers, normalizeNumber, subtractNumbers } from "../values/number.js";
+import type { DocPath, ResolvedOperand, ResolvedUpdate } from "./ast.js";
+import { INVALID_UPDATE_PATH_MESSAGE, getPath, parentIsValid, projectPaths, removePath, setPath } from "./document.js";
 
 export const INCORRECT_DATA_TYPE_MESSAGE = "An operand in the update expression has an incorrect data type";
 export const MISSING_ATTRIBUTE_MESSAGE =

@@ -3,7 +3,7 @@
 // factories at the bottom of this file; names and values are resolved, and every rule
 // DynamoDB enforces is checked, in later passes (src/expr/resolve.ts, validate.ts).
 
-import type { AttributeValue } from "../types";
+import type { AttributeValue } from "../types.js";
 
 /** One step of a document path: an attribute name, a #placeholder, or a [list index]. */
 export type PathElement =

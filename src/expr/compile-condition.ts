@@ -1,11 +1,11 @@
 // Condition and filter expressions: parse, resolve and validate into a ResolvedCondition,
 // with DynamoDB's rules and messages. Errors are collected by category and the one with
 // the highest priority is reported ("Invalid ConditionExpression: ..."); see ConditionErrors.
-import { validation } from "../errors";
-import type { CallNode, ConditionNode, OperandNode, ResolvedCondition, ResolvedOperand } from "./ast";
-import type { ExpressionContext, ExpressionKind } from "./context";
-import { betweenBoundsError } from "./evaluate";
-import { parseCondition } from "./parse";
+import { validation } from "../errors.js";
+import type { CallNode, ConditionNode, OperandNode, ResolvedCondition, ResolvedOperand } from "./ast.js";
+import type { ExpressionContext, ExpressionKind } from "./context.js";
+import { betweenBoundsError } from "./evaluate.js";
+import { parseCondition } from "./parse.js";
 import {
   ErrorCollector,
   pathText,
@@ -14,7 +14,7 @@ import {
   valueType,
   type ErrorSink,
   type ResolveCategory,
-} from "./resolve";
+} from "./resolve.js";
 
 type Category = ResolveCategory | "parens" | "unknownFunction" | "misusedFunction" | LeafCategory;
 

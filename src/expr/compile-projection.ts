@@ -1,9 +1,9 @@
 // ProjectionExpression: a list of document paths, resolved and checked for overlaps.
-import { validation } from "../errors";
-import type { DocPath } from "./ast";
-import type { ExpressionContext } from "./context";
-import { parseProjection } from "./parse";
-import { checkPathsDistinct, ErrorCollector, resolvePath, type ResolveCategory } from "./resolve";
+import { validation } from "../errors.js";
+import type { DocPath } from "./ast.js";
+import type { ExpressionContext } from "./context.js";
+import { parseProjection } from "./parse.js";
+import { checkPathsDistinct, ErrorCollector, resolvePath, type ResolveCategory } from "./resolve.js";
 
 type Category = ResolveCategory | "pathOverlap" | "pathConflict";
 const PRIORITY: readonly Category[] = ["reserved", "attrName", "pathOverlap", "pathConflict"];

@@ -1,10 +1,10 @@
 // UpdateExpression: parse, resolve and validate into a ResolvedUpdate, with DynamoDB's
 // rules and messages ("Invalid UpdateExpression: ...").
-import { validation } from "../errors";
-import type { AttributeValue } from "../types";
-import type { DocPath, OperandNode, ResolvedOperand, ResolvedUpdate } from "./ast";
-import type { ExpressionContext } from "./context";
-import { parseUpdate } from "./parse";
+import { validation } from "../errors.js";
+import type { AttributeValue } from "../types.js";
+import type { DocPath, OperandNode, ResolvedOperand, ResolvedUpdate } from "./ast.js";
+import type { ExpressionContext } from "./context.js";
+import { parseUpdate } from "./parse.js";
 import {
   checkPathsDistinct,
   ErrorCollector,
@@ -15,7 +15,7 @@ import {
   resolveValue,
   valueType,
   type ResolveCategory,
-} from "./resolve";
+} from "./resolve.js";
 
 type Category =
   ResolveCategory | "parens" | "unknownFunction" | "section" | "pathOverlap" | "pathConflict" | "operand" | "function";

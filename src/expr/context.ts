@@ -1,10 +1,10 @@
 // The request-wide part of expression handling: ExpressionAttributeNames/Values, which
 // placeholders each expression used, and DynamoDB's rules about the two maps.
-import { validation } from "../errors";
-import type { AttributeValue, Item } from "../types";
-import { validateItem } from "../values/validate";
+import { validation } from "../errors.js";
+import type { AttributeValue, Item } from "../types.js";
+import { validateItem } from "../values/validate.js";
 
-import type { ExpressionKind } from "./parse";
+import type { ExpressionKind } from "./parse.js";
 
 export type { ExpressionKind };
 

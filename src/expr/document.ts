@@ -9,9 +9,9 @@
 //
 // Attribute names are arbitrary strings ("__proto__", "constructor"...), so reads go
 // through Object.hasOwn and writes through defineProperty, never `obj[name] = v`.
-import { validation } from "../errors";
-import type { AttributeValue, Item } from "../types";
-import type { DocPath } from "./ast";
+import { validation } from "../errors.js";
+import type { AttributeValue, Item } from "../types.js";
+import type { DocPath } from "./ast.js";
 
 /**
  * DynamoDB's message when an update writes below something that is missing or of the

@@ -29,10 +29,10 @@
 //   size("é𝄞") = 3), B bytes, SS/NS/BS/L element count, M member count; N, BOOL, NULL and
 //   a missing x have no size, so a comparison with it is false (and `<>` true), like a
 //   missing attribute (test_update_condition_size).
-import { validation } from "../errors";
-import type { AttributeValue, Item } from "../types";
-import { base64ToBytes } from "../values/base64";
-import { base64ByteLength } from "../values/size";
+import { validation } from "../errors.js";
+import type { AttributeValue, Item } from "../types.js";
+import { base64ToBytes } from "../values/base64.js";
+import { base64ByteLength } from "../values/size.js";
 import {
   ATTRIBUTE_TYPE_NAMES,
   attributeType,
@@ -40,10 +40,10 @@ import {
   setContains,
   valuesEqual,
   type AttributeTypeName,
-} from "../values/compare";
-import type { Comparator, ResolvedCondition, ResolvedOperand } from "./ast";
-import type { ExpressionKind } from "./context";
-import { getPath } from "./document";
+} from "../values/compare.js";
+import type { Comparator, ResolvedCondition, ResolvedOperand } from "./ast.js";
+import type { ExpressionKind } from "./context.js";
+import { getPath } from "./document.js";
 
 /**
  * DynamoDB's list of type names in the attribute_type() error, in its order (dynalite's

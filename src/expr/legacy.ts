@@ -2,12 +2,12 @@
 // ConditionalOperator, and UpdateItem's AttributeUpdates. Expected is translated into the
 // same ResolvedCondition the expression engine evaluates; AttributeUpdates keeps its own
 // small semantics (ADD appends to lists, unlike the ADD of update expressions).
-import { validation } from "../errors";
-import type { AttributeValue, Item } from "../types";
-import { addNumbers } from "../values/number";
-import { validateAttributeValue } from "../values/validate";
-import type { ResolvedCondition, ResolvedOperand } from "./ast";
-import { compareScalars, valuesEqual } from "../values/compare";
+import { validation } from "../errors.js";
+import type { AttributeValue, Item } from "../types.js";
+import { addNumbers } from "../values/number.js";
+import { validateAttributeValue } from "../values/validate.js";
+import type { ResolvedCondition, ResolvedOperand } from "./ast.js";
+import { compareScalars, valuesEqual } from "../values/compare.js";
 
 export interface ExpectedAttributeValue {
   Value?: unknown;

@@ -1,7 +1,7 @@
 // The top-level attribute names an expression reads or writes: Query refuses filters on
 // key attributes, LSI reads decide from them whether to fetch the table item, and
 // UpdateItem reads only these attributes of the stored item (src/ops/update-patch.ts).
-import type { ResolvedCondition, ResolvedOperand, ResolvedUpdate } from "./ast";
+import type { ResolvedCondition, ResolvedOperand, ResolvedUpdate } from "./ast.js";
 
 /** Top-level attribute names the condition's paths start with, in order of appearance. */
 export function topLevelNames(cond: ResolvedCondition): string[] {

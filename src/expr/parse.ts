@@ -11,9 +11,9 @@
 // The last one is this engine's own (DynamoDB documents no nesting limit); see MAX_NESTING.
 
 import { parse, SyntaxError as PeggySyntaxError } from "../../grammar/generated/expressions.js";
-import { factory, type ConditionNode, type ProjectionNode, type UpdateNode } from "./ast";
-import { validation } from "../errors";
-import { firstReservedName, reservedWordReason } from "./reserved-words";
+import { factory, type ConditionNode, type ProjectionNode, type UpdateNode } from "./ast.js";
+import { validation } from "../errors.js";
+import { firstReservedName, reservedWordReason } from "./reserved-words.js";
 
 /** The kinds of expression written in condition syntax. */
 export type ConditionKind = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression";

@@ -6,9 +6,9 @@
 // case-insensitive; the error names the word as written. Placeholders (#name) and
 // function names (size(a)) are never checked.
 
-import type { ConditionNode, OperandNode, PathNode, ProjectionNode, UpdateNode } from "./ast";
-import { validation } from "../errors";
-import type { ExpressionKind } from "./parse";
+import type { ConditionNode, OperandNode, PathNode, ProjectionNode, UpdateNode } from "./ast.js";
+import { validation } from "../errors.js";
+import type { ExpressionKind } from "./parse.js";
 
 const WORDS = `
   ABORT ABSOLUTE ACTION ADD AFTER AGENT AGGREGATE ALL ALLOCATE ALTER ANALYZE AND ANY ARCHIVE ARE ARRAY

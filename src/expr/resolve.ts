@@ -1,10 +1,10 @@
 // Resolution of #names and :values, shared by every expression kind. Each compile pass
 // collects DynamoDB's errors by category and reports the one DynamoDB would: categories
 // have a fixed priority, and within a category the first occurrence in the text wins.
-import type { AttributeValue } from "../types";
-import type { DocPath, OperandNode, PathNode, ResolvedOperand } from "./ast";
-import type { ExpressionContext } from "./context";
-import { isReservedWord } from "./reserved-words";
+import type { AttributeValue } from "../types.js";
+import type { DocPath, OperandNode, PathNode, ResolvedOperand } from "./ast.js";
+import type { ExpressionContext } from "./context.js";
+import { isReservedWord } from "./reserved-words.js";
 
 /** Where resolution and checks report errors, by category. */
 export interface ErrorSink<C extends string> {

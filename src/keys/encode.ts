@@ -7,9 +7,9 @@
 //   UTF-16 code units instead, which misorders astral characters against U+E000..U+FFFF.)
 // - B: by unsigned bytes, so the raw bytes are already ordered.
 // - N: numerically, which needs the encoding described at `encodeNumber`.
-import type { ScalarType } from "../types";
-import { base64ToBytes, bytesToBase64 } from "../values/base64";
-import { formatNumber, parseNumber, type NumberParts } from "../values/number";
+import type { ScalarType } from "../types.js";
+import { base64ToBytes, bytesToBase64 } from "../values/base64.js";
+import { formatNumber, parseNumber, type NumberParts } from "../values/number.js";
 
 const utf8Encoder = new TextEncoder();
 // Fatal so that bytes which are not UTF-8 (never produced by encodeKey) fail loudly, and

@@ -1,10 +1,10 @@
 // Extracting and validating a table's primary key from an item (PutItem) or a key map
 // (GetItem/DeleteItem), then encoding it for storage.
-import { hashKeyOf, rangeKeyOf, type KeyAttribute, type TableDef } from "../storage/catalogue";
-import type { AttributeValue, Item } from "../types";
-import { validateKeyValues } from "../values/validate";
-import { encodeKey } from "./encode";
-import { storedPartitionKey } from "./partition";
+import { hashKeyOf, rangeKeyOf, type KeyAttribute, type TableDef } from "../storage/catalogue.js";
+import type { AttributeValue, Item } from "../types.js";
+import { validateKeyValues } from "../values/validate.js";
+import { encodeKey } from "./encode.js";
+import { storedPartitionKey } from "./partition.js";
 
 export interface EncodedKey {
   /** Stored partition key: hash prefix + encoding (./partition.ts). */

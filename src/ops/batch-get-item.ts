@@ -4,21 +4,21 @@
 // A key that cannot be read now goes to UnprocessedKeys with its table's request members,
 // for the caller to retry: every key after the 16 MB response limit, and (in a cluster)
 // a key held by a transaction in flight.
-import { validation } from "../errors";
-import type { DocPath } from "../expr/ast";
-import { compileProjection } from "../expr/compile-projection";
-import { keyOfKeyMap, type EncodedKey } from "../keys/item-key";
-import { itemLockKey, lockTableOf } from "../txn/locks";
-import type { Item } from "../types";
-import { validateItem } from "../values/validate";
-import { readUnits, type ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes";
-import { checkDuplicateNames } from "./get-item";
-import { expressionAttributeNames, expressionsOf } from "./item-shapes";
-import { defineOp } from "./operation";
-import { projectionOf } from "./read-shapes";
-import { TableCapacity } from "./table-capacity";
-import { tableForData } from "./tables";
+import { validation } from "../errors.js";
+import type { DocPath } from "../expr/ast.js";
+import { compileProjection } from "../expr/compile-projection.js";
+import { keyOfKeyMap, type EncodedKey } from "../keys/item-key.js";
+import { itemLockKey, lockTableOf } from "../txn/locks.js";
+import type { Item } from "../types.js";
+import { validateItem } from "../values/validate.js";
+import { readUnits, type ReturnConsumedCapacity } from "./capacity.js";
+import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes.js";
+import { checkDuplicateNames } from "./get-item.js";
+import { expressionAttributeNames, expressionsOf } from "./item-shapes.js";
+import { defineOp } from "./operation.js";
+import { projectionOf } from "./read-shapes.js";
+import { TableCapacity } from "./table-capacity.js";
+import { tableForData } from "./tables.js";
 
 /** Keys one request may ask for, over all its tables. */
 export const MAX_BATCH_GET_KEYS = 100;

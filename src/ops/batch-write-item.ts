@@ -5,18 +5,18 @@
 // written. A request that cannot be done now goes to UnprocessedItems for the caller to
 // retry (in a cluster: an item held by a transaction in flight); in one shard every
 // request is done, so UnprocessedItems is always {}.
-import { validation } from "../errors";
-import { checkIndexKeys } from "../storage/index-maintenance";
-import { itemLockKey, lockTableOf } from "../txn/locks";
-import { checkItemSize } from "../values/size";
-import { MESSAGES, validateItem } from "../values/validate";
-import type { ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes";
-import { DUPLICATE_KEYS_MESSAGE } from "./batch-get-item";
-import { CollectionMetrics } from "./item-collections";
-import { defineOp } from "./operation";
-import { TableCapacity } from "./table-capacity";
-import { tableForData } from "./tables";
+import { validation } from "../errors.js";
+import { checkIndexKeys } from "../storage/index-maintenance.js";
+import { itemLockKey, lockTableOf } from "../txn/locks.js";
+import { checkItemSize } from "../values/size.js";
+import { MESSAGES, validateItem } from "../values/validate.js";
+import type { ReturnConsumedCapacity } from "./capacity.js";
+import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes.js";
+import { DUPLICATE_KEYS_MESSAGE } from "./batch-get-item.js";
+import { CollectionMetrics } from "./item-collections.js";
+import { defineOp } from "./operation.js";
+import { TableCapacity } from "./table-capacity.js";
+import { tableForData } from "./tables.js";
 import {
   applyWrite,
   nextItem,
@@ -26,7 +26,7 @@ import {
   type DeleteSpec,
   type ItemPlan,
   type PutSpec,
-} from "./write-plans";
+} from "./write-plans.js";
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
 

@@ -1,11 +1,11 @@
 // CreateTable. Tables are ACTIVE as soon as they are created (creation is one SQLite
 // transaction), so DescribeTable-based waiters succeed on their first poll. So are the
 // secondary indexes created with the table: there is nothing to backfill yet.
-import { DynamoError, validation } from "../errors";
-import type { BillingMode, TableDef } from "../storage/catalogue";
-import type { AttributeDefinition, KeySchemaElement } from "../types";
-import type { Shape } from "../wire/shape";
-import { tableName } from "./common-shapes";
+import { DynamoError, validation } from "../errors.js";
+import type { BillingMode, TableDef } from "../storage/catalogue.js";
+import type { AttributeDefinition, KeySchemaElement } from "../types.js";
+import type { Shape } from "../wire/shape.js";
+import { tableName } from "./common-shapes.js";
 import {
   checkCreateIndexes,
   globalSecondaryIndexesShape,
@@ -15,17 +15,17 @@ import {
   provisionedThroughputShape,
   type GlobalSecondaryIndexInput,
   type LocalSecondaryIndexInput,
-} from "./index-definitions";
-import { defineOp } from "./operation";
-import { describeTable } from "./table-description";
-import { checkTags, tagListShape, type TagInput } from "./tags";
-import { registerStream } from "../streams/registry";
+} from "./index-definitions.js";
+import { defineOp } from "./operation.js";
+import { describeTable } from "./table-description.js";
+import { checkTags, tagListShape, type TagInput } from "./tags.js";
+import { registerStream } from "../streams/registry.js";
 import {
   checkCreateStream,
   newStream,
   streamSpecificationShape,
   type StreamSpecificationInput,
-} from "../streams/specification";
+} from "../streams/specification.js";
 
 interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];

@@ -1,19 +1,19 @@
 // DeleteItem: removes one item by its full primary key, optionally only if a condition holds.
-import type { ResolvedCondition } from "../expr/ast";
-import type { Item } from "../types";
-import { validateItem } from "../values/validate";
-import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
+import type { ResolvedCondition } from "../expr/ast.js";
+import type { Item } from "../types.js";
+import { validateItem } from "../values/validate.js";
+import { withCapacity, type ReturnConsumedCapacity } from "./capacity.js";
 import {
   checkReturnValuesAllOldOrNone,
   expressionsOf,
   writeCondition,
   writeShape,
   type ConditionMembers,
-} from "./item-shapes";
-import { itemCollectionMetrics } from "./item-collections";
-import { defineOp } from "./operation";
-import { tableForData } from "./tables";
-import { blindWrite, planFor, replyNeedsOld, runWrite, writeUnitsOf } from "./write-plans";
+} from "./item-shapes.js";
+import { itemCollectionMetrics } from "./item-collections.js";
+import { defineOp } from "./operation.js";
+import { tableForData } from "./tables.js";
+import { blindWrite, planFor, replyNeedsOld, runWrite, writeUnitsOf } from "./write-plans.js";
 
 interface DeleteItemInput extends ConditionMembers {
   TableName: string;

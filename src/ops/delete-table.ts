@@ -1,11 +1,11 @@
 // DeleteTable. The catalogue row goes at once (so the name is free again and every later
 // request sees ResourceNotFoundException); the item and index rows are purged in bounded
 // chunks by the shard's alarm, so deleting a large table never runs one long request.
-import { DynamoError } from "../errors";
-import { tableName } from "./common-shapes";
-import { defineOp } from "./operation";
-import { describeTable } from "./table-description";
-import { tableForControl } from "./tables";
+import { DynamoError } from "../errors.js";
+import { tableName } from "./common-shapes.js";
+import { defineOp } from "./operation.js";
+import { describeTable } from "./table-description.js";
+import { tableForControl } from "./tables.js";
 
 export const deleteTable = defineOp<{ TableName: string }>({
   shape: { TableName: tableName },

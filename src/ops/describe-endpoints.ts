@@ -1,6 +1,6 @@
 // DescribeEndpoints: the endpoint SDKs should use for this account, for endpoint
 // discovery. It is the host the request came to, cached for DynamoDB's 1440 minutes.
-import { defineOp } from "./operation";
+import { defineOp } from "./operation.js";
 
 export const describeEndpoints = defineOp<Record<string, never>>({
   shape: {},

@@ -1,8 +1,8 @@
 // DescribeTable.
-import { tableName } from "./common-shapes";
-import { defineOp } from "./operation";
-import { describeTable as description } from "./table-description";
-import { tableForControl } from "./tables";
+import { tableName } from "./common-shapes.js";
+import { defineOp } from "./operation.js";
+import { describeTable as description } from "./table-description.js";
+import { tableForControl } from "./tables.js";
 
 export const describeTable = defineOp<{ TableName: string }>({
   shape: { TableName: tableName },

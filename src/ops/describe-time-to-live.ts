@@ -1,8 +1,8 @@
 // DescribeTimeToLive: ENABLED with the attribute, or DISABLED (no attribute), as DynamoDB
 // reports once a change has settled (changes here settle at once).
-import { tableName } from "./common-shapes";
-import { defineOp } from "./operation";
-import { tableForControl } from "./tables";
+import { tableName } from "./common-shapes.js";
+import { defineOp } from "./operation.js";
+import { tableForControl } from "./tables.js";
 
 export const describeTimeToLive = defineOp<{ TableName: string }>({
   shape: { TableName: tableName },

@@ -1,18 +1,18 @@
 // GetItem: reads one item by its full primary key.
-import { validation } from "../errors";
-import { keyOfKeyMap } from "../keys/item-key";
-import type { Item } from "../types";
-import { validateItem } from "../values/validate";
-import { readUnits, withCapacity, type ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes";
-import { expressionAttributeNames, expressionsOf } from "./item-shapes";
-import type { DocPath } from "../expr/ast";
-import { compileProjection } from "../expr/compile-projection";
-import { projectPaths } from "../expr/document";
-import { defineOp } from "./operation";
-import { RawJson } from "../wire/raw-json";
-import { projectAttributes } from "./projection";
-import { tableForData } from "./tables";
+import { validation } from "../errors.js";
+import { keyOfKeyMap } from "../keys/item-key.js";
+import type { Item } from "../types.js";
+import { validateItem } from "../values/validate.js";
+import { readUnits, withCapacity, type ReturnConsumedCapacity } from "./capacity.js";
+import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes.js";
+import { expressionAttributeNames, expressionsOf } from "./item-shapes.js";
+import type { DocPath } from "../expr/ast.js";
+import { compileProjection } from "../expr/compile-projection.js";
+import { projectPaths } from "../expr/document.js";
+import { defineOp } from "./operation.js";
+import { RawJson } from "../wire/raw-json.js";
+import { projectAttributes } from "./projection.js";
+import { tableForData } from "./tables.js";
 
 interface GetItemInput {
   TableName: string;

@@ -6,10 +6,10 @@
 // in 2026 (DDB-TABLE-043, 123, 124, 126, 127, 128, 129, 159, 160, 162, 169). Where the
 // two disagree the 2026 observation wins: AttributeDefinitions naming an attribute no key
 // uses is refused before any projection, throughput or name check.
-import { validation } from "../errors";
-import type { BillingMode, IndexDef, ProjectionType } from "../storage/catalogue";
-import type { AttributeDefinition, KeySchemaElement } from "../types";
-import type { Shape, StringShape } from "../wire/shape";
+import { validation } from "../errors.js";
+import type { BillingMode, IndexDef, ProjectionType } from "../storage/catalogue.js";
+import type { AttributeDefinition, KeySchemaElement } from "../types.js";
+import type { Shape, StringShape } from "../wire/shape.js";
 
 export const INVALID = "One or more parameter values were invalid: ";
 

@@ -3,11 +3,11 @@
 // value) the request wrote to, with DynamoDB's size estimate: a [lower, upper] range in GB
 // bracketing the collection's bytes (its items and their LSI entries). Tables without an
 // LSI have no item collections and are left out.
-import { keyAttributesOf } from "../keys/item-key";
-import type { TableDef } from "../storage/catalogue";
-import type { Item } from "../types";
-import type { OpContext } from "./operation";
-import type { ItemPlan } from "./write-plans";
+import { keyAttributesOf } from "../keys/item-key.js";
+import type { TableDef } from "../storage/catalogue.js";
+import type { Item } from "../types.js";
+import type { OpContext } from "./operation.js";
+import type { ItemPlan } from "./write-plans.js";
 
 const GB = 1024 * 1024 * 1024;
 

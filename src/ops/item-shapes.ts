@@ -1,15 +1,15 @@
 // Request members shared by the single-item operations, and the steps every conditional
 // write takes: compile its condition (ConditionExpression or legacy Expected) and check it
 // against the stored item inside the write's transaction.
-import { DynamoError, validation } from "../errors";
-import type { ResolvedCondition } from "../expr/ast";
-import { compileCondition } from "../expr/compile-condition";
-import { expressionContext, type ExpressionContext, type ExpressionKind } from "../expr/context";
-import { evaluateCondition } from "../expr/evaluate";
-import { expectedCondition, type ExpectedAttributeValue } from "../expr/legacy";
-import type { Item } from "../types";
-import type { Shape } from "../wire/shape";
-import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes";
+import { DynamoError, validation } from "../errors.js";
+import type { ResolvedCondition } from "../expr/ast.js";
+import { compileCondition } from "../expr/compile-condition.js";
+import { expressionContext, type ExpressionContext, type ExpressionKind } from "../expr/context.js";
+import { evaluateCondition } from "../expr/evaluate.js";
+import { expectedCondition, type ExpectedAttributeValue } from "../expr/legacy.js";
+import type { Item } from "../types.js";
+import type { Shape } from "../wire/shape.js";
+import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes.js";
 
 export const expressionAttributeNames: Shape = {
   kind: "map",

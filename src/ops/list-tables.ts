@@ -1,6 +1,6 @@
 // ListTables: names in ascending order, paged by ExclusiveStartTableName.
-import { tableName } from "./common-shapes";
-import { defineOp } from "./operation";
+import { tableName } from "./common-shapes.js";
+import { defineOp } from "./operation.js";
 
 interface ListTablesInput {
   ExclusiveStartTableName?: string;

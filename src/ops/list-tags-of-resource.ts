@@ -1,8 +1,8 @@
 // ListTagsOfResource: a table's tags, in key order, paged by NextToken. A table holds at
 // most 50 tags and DynamoDB returns all 50 in one page without a NextToken, so a page
 // here is 50 tags too and NextToken only matters to clients that pass one back.
-import { defineOp } from "./operation";
-import { MAX_TAGS, parseTableArn, resourceArnShape, tableForArn } from "./tags";
+import { defineOp } from "./operation.js";
+import { MAX_TAGS, parseTableArn, resourceArnShape, tableForArn } from "./tags.js";
 
 interface ListTagsOfResourceInput {
   ResourceArn: string;

@@ -1,14 +1,14 @@
 // One module per API operation (dynalite's cut): each exports an Operation whose `shape`
 // drives wire validation and whose `execute` runs synchronously inside the shard, so a
 // read-check-write never awaits in between.
-import type { Catalogue } from "../storage/catalogue";
-import type { ChangeLog } from "../streams/change-log";
-import type { TtlIndex } from "../ttl/ttl-index";
-import type { IndexStore } from "../storage/index-store";
-import type { ItemStore } from "../storage/items";
-import type { Sql } from "../storage/sql";
-import type { JsonObject } from "../types";
-import type { Shape } from "../wire/shape";
+import type { Catalogue } from "../storage/catalogue.js";
+import type { ChangeLog } from "../streams/change-log.js";
+import type { TtlIndex } from "../ttl/ttl-index.js";
+import type { IndexStore } from "../storage/index-store.js";
+import type { ItemStore } from "../storage/items.js";
+import type { Sql } from "../storage/sql.js";
+import type { JsonObject } from "../types.js";
+import type { Shape } from "../wire/shape.js";
 
 export interface OpContext {
   sql: Sql;

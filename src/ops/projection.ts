@@ -1,6 +1,6 @@
 // Top-level attribute projection (AttributesToGet). Document-path projections arrive
 // with ProjectionExpression in the expression engine.
-import type { Item } from "../types";
+import type { Item } from "../types.js";
 
 export function projectAttributes(item: Item, names: readonly string[]): Item {
   const out: Item = {};

@@ -1,21 +1,21 @@
 // PutItem: creates or replaces one item, optionally only if a condition holds.
-import type { Item } from "../types";
-import { ITEM_TOO_LARGE_MESSAGE, MAX_ITEM_SIZE } from "../values/size";
-import { validation } from "../errors";
-import { validateSizedItem } from "../values/validate";
-import type { ResolvedCondition } from "../expr/ast";
-import { withCapacity, type ReturnConsumedCapacity } from "./capacity";
+import type { Item } from "../types.js";
+import { ITEM_TOO_LARGE_MESSAGE, MAX_ITEM_SIZE } from "../values/size.js";
+import { validation } from "../errors.js";
+import { validateSizedItem } from "../values/validate.js";
+import type { ResolvedCondition } from "../expr/ast.js";
+import { withCapacity, type ReturnConsumedCapacity } from "./capacity.js";
 import {
   checkReturnValuesAllOldOrNone,
   expressionsOf,
   writeCondition,
   writeShape,
   type ConditionMembers,
-} from "./item-shapes";
-import { itemCollectionMetrics } from "./item-collections";
-import { defineOp } from "./operation";
-import { tableForData } from "./tables";
-import { blindWrite, planFor, replyNeedsOld, runWrite, writeUnitsOf } from "./write-plans";
+} from "./item-shapes.js";
+import { itemCollectionMetrics } from "./item-collections.js";
+import { defineOp } from "./operation.js";
+import { tableForData } from "./tables.js";
+import { blindWrite, planFor, replyNeedsOld, runWrite, writeUnitsOf } from "./write-plans.js";
 
 interface PutItemInput extends ConditionMembers {
   TableName: string;

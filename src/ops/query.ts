@@ -2,19 +2,24 @@
 // condition becomes an index range over the stored (pk, sk) encodings; the filter is
 // pushed down to SQL when its translation is exact (src/query/filter-sql.ts), and
 // evaluated in TypeScript otherwise.
-import { validation } from "../errors";
-import type { DocPath, ResolvedCondition } from "../expr/ast";
-import { compileCondition } from "../expr/compile-condition";
-import { legacyConditionValues, type LegacyCondition } from "../expr/legacy";
-import { compareBytes, encodeKey } from "../keys/encode";
-import { storedPartitionKey } from "../keys/partition";
-import { keyConditionFor, leavesOfExpression, leavesOfKeyConditions, type KeyCondition } from "../query/key-condition";
-import { readSource, type ReadSource } from "../query/source";
-import { topLevelNames } from "../expr/names";
-import type { Bound } from "../storage/ranges";
-import type { AttributeValue, KeyAttribute } from "../types";
-import { expressionsOf } from "./item-shapes";
-import { defineOp } from "./operation";
+import { validation } from "../errors.js";
+import type { DocPath, ResolvedCondition } from "../expr/ast.js";
+import { compileCondition } from "../expr/compile-condition.js";
+import { legacyConditionValues, type LegacyCondition } from "../expr/legacy.js";
+import { compareBytes, encodeKey } from "../keys/encode.js";
+import { storedPartitionKey } from "../keys/partition.js";
+import {
+  keyConditionFor,
+  leavesOfExpression,
+  leavesOfKeyConditions,
+  type KeyCondition,
+} from "../query/key-condition.js";
+import { readSource, type ReadSource } from "../query/source.js";
+import { topLevelNames } from "../expr/names.js";
+import type { Bound } from "../storage/ranges.js";
+import type { AttributeValue, KeyAttribute } from "../types.js";
+import { expressionsOf } from "./item-shapes.js";
+import { defineOp } from "./operation.js";
 import {
   checkIndexSelect,
   checkSelect,
@@ -23,8 +28,8 @@ import {
   readAndRespond,
   readShape,
   type ReadInput,
-} from "./read-shapes";
-import { tableForData } from "./tables";
+} from "./read-shapes.js";
+import { tableForData } from "./tables.js";
 
 interface QueryInput extends ReadInput {
   KeyConditions?: Record<string, LegacyCondition>;

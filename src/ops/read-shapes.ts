@@ -1,26 +1,26 @@
 // What Query and Scan share: their common members, DynamoDB's rules for combining Select
 // with projections, ExclusiveStartKey checks, projection and LastEvaluatedKey building.
-import { validation } from "../errors";
-import type { DocPath, ResolvedCondition } from "../expr/ast";
-import { compileCondition } from "../expr/compile-condition";
-import { compileProjection } from "../expr/compile-projection";
-import type { ExpressionContext } from "../expr/context";
-import { filterCondition, type LegacyCondition } from "../expr/legacy";
-import { topLevelNames } from "../expr/names";
-import { readPage, type Page } from "../query/page";
-import { pushDown, type PushDown } from "../query/push-down";
-import type { SqlFilter } from "../storage/ranges";
-import { readUnits, withCapacity } from "./capacity";
-import { projectPaths } from "../expr/document";
-import type { ReadSource } from "../query/source";
-import { projectedNames } from "../storage/index-maintenance";
-import type { ItemStore } from "../storage/items";
-import type { RangeRow } from "../storage/ranges";
-import type { Item } from "../types";
-import type { Shape } from "../wire/shape";
-import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes";
-import { COMPARISON_OPERATORS, expressionAttributeNames, expressionAttributeValues } from "./item-shapes";
-import { projectAttributes } from "./projection";
+import { validation } from "../errors.js";
+import type { DocPath, ResolvedCondition } from "../expr/ast.js";
+import { compileCondition } from "../expr/compile-condition.js";
+import { compileProjection } from "../expr/compile-projection.js";
+import type { ExpressionContext } from "../expr/context.js";
+import { filterCondition, type LegacyCondition } from "../expr/legacy.js";
+import { topLevelNames } from "../expr/names.js";
+import { readPage, type Page } from "../query/page.js";
+import { pushDown, type PushDown } from "../query/push-down.js";
+import type { SqlFilter } from "../storage/ranges.js";
+import { readUnits, withCapacity } from "./capacity.js";
+import { projectPaths } from "../expr/document.js";
+import type { ReadSource } from "../query/source.js";
+import { projectedNames } from "../storage/index-maintenance.js";
+import type { ItemStore } from "../storage/items.js";
+import type { RangeRow } from "../storage/ranges.js";
+import type { Item } from "../types.js";
+import type { Shape } from "../wire/shape.js";
+import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes.js";
+import { COMPARISON_OPERATORS, expressionAttributeNames, expressionAttributeValues } from "./item-shapes.js";
+import { projectAttributes } from "./projection.js";
 
 export type Select = "ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES" | "SPECIFIC_ATTRIBUTES" | "COUNT";
 

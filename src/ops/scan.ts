@@ -1,13 +1,13 @@
 // Scan: every item of a table in (partition hash, sort key) order, or one segment of a
 // parallel scan (a contiguous range of the partition-hash space, src/keys/partition.ts).
 // Filters are pushed down to SQL where the translation is exact.
-import { validation } from "../errors";
-import type { DocPath, ResolvedCondition } from "../expr/ast";
-import type { LegacyCondition } from "../expr/legacy";
-import { compareBytes } from "../keys/encode";
-import { segmentRange } from "../keys/partition";
-import { expressionsOf } from "./item-shapes";
-import { defineOp } from "./operation";
+import { validation } from "../errors.js";
+import type { DocPath, ResolvedCondition } from "../expr/ast.js";
+import type { LegacyCondition } from "../expr/legacy.js";
+import { compareBytes } from "../keys/encode.js";
+import { segmentRange } from "../keys/partition.js";
+import { expressionsOf } from "./item-shapes.js";
+import { defineOp } from "./operation.js";
 import {
   checkIndexSelect,
   checkSelect,
@@ -16,9 +16,9 @@ import {
   readAndRespond,
   readShape,
   type ReadInput,
-} from "./read-shapes";
-import { readSource } from "../query/source";
-import { tableForData } from "./tables";
+} from "./read-shapes.js";
+import { readSource } from "../query/source.js";
+import { tableForData } from "./tables.js";
 
 interface ScanInput extends ReadInput {
   ScanFilter?: Record<string, LegacyCondition>;

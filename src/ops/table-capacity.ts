@@ -5,7 +5,7 @@
 // for INDEXES (dynamodb-conformance captures). Transactions cost twice the units of the
 // same reads and writes outside one (Developer Guide, "Capacity management for
 // transactions").
-import type { ReturnConsumedCapacity } from "./capacity";
+import type { ReturnConsumedCapacity } from "./capacity.js";
 
 export const TRANSACTIONAL_FACTOR = 2;
 

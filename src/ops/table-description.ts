@@ -1,9 +1,9 @@
 // The TableDescription structure returned by CreateTable, DescribeTable, UpdateTable and
 // DeleteTable.
-import type { IndexDef, TableDef } from "../storage/catalogue";
-import type { OpContext } from "./operation";
-import { tableArn } from "./tables";
-import { streamArn } from "../streams/types";
+import type { IndexDef, TableDef } from "../storage/catalogue.js";
+import type { OpContext } from "./operation.js";
+import { tableArn } from "./tables.js";
+import { streamArn } from "../streams/types.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
 export type IndexStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";

@@ -2,8 +2,8 @@
 // or nothing: one bad tag refuses the whole request and DynamoDB applies none of it. The
 // new set is visible at once (DynamoDB's tag reads lag its writes by ~2 s; nothing can
 // rely on that lag).
-import { validation } from "../errors";
-import { defineOp } from "./operation";
+import { validation } from "../errors.js";
+import { defineOp } from "./operation.js";
 import {
   checkTags,
   MAX_TAGS,
@@ -13,7 +13,7 @@ import {
   tagListShape,
   TOO_MANY_TAGS,
   type TagInput,
-} from "./tags";
+} from "./tags.js";
 
 interface TagResourceInput {
   ResourceArn: string;

@@ -5,26 +5,26 @@
 // ValidationException; a key that does not fit its table cancels the transaction with a
 // ValidationError reason (dynamodb-conformance captures), as would (in a cluster) an item
 // held by a write transaction in flight (TransactionConflict).
-import { validation } from "../errors";
-import type { DocPath } from "../expr/ast";
-import { compileProjection } from "../expr/compile-projection";
-import { projectPaths } from "../expr/document";
-import { keyOfKeyMap } from "../keys/item-key";
-import { runReadTransaction } from "../txn/coordinator";
-import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors";
-import { LocalParticipant } from "../txn/local-participant";
-import { itemLockKey, lockTableOf } from "../txn/locks";
-import type { ReadAction, ReadItem } from "../txn/types";
-import type { Item } from "../types";
-import { validateItem } from "../values/validate";
-import { readUnits, type ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, returnConsumedCapacity, tableName } from "./common-shapes";
-import { expressionAttributeNames, expressionsOf } from "./item-shapes";
-import { defineOp, type OpContext } from "./operation";
-import { TableCapacity, TRANSACTIONAL_FACTOR } from "./table-capacity";
-import { tableForData } from "./tables";
-import { MAX_TRANSACT_ITEMS, MULTIPLE_OPERATIONS_MESSAGE } from "./transact-write-items";
-import { checkKeyValues } from "./write-plans";
+import { validation } from "../errors.js";
+import type { DocPath } from "../expr/ast.js";
+import { compileProjection } from "../expr/compile-projection.js";
+import { projectPaths } from "../expr/document.js";
+import { keyOfKeyMap } from "../keys/item-key.js";
+import { runReadTransaction } from "../txn/coordinator.js";
+import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors.js";
+import { LocalParticipant } from "../txn/local-participant.js";
+import { itemLockKey, lockTableOf } from "../txn/locks.js";
+import type { ReadAction, ReadItem } from "../txn/types.js";
+import type { Item } from "../types.js";
+import { validateItem } from "../values/validate.js";
+import { readUnits, type ReturnConsumedCapacity } from "./capacity.js";
+import { attributeMap, returnConsumedCapacity, tableName } from "./common-shapes.js";
+import { expressionAttributeNames, expressionsOf } from "./item-shapes.js";
+import { defineOp, type OpContext } from "./operation.js";
+import { TableCapacity, TRANSACTIONAL_FACTOR } from "./table-capacity.js";
+import { tableForData } from "./tables.js";
+import { MAX_TRANSACT_ITEMS, MULTIPLE_OPERATIONS_MESSAGE } from "./transact-write-items.js";
+import { checkKeyValues } from "./write-plans.js";
 
 interface Get {
   TableName: string;

@@ -13,23 +13,23 @@
 // two-phase commit (src/txn/two-phase.ts): each shard's share is prepared (prepareShare,
 // holding its items: src/txn/locks.ts) and later committed (commitShare); a request
 // meeting a held item gets TransactionConflict.
-import { validation } from "../errors";
-import { compileUpdate } from "../expr/compile-update";
-import { runWriteTransaction } from "../txn/coordinator";
-import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors";
-import { requestDigest, TokenStore } from "../txn/idempotency";
-import { itemLockKey } from "../txn/locks";
-import { LocalParticipant } from "../txn/local-participant";
-import type { PreparedAction, PreparedTxn, WriteAction } from "../txn/types";
-import { checkItemSize, itemSize } from "../values/size";
-import { validateItem } from "../values/validate";
-import { readUnits, type ReturnConsumedCapacity } from "./capacity";
-import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes";
-import { CollectionMetrics } from "./item-collections";
-import { expressionAttributeNames, expressionAttributeValues, expressionsOf, writeCondition } from "./item-shapes";
-import { defineOp, type OpContext } from "./operation";
-import { TableCapacity, TRANSACTIONAL_FACTOR } from "./table-capacity";
-import { tableForData } from "./tables";
+import { validation } from "../errors.js";
+import { compileUpdate } from "../expr/compile-update.js";
+import { runWriteTransaction } from "../txn/coordinator.js";
+import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors.js";
+import { requestDigest, TokenStore } from "../txn/idempotency.js";
+import { itemLockKey } from "../txn/locks.js";
+import { LocalParticipant } from "../txn/local-participant.js";
+import type { PreparedAction, PreparedTxn, WriteAction } from "../txn/types.js";
+import { checkItemSize, itemSize } from "../values/size.js";
+import { validateItem } from "../values/validate.js";
+import { readUnits, type ReturnConsumedCapacity } from "./capacity.js";
+import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes.js";
+import { CollectionMetrics } from "./item-collections.js";
+import { expressionAttributeNames, expressionAttributeValues, expressionsOf, writeCondition } from "./item-shapes.js";
+import { defineOp, type OpContext } from "./operation.js";
+import { TableCapacity, TRANSACTIONAL_FACTOR } from "./table-capacity.js";
+import { tableForData } from "./tables.js";
 import {
   checkKeyValues,
   checkPutIndexKeyValues,
@@ -38,8 +38,8 @@ import {
   writeUnitsOf,
   type ReturnOnFailure,
   type WriteSpec,
-} from "./write-plans";
-import type { Shape } from "../wire/shape";
+} from "./write-plans.js";
+import type { Shape } from "../wire/shape.js";
 
 export const MAX_TRANSACT_ITEMS = 100;
 /** The aggregate size of a transaction's items (API reference). */

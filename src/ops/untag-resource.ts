@@ -1,8 +1,8 @@
 // UntagResource: removes tags by key. Keys the table does not have are ignored, as
 // DynamoDB ignores them, but each key must still be one TagResource would accept.
-import { validation } from "../errors";
-import { defineOp } from "./operation";
-import { checkTagKey, MAX_TAGS, parseTableArn, resourceArnShape, tableForArn, TOO_MANY_TAGS } from "./tags";
+import { validation } from "../errors.js";
+import { defineOp } from "./operation.js";
+import { checkTagKey, MAX_TAGS, parseTableArn, resourceArnShape, tableForArn, TOO_MANY_TAGS } from "./tags.js";
 
 interface UntagResourceInput {
   ResourceArn: string;

@@ -2,20 +2,20 @@
 // or legacy AttributeUpdates, optionally only if a condition holds. Read, check, apply and
 // write run in one SQLite transaction with no await, so concurrent updates never interleave;
 // where nothing needs the whole item, on the named attributes only (./update-patch.ts).
-import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast";
-import { updatedAttributes } from "../expr/apply-update";
-import { compileUpdate } from "../expr/compile-update";
-import { validateAttributeUpdates, type AttributeValueUpdate } from "../expr/legacy";
-import type { Item } from "../types";
-import { validateItem } from "../values/validate";
-import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity";
-import { expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes";
-import { itemCollectionMetrics } from "./item-collections";
-import { defineOp } from "./operation";
-import { projectAttributes } from "./projection";
-import { tableForData } from "./tables";
-import { patchTargets, patchUpdate } from "./update-patch";
-import { planFor, runWrite, writeUnitsOf, type LegacyUpdates } from "./write-plans";
+import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast.js";
+import { updatedAttributes } from "../expr/apply-update.js";
+import { compileUpdate } from "../expr/compile-update.js";
+import { validateAttributeUpdates, type AttributeValueUpdate } from "../expr/legacy.js";
+import type { Item } from "../types.js";
+import { validateItem } from "../values/validate.js";
+import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity.js";
+import { expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes.js";
+import { itemCollectionMetrics } from "./item-collections.js";
+import { defineOp } from "./operation.js";
+import { projectAttributes } from "./projection.js";
+import { tableForData } from "./tables.js";
+import { patchTargets, patchUpdate } from "./update-patch.js";
+import { planFor, runWrite, writeUnitsOf, type LegacyUpdates } from "./write-plans.js";
 
 type ReturnValues = "NONE" | "ALL_OLD" | "UPDATED_OLD" | "ALL_NEW" | "UPDATED_NEW";
 

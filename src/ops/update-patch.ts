@@ -16,13 +16,13 @@
 // ReturnValuesOnConditionCheckFailure ALL_OLD (they return it), AttributeUpdates (legacy
 // updates), or a name that a JSON path cannot spell (src/query/filter-sql.ts), and when
 // the item does not exist yet.
-import { updateNames, topLevelNames } from "../expr/names";
-import { jsonPath } from "../query/filter-sql";
-import { checkNoTransactionOnItem } from "../txn/locks";
-import type { Item } from "../types";
-import { checkCondition } from "./item-shapes";
-import type { OpContext } from "./operation";
-import { updatedItem, type ItemPlan, type UpdateSpec } from "./write-plans";
+import { updateNames, topLevelNames } from "../expr/names.js";
+import { jsonPath } from "../query/filter-sql.js";
+import { checkNoTransactionOnItem } from "../txn/locks.js";
+import type { Item } from "../types.js";
+import { checkCondition } from "./item-shapes.js";
+import type { OpContext } from "./operation.js";
+import { updatedItem, type ItemPlan, type UpdateSpec } from "./write-plans.js";
 
 /** What an update did, for UpdateItem's response. */
 export interface PatchResult {

@@ -15,12 +15,12 @@
 // StreamSpecification enables or disables the table's stream (src/streams/specification.ts);
 // encryption, replica and the other UpdateTable members are later issues and are refused
 // rather than ignored.
-import { DynamoError, notFound, validation } from "../errors";
-import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../storage/catalogue";
-import type { AttributeDefinition } from "../types";
-import type { Shape } from "../wire/shape";
-import { tableName } from "./common-shapes";
-import { attributeDefinitionsShape, checkThroughputBounds, provisionedThroughputShape } from "./create-table";
+import { DynamoError, notFound, validation } from "../errors.js";
+import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../storage/catalogue.js";
+import type { AttributeDefinition } from "../types.js";
+import type { Shape } from "../wire/shape.js";
+import { tableName } from "./common-shapes.js";
+import { attributeDefinitionsShape, checkThroughputBounds, provisionedThroughputShape } from "./create-table.js";
 import {
   checkGlobalKeySchema,
   checkIndexThroughputBounds,
@@ -32,17 +32,17 @@ import {
   type GlobalSecondaryIndexInput,
   type GlobalSecondaryIndexUpdateInput,
   type Throughput,
-} from "./index-definitions";
-import { defineOp, type OpContext } from "./operation";
-import { describeTable, type IndexOverride } from "./table-description";
-import { tableForControl } from "./tables";
-import { registerStream } from "../streams/registry";
+} from "./index-definitions.js";
+import { defineOp, type OpContext } from "./operation.js";
+import { describeTable, type IndexOverride } from "./table-description.js";
+import { tableForControl } from "./tables.js";
+import { registerStream } from "../streams/registry.js";
 import {
   checkUpdateStream,
   streamSpecificationShape,
   updatedStream,
   type StreamSpecificationInput,
-} from "../streams/specification";
+} from "../streams/specification.js";
 
 interface UpdateTableInput {
   TableName: string;

@@ -3,10 +3,10 @@
 // the ENABLING/DISABLING DynamoDB shows for up to an hour. DynamoDB also refuses a second
 // change within about 30 minutes ("Time to live has been modified multiple times within a
 // fixed interval"); this engine does not, so tests need not wait.
-import { validation } from "../errors";
-import { tableName } from "./common-shapes";
-import { defineOp } from "./operation";
-import { tableForControl } from "./tables";
+import { validation } from "../errors.js";
+import { tableName } from "./common-shapes.js";
+import { defineOp } from "./operation.js";
+import { tableForControl } from "./tables.js";
 
 interface UpdateTimeToLiveInput {
   TableName: string;

@@ -14,23 +14,23 @@
 // write path for item rows and secondary indexes (table counters follow the rows by
 // trigger). A PutItem or DeleteItem needing none of steps 3-4 is one statement instead
 // (blindWrite).
-import { validation } from "../errors";
-import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast";
-import { applyUpdate, keyAttributeUpdateMessage } from "../expr/apply-update";
-import { evaluateCondition } from "../expr/evaluate";
-import { applyAttributeUpdates } from "../expr/legacy";
-import { keyAttributesOf, keyOfItem, keyOfKeyMap, type EncodedKey } from "../keys/item-key";
-import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../storage/catalogue";
-import { checkIndexKeys } from "../storage/index-maintenance";
-import type { ItemStore, StoredItem } from "../storage/items";
-import { writeItem, type WriteStores } from "../storage/write";
-import { checkNoTransactionOnItem } from "../txn/locks";
-import type { AttributeValue, Item } from "../types";
-import { checkKeySize, itemSize, MAX_ITEM_SIZE, sizeAfterUpdate } from "../values/size";
-import { emptyKeyBinary, emptyKeyString, typeOf } from "../values/validate";
-import { writeUnits } from "./capacity";
-import { checkCondition } from "./item-shapes";
-import type { OpContext } from "./operation";
+import { validation } from "../errors.js";
+import type { ResolvedCondition, ResolvedUpdate } from "../expr/ast.js";
+import { applyUpdate, keyAttributeUpdateMessage } from "../expr/apply-update.js";
+import { evaluateCondition } from "../expr/evaluate.js";
+import { applyAttributeUpdates } from "../expr/legacy.js";
+import { keyAttributesOf, keyOfItem, keyOfKeyMap, type EncodedKey } from "../keys/item-key.js";
+import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../storage/catalogue.js";
+import { checkIndexKeys } from "../storage/index-maintenance.js";
+import type { ItemStore, StoredItem } from "../storage/items.js";
+import { writeItem, type WriteStores } from "../storage/write.js";
+import { checkNoTransactionOnItem } from "../txn/locks.js";
+import type { AttributeValue, Item } from "../types.js";
+import { checkKeySize, itemSize, MAX_ITEM_SIZE, sizeAfterUpdate } from "../values/size.js";
+import { emptyKeyBinary, emptyKeyString, typeOf } from "../values/validate.js";
+import { writeUnits } from "./capacity.js";
+import { checkCondition } from "./item-shapes.js";
+import type { OpContext } from "./operation.js";
 
 export type ReturnOnFailure = "ALL_OLD" | "NONE";
 

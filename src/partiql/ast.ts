@@ -1,7 +1,7 @@
 // The AST of DynamoDB's PartiQL dialect, built by grammar/partiql.peggy through `factory`
 // (the grammar's actions do nothing else). Discriminated unions throughout; every check
 // DynamoDB makes beyond syntax happens in the planner (./plan-*.ts).
-import type { AttributeValue } from "../types";
+import type { AttributeValue } from "../types.js";
 
 /** A document path: a top-level name, then map keys (strings) and list indexes (numbers). */
 export interface Path {

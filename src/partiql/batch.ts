@@ -4,23 +4,23 @@
 // answering HTTP 200 (AWS: a statement that fails to parse, names a missing table or
 // fails its condition is an Error entry; nubo-db/dynamodb-conformance). A SELECT must
 // name the table's full primary key: it reads one item.
-import { DynamoError, validation } from "../errors";
-import type { TableDef } from "../storage/catalogue";
-import type { AttributeValue, Item, JsonObject } from "../types";
-import type { SelectStatement, Statement } from "./ast";
-import { Placeholders } from "./expression";
-import { callOk, describeOrFail, ReplyFailure, type PartiqlHost } from "./host";
-import { fullKey } from "./keys";
-import { prepare } from "./parse";
-import { projectionOf, splitFilter } from "./select";
+import { DynamoError, validation } from "../errors.js";
+import type { TableDef } from "../storage/catalogue.js";
+import type { AttributeValue, Item, JsonObject } from "../types.js";
+import type { SelectStatement, Statement } from "./ast.js";
+import { Placeholders } from "./expression.js";
+import { callOk, describeOrFail, ReplyFailure, type PartiqlHost } from "./host.js";
+import { fullKey } from "./keys.js";
+import { prepare } from "./parse.js";
+import { projectionOf, splitFilter } from "./select.js";
 import {
   BATCH_EXECUTE_STATEMENT,
   checkRequest,
   parametersOf,
   type BatchExecuteStatementInput,
   type StatementRequest,
-} from "./shapes";
-import { DUPLICATE_ITEM, planWrite } from "./write";
+} from "./shapes.js";
+import { DUPLICATE_ITEM, planWrite } from "./write.js";
 
 export const BATCH_SELECT_KEY =
   "Select statements within BatchExecuteStatement must specify the primary key in the where clause.";

@@ -6,18 +6,18 @@
 // operation it becomes and never half-applies. The same code runs in the cluster router
 // (src/cluster/router.ts) and for an embedded engine (src/client/handler.ts); each
 // passes a PartiqlHost.
-import { DynamoError, serialization, validation } from "../errors";
-import type { AttributeValue, Item, JsonObject } from "../types";
-import { executeBatch, mergeCapacity } from "./batch";
-import { callOk, describeOrFail, errorReply, ReplyFailure, type PartiqlHost, type WireReply } from "./host";
-import { prepare } from "./parse";
-import { planSelect, type SelectPlan } from "./select";
-import { checkRequest, EXECUTE_STATEMENT, parametersOf, type ExecuteStatementInput } from "./shapes";
-import { decodeToken, encodeToken, type Resume } from "./token";
-import { executeTransaction } from "./transaction";
-import { DUPLICATE_ITEM, planWrite } from "./write";
+import { DynamoError, serialization, validation } from "../errors.js";
+import type { AttributeValue, Item, JsonObject } from "../types.js";
+import { executeBatch, mergeCapacity } from "./batch.js";
+import { callOk, describeOrFail, errorReply, ReplyFailure, type PartiqlHost, type WireReply } from "./host.js";
+import { prepare } from "./parse.js";
+import { planSelect, type SelectPlan } from "./select.js";
+import { checkRequest, EXECUTE_STATEMENT, parametersOf, type ExecuteStatementInput } from "./shapes.js";
+import { decodeToken, encodeToken, type Resume } from "./token.js";
+import { executeTransaction } from "./transaction.js";
+import { DUPLICATE_ITEM, planWrite } from "./write.js";
 
-export type { PartiqlHost } from "./host";
+export type { PartiqlHost } from "./host.js";
 
 export const PARTIQL_OPERATIONS: ReadonlySet<string> = new Set([
   "ExecuteStatement",

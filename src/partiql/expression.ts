@@ -2,10 +2,10 @@
 // name becomes a generated `#nK` placeholder and every value a `:vK` placeholder, so no
 // user text is ever spliced into an expression; the existing operations then parse,
 // validate and evaluate the expressions as they do for their own callers.
-import { validation } from "../errors";
-import type { AttributeValue } from "../types";
-import type { Condition, Operand, Path, SetValue } from "./ast";
-import { bindValue } from "./values";
+import { validation } from "../errors.js";
+import type { AttributeValue } from "../types.js";
+import type { Condition, Operand, Path, SetValue } from "./ast.js";
+import { bindValue } from "./values.js";
 
 /** The ExpressionAttributeNames / ExpressionAttributeValues one request accumulates. */
 export class Placeholders {

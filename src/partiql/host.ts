@@ -1,11 +1,11 @@
 // What the PartiQL executor needs from where it runs (the cluster router, or an engine
 // embedded in a Durable Object): table definitions to plan with, and a way to run the
 // existing wire operations. Both callers give the same executor these two callbacks.
-import { DynamoError, notFound, validation } from "../errors";
+import { DynamoError, notFound, validation } from "../errors.js";
 
 const EXPRESSION_PREFIX = /^Invalid (?:Filter|KeyCondition|Condition|Update|Projection)Expression: /;
-import type { TableDef } from "../storage/catalogue";
-import type { JsonObject } from "../types";
+import type { TableDef } from "../storage/catalogue.js";
+import type { JsonObject } from "../types.js";
 
 export interface WireReply {
   status: number;

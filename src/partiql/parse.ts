@@ -14,9 +14,9 @@
 //   Unexpected term                                   anything else (e.g. WHERE with nothing after it)
 // Other details of DynamoDB's parser are not reproduced: such statements get "Unexpected term".
 import { parse, SyntaxError as PeggySyntaxError } from "../../grammar/generated/partiql.js";
-import { validation } from "../errors";
-import type { AttributeValue } from "../types";
-import { factory, type Statement, type ValueNode } from "./ast";
+import { validation } from "../errors.js";
+import type { AttributeValue } from "../types.js";
+import { factory, type Statement, type ValueNode } from "./ast.js";
 
 export const NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: ";
 

@@ -5,15 +5,15 @@
 // sets ScanIndexForward. The projection list becomes a ProjectionExpression, and each
 // projected path is answered under its last name (DynamoDB: `SELECT m.k[1], l[0], m.z`
 // answers `k[1]`, `l[0]` and `z`; recorded against DynamoDB Local by xo/dbimp).
-import { validation } from "../errors";
-import { compileCondition } from "../expr/compile-condition";
-import { expressionContext } from "../expr/context";
-import { evaluateCondition } from "../expr/evaluate";
-import type { TableDef } from "../storage/catalogue";
-import type { AttributeValue, Item, JsonObject } from "../types";
-import type { Condition, Path, SelectStatement, ValueNode } from "./ast";
-import { compareScalars, valuesEqual } from "../values/compare";
-import { conditionText, Placeholders } from "./expression";
+import { validation } from "../errors.js";
+import { compileCondition } from "../expr/compile-condition.js";
+import { expressionContext } from "../expr/context.js";
+import { evaluateCondition } from "../expr/evaluate.js";
+import type { TableDef } from "../storage/catalogue.js";
+import type { AttributeValue, Item, JsonObject } from "../types.js";
+import type { Condition, Path, SelectStatement, ValueNode } from "./ast.js";
+import { compareScalars, valuesEqual } from "../values/compare.js";
+import { conditionText, Placeholders } from "./expression.js";
 import {
   checkKeyType,
   checkSource,
@@ -23,8 +23,8 @@ import {
   isValueNode,
   joinAnd,
   sourceKeys,
-} from "./keys";
-import { bindValue } from "./values";
+} from "./keys.js";
+import { bindValue } from "./values.js";
 
 export interface SelectPlan {
   operation: "Query" | "Scan";

@@ -1,11 +1,11 @@
 // Request shapes of ExecuteStatement, BatchExecuteStatement and ExecuteTransaction (the
 // DynamoDB API model's members and constraints), checked with the same two passes as
 // every other operation (src/wire/shape.ts).
-import { attributeValue, returnConsumedCapacity } from "../ops/common-shapes";
-import type { AttributeValue, JsonObject } from "../types";
-import { validateAttributeValue } from "../values/validate";
-import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape";
-import { serialization } from "../errors";
+import { attributeValue, returnConsumedCapacity } from "../ops/common-shapes.js";
+import type { AttributeValue, JsonObject } from "../types.js";
+import { validateAttributeValue } from "../values/validate.js";
+import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape.js";
+import { serialization } from "../errors.js";
 
 const statement: Shape = { kind: "string", notNull: true, minLength: 1, maxLength: 8192 };
 const parameters: Shape = { kind: "list", member: attributeValue, minLength: 1, parameterized: true };

@@ -3,9 +3,9 @@
 // refuses a token given with another statement ("The provided starting key is invalid",
 // recorded against DynamoDB Local by xo/dbimp) and a token it cannot read ("Invalid
 // NextToken").
-import { validation } from "../errors";
-import type { AttributeValue, JsonObject } from "../types";
-import { base64ToBytes, bytesToBase64, isValidBase64 } from "../values/base64";
+import { validation } from "../errors.js";
+import type { AttributeValue, JsonObject } from "../types.js";
+import { base64ToBytes, bytesToBase64, isValidBase64 } from "../values/base64.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

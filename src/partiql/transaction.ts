@@ -5,16 +5,16 @@
 // against AWS by nubo-db/dynamodb-conformance), a read and a write together are refused
 // as DynamoDB Local records, and an INSERT of an existing key cancels the transaction
 // with a DuplicateItem reason.
-import { DynamoError, validation } from "../errors";
-import type { Item, JsonObject } from "../types";
-import type { SelectStatement, Statement } from "./ast";
-import { conditionText, Placeholders } from "./expression";
-import { callOk, describeOrFail, ReplyFailure, type PartiqlHost } from "./host";
-import { fullKey, joinAnd } from "./keys";
-import { prepare } from "./parse";
-import { projectionOf } from "./select";
-import { checkRequest, EXECUTE_TRANSACTION, parametersOf, type ExecuteTransactionInput } from "./shapes";
-import { DUPLICATE_ITEM, planWrite } from "./write";
+import { DynamoError, validation } from "../errors.js";
+import type { Item, JsonObject } from "../types.js";
+import type { SelectStatement, Statement } from "./ast.js";
+import { conditionText, Placeholders } from "./expression.js";
+import { callOk, describeOrFail, ReplyFailure, type PartiqlHost } from "./host.js";
+import { fullKey, joinAnd } from "./keys.js";
+import { prepare } from "./parse.js";
+import { projectionOf } from "./select.js";
+import { checkRequest, EXECUTE_TRANSACTION, parametersOf, type ExecuteTransactionInput } from "./shapes.js";
+import { DUPLICATE_ITEM, planWrite } from "./write.js";
 
 export const MIXED = "ExecuteTransaction API does not support both read and write operations in the same request.";
 const READ_KEY = "Select statements within ExecuteTransaction must specify the primary key in the where clause.";

@@ -2,10 +2,10 @@
 // string set or number set as a bag, <<'a', 'b'>> / <<1, 2>>; lists as [..] and maps
 // (tuples) as {'key': value}. Messages are DynamoDB's (its PartiQL front end; the set
 // rules were recorded against DynamoDB Local by xo/dbimp's DYNAMODB.md).
-import { validation } from "../errors";
-import type { AttributeValue } from "../types";
-import { validateAttributeValue } from "../values/validate";
-import type { ValueNode } from "./ast";
+import { validation } from "../errors.js";
+import type { AttributeValue } from "../types.js";
+import { validateAttributeValue } from "../values/validate.js";
+import type { ValueNode } from "./ast.js";
 
 export const EMPTY_BAG = "Empty bags are not supported";
 export const BAG_TYPES = "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags";

@@ -1,11 +1,11 @@
 // Building blocks of src/query/filter-sql.ts: SQL fragments with their bound parameters,
 // exact numeric order of canonical number text, size() of a stored value, and byte
 // prefixes of base64. Each piece says why it is exact; filter-sql.ts says where it is used.
-import Decimal from "decimal.js";
-import type { Comparator } from "../expr/ast";
-import type { SqlValue } from "../storage/sql";
-import type { AttributeValue } from "../types";
-import { base64ToBytes, bytesToBase64 } from "../values/base64";
+import type { Comparator } from "../expr/ast.js";
+import type { SqlValue } from "../storage/sql.js";
+import type { AttributeValue } from "../types.js";
+import { base64ToBytes, bytesToBase64 } from "../values/base64.js";
+import { roundToInteger } from "../values/number.js";
 
 /** SQL text and the values of its `?` placeholders, in text order. */
 export class Frag {
@@ -113,10 +113,10 @@ export function sizeAt(path: string): Frag {
 }
 
 /** Sizes are far below this; a bound beyond it is as good as infinite. */
-const SIZE_CAP = new Decimal(2).pow(53);
+const SIZE_CAP = 2n ** 53n;
 
-/** `d` clamped to [-1, 2^53] as a JS number: the same comparisons with any size. */
-const clamp = (d: Decimal): number => Decimal.max(-1, Decimal.min(d, SIZE_CAP)).toNumber();
+/** `n` clamped to [-1, 2^53] as a JS number: the same comparisons with any size. */
+const clamp = (n: bigint): number => Number(n < -1n ? -1n : n > SIZE_CAP ? SIZE_CAP : n);
 
 /**
  * 0/1: `size op lit`. A size is a whole number (or NULL: false, and `<>` true), so against
@@ -126,21 +126,22 @@ const clamp = (d: Decimal): number => Decimal.max(-1, Decimal.min(d, SIZE_CAP)).
  */
 export function compareSize(op: Comparator, size: Frag, lit: AttributeValue): Frag {
   if (!("N" in lit)) return raw(op === "<>" ? "1" : "0");
-  const n = new Decimal(lit.N);
-  const equal = n.isInteger() ? total(q`${size} = ${clamp(n)}`) : raw("0");
+  const floor = roundToInteger(lit.N, "floor");
+  const ceil = roundToInteger(lit.N, "ceil");
+  const equal = floor === ceil ? total(q`${size} = ${clamp(floor)}`) : raw("0");
   switch (op) {
     case "=":
       return equal;
     case "<>":
       return q`(NOT ${equal})`;
     case "<":
-      return total(q`${size} < ${clamp(n.ceil())}`);
+      return total(q`${size} < ${clamp(ceil)}`);
     case "<=":
-      return total(q`${size} <= ${clamp(n.floor())}`);
+      return total(q`${size} <= ${clamp(floor)}`);
     case ">":
-      return total(q`${size} > ${clamp(n.floor())}`);
+      return total(q`${size} > ${clamp(floor)}`);
     case ">=":
-      return total(q`${size} >= ${clamp(n.ceil())}`);
+      return total(q`${size} >= ${clamp(ceil)}`);
   }
 }
 

@@ -20,13 +20,13 @@
 // Every translated condition is a 0/1 expression, so AND, OR and NOT compose exactly; a
 // condition with any refused part is refused whole (src/query/push-down.ts sends the
 // exact conjuncts of a top-level AND to SQL and evaluates the rest in TypeScript).
-import type { Comparator, DocPath, ResolvedCondition, ResolvedOperand } from "../expr/ast";
-import { evaluateCondition, isAttributeTypeName } from "../expr/evaluate";
-import type { SqlValue } from "../storage/sql";
-import type { AttributeValue } from "../types";
-import { isValidBase64 } from "../values/base64";
-import { normalizeNumber } from "../values/number";
-import { utf8Length } from "../values/size";
+import type { Comparator, DocPath, ResolvedCondition, ResolvedOperand } from "../expr/ast.js";
+import { evaluateCondition, isAttributeTypeName } from "../expr/evaluate.js";
+import type { SqlValue } from "../storage/sql.js";
+import type { AttributeValue } from "../types.js";
+import { isValidBase64 } from "../values/base64.js";
+import { normalizeNumber } from "../values/number.js";
+import { utf8Length } from "../values/size.js";
 import {
   base64PrefixGlob,
   compareNumberText,
@@ -37,7 +37,7 @@ import {
   sizeAt,
   total,
   type Ordering,
-} from "./filter-sql-parts";
+} from "./filter-sql-parts.js";
 
 export interface SqlFilter {
   sql: string;

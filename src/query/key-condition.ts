@@ -2,10 +2,10 @@
 // pass, so names/values are resolved) or legacy KeyConditions, turned into one equality on
 // the partition key and at most one condition on the sort key, with DynamoDB's messages.
 // The result compiles to an index range over the stored (pk, sk) encodings.
-import { validation } from "../errors";
-import type { ResolvedCondition, ResolvedOperand } from "../expr/ast";
-import type { KeyAttribute } from "../types";
-import type { AttributeValue } from "../types";
+import { validation } from "../errors.js";
+import type { ResolvedCondition, ResolvedOperand } from "../expr/ast.js";
+import type { KeyAttribute } from "../types.js";
+import type { AttributeValue } from "../types.js";
 
 export type SortCondition =
   | { op: "=" | "<" | "<=" | ">" | ">="; value: AttributeValue }

@@ -5,11 +5,11 @@
 // - a page that stops because of Limit or size always carries a LastEvaluatedKey, even if
 //   no item follows (the next page is then empty), as DynamoDB does;
 // - ScannedCount counts items read, Count those that passed the filter.
-import type { ResolvedCondition } from "../expr/ast";
-import { evaluateCondition } from "../expr/evaluate";
-import type { RangeRow } from "../storage/ranges";
-import type { Item } from "../types";
-import { RawJson } from "../wire/raw-json";
+import type { ResolvedCondition } from "../expr/ast.js";
+import { evaluateCondition } from "../expr/evaluate.js";
+import type { RangeRow } from "../storage/ranges.js";
+import type { Item } from "../types.js";
+import { RawJson } from "../wire/raw-json.js";
 
 /** DynamoDB's page size limit on data read. */
 export const MAX_PAGE_BYTES = 1024 * 1024;

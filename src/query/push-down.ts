@@ -3,8 +3,8 @@
 // is an AND, the exact conjuncts go to SQL and the rest is evaluated here on the rows SQL
 // let through. Either way the result is the same as evaluating everything in TypeScript,
 // which the both-ways test in test/query/filter-sql.test.ts checks.
-import type { ResolvedCondition } from "../expr/ast";
-import { translateFilter } from "./filter-sql";
+import type { ResolvedCondition } from "../expr/ast.js";
+import { translateFilter } from "./filter-sql.js";
 
 export interface PushDown {
   /** SQL boolean over `doc`, exact for the conjuncts it covers. */

@@ -2,16 +2,16 @@
 // knows its key attributes, where its rows live, how to turn a row into a
 // LastEvaluatedKey (index key + table key for indexes) and an ExclusiveStartKey back into
 // a position.
-import { DynamoError, validation } from "../errors";
-import { decodeKey, encodeKey } from "../keys/encode";
-import { keyOfKeyMap } from "../keys/item-key";
-import { encodedPartitionKeyOf, storedPartitionKey } from "../keys/partition";
-import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../storage/catalogue";
-import type { IndexStore } from "../storage/index-store";
-import type { ItemStore } from "../storage/items";
-import type { PartitionRange, RangeRow, ScopeRange } from "../storage/ranges";
-import type { AttributeValue, Item, KeyAttribute } from "../types";
-import { validateItem } from "../values/validate";
+import { DynamoError, validation } from "../errors.js";
+import { decodeKey, encodeKey } from "../keys/encode.js";
+import { keyOfKeyMap } from "../keys/item-key.js";
+import { encodedPartitionKeyOf, storedPartitionKey } from "../keys/partition.js";
+import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../storage/catalogue.js";
+import type { IndexStore } from "../storage/index-store.js";
+import type { ItemStore } from "../storage/items.js";
+import type { PartitionRange, RangeRow, ScopeRange } from "../storage/ranges.js";
+import type { AttributeValue, Item, KeyAttribute } from "../types.js";
+import { validateItem } from "../values/validate.js";
 
 export interface ReadSource {
   def: TableDef;

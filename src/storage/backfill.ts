@@ -8,14 +8,14 @@
 // Items whose index key attribute has the wrong type, or is an empty string or binary,
 // are skipped: DynamoDB reports such items as index key violations rather than failing
 // the backfill. Items without the key attributes are skipped too (sparse index).
-import { compareBytes } from "../keys/encode";
-import type { EncodedKey } from "../keys/item-key";
-import type { Item } from "../types";
-import { base64ToBytes, bytesToBase64 } from "../values/base64";
-import { indexKeysOf, type Catalogue, type IndexDef, type TableDef } from "./catalogue";
-import { indexEntry } from "./index-maintenance";
-import type { IndexStore } from "./index-store";
-import type { Sql } from "./sql";
+import { compareBytes } from "../keys/encode.js";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { Item } from "../types.js";
+import { base64ToBytes, bytesToBase64 } from "../values/base64.js";
+import { indexKeysOf, type Catalogue, type IndexDef, type TableDef } from "./catalogue.js";
+import { indexEntry } from "./index-maintenance.js";
+import type { IndexStore } from "./index-store.js";
+import type { Sql } from "./sql.js";
 
 export interface BackfillStores {
   sql: Sql;

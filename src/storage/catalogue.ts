@@ -1,10 +1,10 @@
 // Table definitions, cached in memory for the life of the object and written through to
 // the `tables` row. Reads never touch SQLite for the definition on the hot path.
-import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types";
-import type { StreamState, TtlState } from "../streams/types";
+import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types.js";
+import type { StreamState, TtlState } from "../streams/types.js";
 
 export type { KeyAttribute };
-import type { Sql } from "./sql";
+import type { Sql } from "./sql.js";
 
 export type BillingMode = "PROVISIONED" | "PAY_PER_REQUEST";
 

@@ -11,9 +11,9 @@
 // each carrying how many rows (`scanned`) and bytes (`bytes`) it accounts for since the
 // previous row returned. readPage adds those up, so it stops at exactly the row where it
 // would have stopped reading every row, and the page is the same.
-import { MAX_PAGE_BYTES } from "../query/page";
-import type { Layout, RangeRow, SqlFilter } from "./ranges";
-import type { Sql } from "./sql";
+import { MAX_PAGE_BYTES } from "../query/page.js";
+import type { Layout, RangeRow, SqlFilter } from "./ranges.js";
+import type { Sql } from "./sql.js";
 
 /**
  * Rows per statement. SQLite reads every row of a chunk, including those past the 1 MB

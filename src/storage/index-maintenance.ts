@@ -1,14 +1,14 @@
 // Keeping secondary indexes in step with the table: every write path goes through
 // writeItem (./write.ts), which calls into here inside the write's transaction.
 // Sparse indexes: an item lacking an index key attribute has no entry in that index.
-import { validation } from "../errors";
-import { encodeKey } from "../keys/encode";
-import type { EncodedKey } from "../keys/item-key";
-import { storedPartitionKey } from "../keys/partition";
-import type { AttributeValue, Item, KeyAttribute } from "../types";
-import { itemSize } from "../values/size";
-import { indexKeysOf, type IndexDef, type TableDef } from "./catalogue";
-import type { IndexRowKey } from "./index-store";
+import { validation } from "../errors.js";
+import { encodeKey } from "../keys/encode.js";
+import type { EncodedKey } from "../keys/item-key.js";
+import { storedPartitionKey } from "../keys/partition.js";
+import type { AttributeValue, Item, KeyAttribute } from "../types.js";
+import { itemSize } from "../values/size.js";
+import { indexKeysOf, type IndexDef, type TableDef } from "./catalogue.js";
+import type { IndexRowKey } from "./index-store.js";
 
 const EMPTY = new Uint8Array(0);
 

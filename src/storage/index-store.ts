@@ -1,7 +1,14 @@
 // Secondary index rows: (iid, ipk, isk, tpk, tsk) -> projected item. ipk is hash-prefixed
 // like table partition keys; (tpk, tsk), the item's table key, orders ties in the index.
-import { INDEX_ITEMS, partitionRows, scopeRows, type PartitionRange, type RangeRow, type ScopeRange } from "./ranges";
-import type { Sql } from "./sql";
+import {
+  INDEX_ITEMS,
+  partitionRows,
+  scopeRows,
+  type PartitionRange,
+  type RangeRow,
+  type ScopeRange,
+} from "./ranges.js";
+import type { Sql } from "./sql.js";
 
 export interface IndexRowKey {
   ipk: Uint8Array;

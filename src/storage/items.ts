@@ -2,9 +2,9 @@
 // DynamoDB counts it. Keys are order-preserving encodings (src/keys/encode.ts). Documents
 // are stored as JSONB (schema v7): written through jsonb(?), read back as text through
 // json(doc) — `ITEM_DOC` — so the rest of the engine only ever sees JSON text.
-import { ITEMS, partitionRows, scopeRows, type PartitionRange, type RangeRow, type ScopeRange } from "./ranges";
-import type { EncodedKey } from "../keys/item-key";
-import type { Sql } from "./sql";
+import { ITEMS, partitionRows, scopeRows, type PartitionRange, type RangeRow, type ScopeRange } from "./ranges.js";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { Sql } from "./sql.js";
 
 export interface StoredItem {
   doc: string;

@@ -2,8 +2,8 @@
 // which share one shape: a scope id (table or index), a hash-prefixed partition key, a sort
 // key, and for index rows the table key as a tie-breaker. SQL text depends only on which
 // bounds are present and on the filter's text, so workerd's statement cache is reused.
-import { afterClause, filteredRows, orderBy, type RowOrder } from "./filtered-rows";
-import type { Sql } from "./sql";
+import { afterClause, filteredRows, orderBy, type RowOrder } from "./filtered-rows.js";
+import type { Sql } from "./sql.js";
 
 export interface Layout {
   from: string;

@@ -1,7 +1,7 @@
 // The shard's SQLite schema, migrated on wake. Each migration runs once, in order, inside
 // one transaction; the applied version is kept in `_meta`.
-import { storedPartitionKey } from "../keys/partition";
-import type { Sql } from "./sql";
+import { storedPartitionKey } from "../keys/partition.js";
+import type { Sql } from "./sql.js";
 
 /** A migration: SQL statements, or a function for data rewrites SQL cannot express. */
 type Migration = readonly string[] | ((sql: Sql) => void);

@@ -1,16 +1,16 @@
 // The one place every write path (PutItem, UpdateItem, DeleteItem, batches and
 // transactions) changes an item: the item row and every secondary index, in the caller's
 // transaction; the table's counters follow the row by SQLite triggers (schema v8).
-import type { EncodedKey } from "../keys/item-key";
-import type { Item } from "../types";
-import { itemSize } from "../values/size";
-import type { TableDef } from "./catalogue";
-import { backfillCovers } from "./backfill";
-import { checkIndexKeys, indexEntry } from "./index-maintenance";
-import type { IndexStore } from "./index-store";
-import type { ItemStore, StoredItem } from "./items";
-import type { ChangeLog } from "../streams/change-log";
-import type { TtlIndex } from "../ttl/ttl-index";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { Item } from "../types.js";
+import { itemSize } from "../values/size.js";
+import type { TableDef } from "./catalogue.js";
+import { backfillCovers } from "./backfill.js";
+import { checkIndexKeys, indexEntry } from "./index-maintenance.js";
+import type { IndexStore } from "./index-store.js";
+import type { ItemStore, StoredItem } from "./items.js";
+import type { ChangeLog } from "../streams/change-log.js";
+import type { TtlIndex } from "../ttl/ttl-index.js";
 
 export interface WriteStores {
   items: ItemStore;

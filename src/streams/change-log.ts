@@ -3,13 +3,13 @@
 // transaction, so a change and its record commit or roll back together. Records carry the
 // images the stream's view type asks for, already cut at write time (DynamoDB fixes the
 // view type for the stream's life). The sequence number is the log row id (./types.ts).
-import { keyAttributesOf } from "../keys/item-key";
-import type { TableDef } from "../storage/catalogue";
-import type { Sql } from "../storage/sql";
-import type { Item } from "../types";
-import { itemSize } from "../values/size";
-import { sameItem } from "./same-item";
-import { streamId, type UserIdentity } from "./types";
+import { keyAttributesOf } from "../keys/item-key.js";
+import type { TableDef } from "../storage/catalogue.js";
+import type { Sql } from "../storage/sql.js";
+import type { Item } from "../types.js";
+import { itemSize } from "../values/size.js";
+import { sameItem } from "./same-item.js";
+import { streamId, type UserIdentity } from "./types.js";
 
 /** A stored record: the wire record without its SequenceNumber (the row id gives it). */
 export interface StoredRecord {

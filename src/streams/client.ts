@@ -10,10 +10,10 @@ import {
   type DynamoDBStreamsClientConfig as SdkDynamoDBStreamsClientConfig,
 } from "@aws-sdk/client-dynamodb-streams";
 import { env } from "cloudflare:workers";
-import { StreamsRouter, type StreamsNamespace } from "../cluster/streams-router";
-import type { CallMeta, WireReply } from "../engine";
-import { DynamoError } from "../errors";
-import { streamsOperationOf } from "./dispatch";
+import { StreamsRouter, type StreamsNamespace } from "../cluster/streams-router.js";
+import type { CallMeta, WireReply } from "../engine.js";
+import { DynamoError } from "../errors.js";
+import { streamsOperationOf } from "./dispatch.js";
 
 const DEFAULT_REGION = "us-east-1";
 const PLACEHOLDER_CREDENTIALS = { accessKeyId: "durable-dynamodb", secretAccessKey: "durable-dynamodb" };

@@ -1,13 +1,13 @@
 // ListStreams and DescribeStream, answered by the table's catalogue home (shard 0), which
 // registers its streams (./registry.ts); the cluster's streams router fills in the ranges
 // of the other storage shards (StreamShardRange). One stream shard per storage shard.
-import { notFound, validation } from "../errors";
-import { defineOp, type OpContext } from "../ops/operation";
-import type { Shape } from "../wire/shape";
-import { shardIdOf, shardOfShardId } from "./iterator";
-import { isStreamLive, keySchemaOf, streamRow, streamRows, type StreamRow } from "./registry";
-import { sequenceRange } from "./shard-range";
-import { parseStreamArn, streamArn, streamId } from "./types";
+import { notFound, validation } from "../errors.js";
+import { defineOp, type OpContext } from "../ops/operation.js";
+import type { Shape } from "../wire/shape.js";
+import { shardIdOf, shardOfShardId } from "./iterator.js";
+import { isStreamLive, keySchemaOf, streamRow, streamRows, type StreamRow } from "./registry.js";
+import { sequenceRange } from "./shard-range.js";
+import { parseStreamArn, streamArn, streamId } from "./types.js";
 
 const streamArnShape: Shape = { kind: "string", notNull: true, minLength: 37, maxLength: 1024 };
 

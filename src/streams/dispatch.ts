@@ -1,12 +1,12 @@
 // The DynamoDB Streams API (DynamoDBStreams_20120810) inside a shard: operation name + JSON
 // input -> JSON output, validated like the DynamoDB operations (src/dispatch.ts). Names
 // starting with "Shard" are internal calls of the streams router.
-import { DynamoError, serialization } from "../errors";
-import type { OpContext, Operation } from "../ops/operation";
-import type { JsonObject } from "../types";
-import { checkConstraints, deserializeMembers, isObject } from "../wire/shape";
-import { describeStream, listStreams, resolveShard, streamShardRange } from "./describe-ops";
-import { getRecords, getShardIterator, getShardIteratorResolved } from "./read-ops";
+import { DynamoError, serialization } from "../errors.js";
+import type { OpContext, Operation } from "../ops/operation.js";
+import type { JsonObject } from "../types.js";
+import { checkConstraints, deserializeMembers, isObject } from "../wire/shape.js";
+import { describeStream, listStreams, resolveShard, streamShardRange } from "./describe-ops.js";
+import { getRecords, getShardIterator, getShardIteratorResolved } from "./read-ops.js";
 
 type AnyOperation = Operation<never>;
 

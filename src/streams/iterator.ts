@@ -1,7 +1,7 @@
 // Shard iterators: opaque strings naming a stream shard and a position in it (the next
 // record has a sequence greater than `after`), valid 15 minutes after they are issued, as
 // DynamoDB Streams' are. Base64url JSON: the content is not a secret, only opaque.
-import { DynamoError, validation } from "../errors";
+import { DynamoError, validation } from "../errors.js";
 
 export const ITERATOR_LIFETIME_MS = 15 * 60 * 1000;
 

@@ -1,14 +1,14 @@
 // GetShardIterator and GetRecords, run by the storage shard holding the stream shard (the
 // streams router sends them there; shard 0 also checks the stream and shard id, for other
 // shards the router has asked shard 0 first).
-import { DynamoError, validation } from "../errors";
-import { defineOp, type Operation } from "../ops/operation";
-import { decodeIterator, encodeIterator, shardOfShardId } from "./iterator";
-import type { StoredRecord } from "./change-log";
-import { resolveShard } from "./describe-ops";
-import { isStreamLive, trimmedUpto } from "./registry";
-import { nextSequence } from "./shard-range";
-import { parseSequenceNumber, parseStreamArn, sequenceNumber, streamId } from "./types";
+import { DynamoError, validation } from "../errors.js";
+import { defineOp, type Operation } from "../ops/operation.js";
+import { decodeIterator, encodeIterator, shardOfShardId } from "./iterator.js";
+import type { StoredRecord } from "./change-log.js";
+import { resolveShard } from "./describe-ops.js";
+import { isStreamLive, trimmedUpto } from "./registry.js";
+import { nextSequence } from "./shard-range.js";
+import { parseSequenceNumber, parseStreamArn, sequenceNumber, streamId } from "./types.js";
 
 /** GetRecords answers at most 1 MB of records, as DynamoDB Streams. */
 const MAX_PAGE_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 // Whether two items hold the same data, as DynamoDB judges "a write that changes nothing"
 // for streams: same attributes with equal values; map member order and set member order do
 // not matter, list order does. Numbers are compared as stored (already normalised).
-import type { AttributeValue, Item } from "../types";
+import type { AttributeValue, Item } from "../types.js";
 
 export function sameItem(a: Item, b: Item): boolean {
   const names = Object.keys(a);

@@ -4,15 +4,15 @@
 // REMOVE by the TTL service. As DynamoDB: reads never hide expired items still stored, an
 // item whose TTL attribute is missing or not a number never expires, and an expiry more
 // than five years in the past is ignored.
-import type { EncodedKey } from "../keys/item-key";
-import type { Catalogue, TableDef } from "../storage/catalogue";
-import type { Sql } from "../storage/sql";
-import { writeItem, type WriteStores } from "../storage/write";
-import type { ChangeLog } from "../streams/change-log";
-import { TTL_IDENTITY } from "../streams/types";
-import { checkNoTransactionOnItem } from "../txn/locks";
-import type { Item } from "../types";
-import { expiryOf } from "./ttl-index";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { Catalogue, TableDef } from "../storage/catalogue.js";
+import type { Sql } from "../storage/sql.js";
+import { writeItem, type WriteStores } from "../storage/write.js";
+import type { ChangeLog } from "../streams/change-log.js";
+import { TTL_IDENTITY } from "../streams/types.js";
+import { checkNoTransactionOnItem } from "../txn/locks.js";
+import type { Item } from "../types.js";
+import { expiryOf } from "./ttl-index.js";
 
 /** DynamoDB ignores expiry times more than five years old. */
 const FIVE_YEARS_S = 5 * 365 * 24 * 60 * 60;

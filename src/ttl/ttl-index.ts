@@ -2,10 +2,10 @@
 // attribute is a number, kept by writeItem in the write's transaction, so that a sweep
 // reads only the keys that have expired instead of scanning the table. Items whose TTL
 // attribute is missing or not a number have no entry and never expire, as in DynamoDB.
-import type { EncodedKey } from "../keys/item-key";
-import type { TableDef } from "../storage/catalogue";
-import type { Sql } from "../storage/sql";
-import type { Item } from "../types";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { TableDef } from "../storage/catalogue.js";
+import type { Sql } from "../storage/sql.js";
+import type { Item } from "../types.js";
 
 export class TtlIndex {
   constructor(private readonly sql: Sql) {}

@@ -5,9 +5,9 @@
 // none can run between prepare and commit. Transactions over several shards are run by
 // ./two-phase.ts, whose shards prepare and commit their shares through the same
 // participant (./participant.ts).
-import type { OpContext } from "../ops/operation";
-import { TransactionCanceledError } from "./errors";
-import { LocalParticipant } from "./local-participant";
+import type { OpContext } from "../ops/operation.js";
+import { TransactionCanceledError } from "./errors.js";
+import { LocalParticipant } from "./local-participant.js";
 import type {
   CancellationReason,
   PreparedAction,
@@ -16,7 +16,7 @@ import type {
   ReadItem,
   TxnParticipant,
   WriteAction,
-} from "./types";
+} from "./types.js";
 
 interface Share<A> {
   participant: TxnParticipant;

@@ -3,8 +3,8 @@
 // ConditionalCheckFailed]"; dynamodb-conformance captures and SDK issue threads quoting
 // DynamoDB's body). Unlike other errors its body spells the message "Message"; SDKs read
 // either spelling.
-import { DynamoError } from "../errors";
-import type { CancellationReason } from "./types";
+import { DynamoError } from "../errors.js";
+import type { CancellationReason } from "./types.js";
 
 export class TransactionCanceledError extends DynamoError {
   readonly reasons: readonly CancellationReason[];

@@ -9,8 +9,8 @@
 // (localstack issue #6529: DynamoDB does not care about the JSON member order), through a
 // SHA-256 digest so a 4 MB request costs a fixed-size row.
 import { createHash } from "node:crypto";
-import { DynamoError } from "../errors";
-import type { Sql } from "../storage/sql";
+import { DynamoError } from "../errors.js";
+import type { Sql } from "../storage/sql.js";
 
 export const TOKEN_LIFETIME_MS = 10 * 60 * 1000;
 

@@ -10,12 +10,12 @@ import {
   nextItem,
   readCurrent,
   type Next,
-} from "../ops/write-plans";
-import type { OpContext } from "../ops/operation";
-import { checkIndexKeys } from "../storage/index-maintenance";
-import type { Item } from "../types";
-import { conditionFailedReason, isValidationError, NONE, validationReason } from "./errors";
-import { itemLockKey, lockTableOf, TRANSACTION_ONGOING_MESSAGE, type LockTable } from "./locks";
+} from "../ops/write-plans.js";
+import type { OpContext } from "../ops/operation.js";
+import { checkIndexKeys } from "../storage/index-maintenance.js";
+import type { Item } from "../types.js";
+import { conditionFailedReason, isValidationError, NONE, validationReason } from "./errors.js";
+import { itemLockKey, lockTableOf, TRANSACTION_ONGOING_MESSAGE, type LockTable } from "./locks.js";
 import type {
   CancellationReason,
   PreparedAction,
@@ -26,7 +26,7 @@ import type {
   ReadResult,
   TxnParticipant,
   WriteAction,
-} from "./types";
+} from "./types.js";
 
 const CONFLICT: CancellationReason = Object.freeze({
   Code: "TransactionConflict",

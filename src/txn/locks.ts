@@ -9,9 +9,9 @@
 // (./two-phase.ts) holds its records from prepare until its commit or abort arrives; they
 // are also stored in `txn_prepared` (./participant.ts) and reloaded here when an evicted
 // shard wakes.
-import { DynamoError } from "../errors";
-import type { EncodedKey } from "../keys/item-key";
-import type { Sql } from "../storage/sql";
+import { DynamoError } from "../errors.js";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { Sql } from "../storage/sql.js";
 
 /** One shard's pending-transaction records: item lock key -> transaction id. */
 export class LockTable {

@@ -13,22 +13,22 @@
 // A share left prepared (its coordinator crashed, or its commit or abort was lost) is
 // finished by this shard's alarm, which asks the coordinator for the decision: commit,
 // abort, or still pending (asked again later).
-import { DynamoError } from "../errors";
-import type { Engine, CallMeta, WireReply } from "../engine";
-import { errorReply } from "../engine";
-import type { Operation } from "../ops/operation";
+import { DynamoError } from "../errors.js";
+import type { Engine, CallMeta, WireReply } from "../engine.js";
+import { errorReply } from "../engine.js";
+import type { Operation } from "../ops/operation.js";
 import {
   commitShare,
   prepareShare,
   transactWriteItems,
   type TransactWriteItemsInput,
-} from "../ops/transact-write-items";
-import { readShare, transactGetItems, type TransactGetItemsInput } from "../ops/transact-get-items";
-import type { DynamoShard } from "../shard";
-import type { JsonObject } from "../types";
-import { checkConstraints, deserializeMembers } from "../wire/shape";
-import { reach } from "./faults";
-import { lockTableOf } from "./locks";
+} from "../ops/transact-write-items.js";
+import { readShare, transactGetItems, type TransactGetItemsInput } from "../ops/transact-get-items.js";
+import type { DynamoShard } from "../shard.js";
+import type { JsonObject } from "../types.js";
+import { checkConstraints, deserializeMembers } from "../wire/shape.js";
+import { reach } from "./faults.js";
+import { lockTableOf } from "./locks.js";
 
 export type ShareKind = "write" | "read";
 export type Decision = "commit" | "abort" | "pending";

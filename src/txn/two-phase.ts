@@ -22,16 +22,16 @@
 // meets the same object: a 'done' row answers with the first response (or
 // IdempotentParameterMismatchException for another request), a live one with
 // TransactionInProgressException.
-import { DynamoError } from "../errors";
-import { errorReply, type CallMeta, type WireReply } from "../engine";
-import type { DynamoShard } from "../shard";
-import { mergeCapacity } from "../cluster/merge";
-import { IDEMPOTENT_MISMATCH_MESSAGE, TOKEN_LIFETIME_MS } from "./idempotency";
-import { TransactionCanceledError } from "./errors";
-import { reach } from "./faults";
-import { TRANSACTION_ONGOING_MESSAGE } from "./locks";
-import { scheduleAt, type Decision, type ShareKind } from "./participant";
-import type { CancellationReason } from "./types";
+import { DynamoError } from "../errors.js";
+import { errorReply, type CallMeta, type WireReply } from "../engine.js";
+import type { DynamoShard } from "../shard.js";
+import { mergeCapacity } from "../cluster/merge.js";
+import { IDEMPOTENT_MISMATCH_MESSAGE, TOKEN_LIFETIME_MS } from "./idempotency.js";
+import { TransactionCanceledError } from "./errors.js";
+import { reach } from "./faults.js";
+import { TRANSACTION_ONGOING_MESSAGE } from "./locks.js";
+import { scheduleAt, type Decision, type ShareKind } from "./participant.js";
+import type { CancellationReason } from "./types.js";
 
 /** One shard's share: the actions' positions in the request and the share's own request. */
 export interface TxnShare {
@@ -83,7 +83,7 @@ export class Coordinator {
   private readonly live = new Set<string>();
 
   constructor(
-    private readonly sql: import("../storage/sql").Sql,
+    private readonly sql: import("../storage/sql.js").Sql,
     private readonly storage: DurableObjectStorage,
     private readonly env: Record<string, unknown>,
     private readonly self: DurableObjectId,

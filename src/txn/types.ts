@@ -14,10 +14,10 @@
 // A participant may also throw from prepare: a DynamoError there is a fault of the whole
 // request (DynamoDB answers it with a plain ValidationException, not a cancellation), and
 // the coordinator aborts everything before passing it on.
-import type { EncodedKey } from "../keys/item-key";
-import type { Current, ItemPlan, Next } from "../ops/write-plans";
-import type { TableDef } from "../storage/catalogue";
-import type { Item } from "../types";
+import type { EncodedKey } from "../keys/item-key.js";
+import type { Current, ItemPlan, Next } from "../ops/write-plans.js";
+import type { TableDef } from "../storage/catalogue.js";
+import type { Item } from "../types.js";
 
 /** DynamoDB's cancellation reason codes (API reference, TransactionCanceledException). */
 export type CancellationCode =

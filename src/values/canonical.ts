@@ -6,9 +6,9 @@
 // extra members, nulls, non-canonical numbers, string booleans, empty sets, deep nesting,
 // empty names) returns undefined, and the full path then reports DynamoDB's exact error in
 // its order of priority. A property test holds both paths to the same answers.
-import { isValidBase64 } from "./base64";
-import { isCanonicalNumber, numberSize } from "./number";
-import { base64ByteLength, utf8Length } from "./size";
+import { isValidBase64 } from "./base64.js";
+import { isCanonicalNumber, numberSize } from "./number.js";
+import { base64ByteLength, utf8Length } from "./size.js";
 
 /** DynamoDB accepts documents nested up to 32 levels; a top-level value is level 1. */
 export const MAX_NESTING_LEVELS = 32;

@@ -11,10 +11,10 @@
 //   same orders as sort keys (src/keys/encode.ts). Any other pair is not comparable and the
 //   comparison is simply false: that is the evaluator's business, `compareScalars` only
 //   reports it.
-import { compareBytes } from "../keys/encode";
-import type { AttributeValue } from "../types";
-import { base64ToBytes } from "./base64";
-import { compareNumbers, normalizeNumber } from "./number";
+import { compareBytes } from "../keys/encode.js";
+import type { AttributeValue } from "../types.js";
+import { base64ToBytes } from "./base64.js";
+import { compareNumbers, normalizeNumber } from "./number.js";
 
 /** The ten type names of AttributeValues, as attribute_type() spells them. */
 export type AttributeTypeName = "S" | "N" | "B" | "SS" | "NS" | "BS" | "M" | "L" | "NULL" | "BOOL";

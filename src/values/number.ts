@@ -6,8 +6,7 @@
 // Values travel as strings and come back canonical: no exponent, no leading zeros, no
 // trailing fractional zeros, no "+" and no negative zero ("1.50" -> "1.5", "1e2" -> "100",
 // "-0" -> "0").
-import Decimal from "decimal.js";
-import { validation } from "../errors";
+import { validation } from "../errors.js";
 
 // The service's wording (dynalite's tests against DynamoDB, user reports): the text is
 // appended unless empty. (DynamoDB Local says "A value provided cannot be converted into
@@ -46,19 +45,6 @@ export interface NumberParts {
   digits: string;
   exponent: number;
 }
-
-/**
- * Arithmetic must be exact so that a result needing more than 38 digits is reported
- * rather than silently rounded. The widest exact sum of two valid numbers spans from
- * 10^126 (a carry above 9.99..E+125) down to 10^-167 (the 38th digit of a number near
- * 1E-130): under 300 digits, so 400 leaves room. The constructor never rounds.
- */
-const ExactDecimal = Decimal.clone({
-  precision: 400,
-  rounding: Decimal.ROUND_HALF_EVEN,
-  toExpNeg: -400,
-  toExpPos: 400,
-});
 
 /** Validates a number string as DynamoDB does and returns its canonical plain form. */
 export function normalizeNumber(text: string): string {
@@ -162,13 +148,33 @@ export function formatNumber(parts: NumberParts): string {
   return negative ? `-${body}` : body;
 }
 
-function toDecimal(text: string): Decimal {
-  return new ExactDecimal(normalizeNumber(text));
+/**
+ * A valid number as an exact integer times a power of ten: value = coefficient * 10^scale.
+ * Arithmetic must be exact so that a result needing more than 38 digits is reported rather
+ * than silently rounded; BigInt holds any sum of two valid numbers (under 300 digits).
+ */
+interface ScaledNumber {
+  coefficient: bigint;
+  scale: number;
+}
+
+function toScaled(text: string): ScaledNumber {
+  const { negative, digits, exponent } = parseNumber(normalizeNumber(text));
+  if (digits === "") return { coefficient: 0n, scale: 0 };
+  const coefficient = BigInt(digits);
+  return { coefficient: negative ? -coefficient : coefficient, scale: exponent - digits.length + 1 };
+}
+
+/** The two coefficients brought to the smaller scale of the two. */
+function aligned(a: ScaledNumber, b: ScaledNumber): [bigint, bigint, number] {
+  const scale = Math.min(a.scale, b.scale);
+  return [a.coefficient * 10n ** BigInt(a.scale - scale), b.coefficient * 10n ** BigInt(b.scale - scale), scale];
 }
 
 /** Numeric order of two DynamoDB numbers: -1, 0 or 1. */
 export function compareNumbers(a: string, b: string): number {
-  return toDecimal(a).comparedTo(toDecimal(b));
+  const [x, y] = aligned(toScaled(a), toScaled(b));
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
@@ -176,16 +182,32 @@ export function compareNumbers(a: string, b: string): number {
  * result leaves the supported range or needs more than 38 significant digits.
  */
 export function addNumbers(a: string, b: string): string {
-  return smallInteger(a) && smallInteger(b)
-    ? String(Number(a) + Number(b))
-    : fromDecimal(toDecimal(a).plus(toDecimal(b)));
+  if (smallInteger(a) && smallInteger(b)) return String(Number(a) + Number(b));
+  const [x, y, scale] = aligned(toScaled(a), toScaled(b));
+  return fromScaled(x + y, scale);
 }
 
 /** Exact difference, validated like `addNumbers`. */
 export function subtractNumbers(a: string, b: string): string {
-  return smallInteger(a) && smallInteger(b)
-    ? String(Number(a) - Number(b))
-    : fromDecimal(toDecimal(a).minus(toDecimal(b)));
+  if (smallInteger(a) && smallInteger(b)) return String(Number(a) - Number(b));
+  const [x, y, scale] = aligned(toScaled(a), toScaled(b));
+  return fromScaled(x - y, scale);
+}
+
+/** The canonical text of coefficient * 10^scale, with DynamoDB's range and precision checks. */
+function fromScaled(coefficient: bigint, scale: number): string {
+  return coefficient === 0n ? "0" : normalizeNumber(`${coefficient}E${scale}`);
+}
+
+/** The integer nearest `text` on the side `direction` says (floor or ceiling). */
+export function roundToInteger(text: string, direction: "floor" | "ceil"): bigint {
+  const { coefficient, scale } = toScaled(text);
+  if (scale >= 0) return coefficient * 10n ** BigInt(scale);
+  const divisor = 10n ** BigInt(-scale);
+  const quotient = coefficient / divisor; // truncated towards zero
+  if (quotient * divisor === coefficient) return quotient;
+  if (direction === "floor") return coefficient < 0n ? quotient - 1n : quotient;
+  return coefficient > 0n ? quotient + 1n : quotient;
 }
 
 /**
@@ -203,11 +225,6 @@ function smallInteger(text: string): boolean {
   }
   // No leading zero (but "0" itself), and no "-0": canonical.
   return text.charCodeAt(start) !== 48 || (length === 1 && start === 0);
-}
-
-function fromDecimal(value: Decimal): string {
-  // toFixed() without arguments is plain notation with every digit kept.
-  return normalizeNumber(value.toFixed());
 }
 
 /**

@@ -18,9 +18,9 @@
 // dynamodb/exceptions.py, both checked against DynamoDB): item 400 KB (409,600 bytes),
 // partition key value 2,048 bytes, sort key value 1,024 bytes.
 
-import { validation } from "../errors";
-import type { AttributeValue, Item } from "../types";
-import { numberSize } from "./number";
+import { validation } from "../errors.js";
+import type { AttributeValue, Item } from "../types.js";
+import { numberSize } from "./number.js";
 
 export const MAX_ITEM_SIZE = 400 * 1024;
 export const MAX_HASH_KEY_SIZE = 2048;

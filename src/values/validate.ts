@@ -18,12 +18,12 @@
 // Since May 2020 empty S and B values (and empty members of SS/BS) are allowed except in
 // key attributes, which checkKeyAttribute refuses.
 
-import { DynamoError, serialization, validation } from "../errors";
-import type { AttributeValue, Item, KeyAttribute, ScalarType } from "../types";
-import { isValidBase64 } from "./base64";
-import { normalizeNumber } from "./number";
-import { checkKeySize, itemSize } from "./size";
-import { canonicalItemSize, MAX_NESTING_LEVELS } from "./canonical";
+import { DynamoError, serialization, validation } from "../errors.js";
+import type { AttributeValue, Item, KeyAttribute, ScalarType } from "../types.js";
+import { isValidBase64 } from "./base64.js";
+import { normalizeNumber } from "./number.js";
+import { checkKeySize, itemSize } from "./size.js";
+import { canonicalItemSize, MAX_NESTING_LEVELS } from "./canonical.js";
 
 export { MAX_NESTING_LEVELS };
 

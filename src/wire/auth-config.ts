@@ -3,7 +3,7 @@
 //   DDB_PERMISSIONS  JSON {"AKID1": [{"actions": ["GetItem"], "tables": ["Music"]}]}   optional
 //   DDB_AUTH         "off" turns verification off (local use only)
 // Parsed once per distinct value (an isolate keeps them across requests).
-import { parseGrants, type Grant } from "./auth-permissions";
+import { parseGrants, type Grant } from "./auth-permissions.js";
 
 export interface AuthEnv {
   DDB_CREDENTIALS?: string;

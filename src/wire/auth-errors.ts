@@ -3,7 +3,7 @@
 // these). Built here as wire replies rather than DynamoError because the layer runs before
 // any operation, and AccessDeniedException carries its text under `Message` (capital M), as
 // DynamoDB's coral front end sends it.
-import type { WireReply } from "../engine";
+import type { WireReply } from "../engine.js";
 
 /** The account id in every ARN the engine shows (as src/engine.ts). */
 export const ACCOUNT_ID = "000000000000";

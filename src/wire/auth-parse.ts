@@ -2,8 +2,8 @@
 // every check that needs no secret, in the order DynamoDB runs them (as recorded by
 // dynalite from the live service): both forms present, no auth at all, missing parameters,
 // date format, date window, Host signed, algorithm, credential shape, credential scope.
-import type { WireReply } from "../engine";
-import { incomplete, invalidSignature, missingToken } from "./auth-errors";
+import type { WireReply } from "../engine.js";
+import { incomplete, invalidSignature, missingToken } from "./auth-errors.js";
 
 export const ALGORITHM = "AWS4-HMAC-SHA256";
 export const SERVICE = "dynamodb";

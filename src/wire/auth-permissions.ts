@@ -7,9 +7,9 @@
 // PutItem/UpdateItem/DeleteItem/ConditionCheckItem on each table, TransactGetItems GetItem.
 // Operations on no table (ListTables, DescribeLimits, DescribeEndpoints, ListStreams
 // without a table...) need a grant whose tables include "*".
-import type { WireReply } from "../engine";
-import { decodeIterator } from "../streams/iterator";
-import { accessDenied, ACCOUNT_ID } from "./auth-errors";
+import type { WireReply } from "../engine.js";
+import { decodeIterator } from "../streams/iterator.js";
+import { accessDenied, ACCOUNT_ID } from "./auth-errors.js";
 
 export interface Grant {
   actions: RegExp[];

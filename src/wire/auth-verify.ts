@@ -5,10 +5,10 @@
 // one HMAC.
 import { getCanonicalHeaders, getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import type { HeaderBag, HttpRequest, QueryParameterBag } from "@smithy/types";
-import type { WireReply } from "../engine";
-import { signatureMismatch } from "./auth-errors";
-import { Sha256, sha256Hex } from "./auth-hash";
-import { ALGORITHM, SERVICE, type Claim } from "./auth-parse";
+import type { WireReply } from "../engine.js";
+import { signatureMismatch } from "./auth-errors.js";
+import { Sha256, sha256Hex } from "./auth-hash.js";
+import { ALGORITHM, SERVICE, type Claim } from "./auth-parse.js";
 
 /** SignatureV4 with its canonicalisation exposed (protected members) for verification. */
 class Verifier extends SignatureV4 {

@@ -3,14 +3,14 @@
 // (the console) can reuse them:
 //   authenticate(request, body, env) -> the principal, or DynamoDB's refusal
 //   authorize(principal, operation, bodyText, env) -> undefined, or AccessDeniedException
-import type { WireReply } from "../engine";
-import { authConfig, type AuthEnv } from "./auth-config";
-import { unrecognizedClient } from "./auth-errors";
-import { parseClaim } from "./auth-parse";
-import { checkGrants, needsOf } from "./auth-permissions";
-import { verifySignature } from "./auth-verify";
+import type { WireReply } from "../engine.js";
+import { authConfig, type AuthEnv } from "./auth-config.js";
+import { unrecognizedClient } from "./auth-errors.js";
+import { parseClaim } from "./auth-parse.js";
+import { checkGrants, needsOf } from "./auth-permissions.js";
+import { verifySignature } from "./auth-verify.js";
 
-export type { AuthEnv } from "./auth-config";
+export type { AuthEnv } from "./auth-config.js";
 
 /** A request that passed authentication. */
 export interface Principal {

@@ -5,16 +5,16 @@
 // node:zlib's CRC-32 is native in workerd (nodejs_compat): ~40x faster than a JS one on
 // 100 KB bodies (measured by the bench).
 import { crc32 } from "node:zlib";
-import { Router } from "../cluster/router";
-import { StreamsRouter } from "../cluster/streams-router";
-import { streamsOperationOf } from "../streams/dispatch";
-import { isKnownOperation } from "../dispatch";
-import { DynamoError } from "../errors";
-import { errorReply, type WireReply } from "../shard";
-import type { Env } from "../worker";
-import { consoleResponse } from "../console/serve";
-import { authenticate, authorize } from "./auth";
-import { readRequestBody } from "./limits";
+import { Router } from "../cluster/router.js";
+import { StreamsRouter } from "../cluster/streams-router.js";
+import { streamsOperationOf } from "../streams/dispatch.js";
+import { isKnownOperation } from "../dispatch.js";
+import { DynamoError } from "../errors.js";
+import { errorReply, type WireReply } from "../shard.js";
+import type { Env } from "../env.js";
+import { consoleResponse } from "../console/serve.js";
+import { authenticate, authorize } from "./auth.js";
+import { readRequestBody } from "./limits.js";
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const DEFAULT_REGION = "us-east-1";

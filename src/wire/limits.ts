@@ -14,7 +14,7 @@
 // 1,000 levels, far above anything legal, so that moderately over-deep attribute values
 // still get DynamoDB's own "Nesting Levels have exceeded supported limits" from the
 // validator, and far below what the stack can take.
-import { DynamoError, serialization } from "../errors";
+import { DynamoError, serialization } from "../errors.js";
 
 /** 16 MiB: DynamoDB's largest request (BatchWriteItem). */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;

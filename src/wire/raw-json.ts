@@ -2,7 +2,7 @@
 // unchanged (no projection, no filter to evaluate) can splice the stored text into the
 // response instead of parsing and re-serialising it. Operations mark such values with
 // RawJson; serializeOutput writes them verbatim.
-import type { JsonObject } from "../types";
+import type { JsonObject } from "../types.js";
 
 export class RawJson {
   constructor(readonly text: string) {}

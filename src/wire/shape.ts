@@ -5,8 +5,8 @@
 //    "N validation error(s) detected: Value 'x' at 'path' failed to satisfy constraint: ...".
 // Members not in the shape are dropped, as the AWS front end ignores unknown members.
 
-import { serialization, validation } from "../errors";
-import type { JsonObject } from "../types";
+import { serialization, validation } from "../errors.js";
+import type { JsonObject } from "../types.js";
 
 export type Shape =
   | StringShape

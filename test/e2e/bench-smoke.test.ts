@@ -1,7 +1,7 @@
 // The benchmark (bench/run.mjs) in quick mode, so it cannot rot: it must build its worker,
 // run every figure group (in-object A/B/C/E, the in-Worker client and shard figures F/G,
 // memory M, the wire phase D against its own `npm start` server and the canned-response
-// floor; no dynalite, to keep CI short) and write a
+// floor, the package's size in a Worker S; no dynalite, to keep CI short) and write a
 // results file with a boolean `met` for every goal it measured. The figures themselves are
 // not checked: quick-mode numbers on a loaded two-core machine mean nothing.
 import { spawn } from "node:child_process";
@@ -69,6 +69,8 @@ describe("bench (quick mode)", () => {
         "G.balance",
         "G.writes.16",
         "M.scan",
+        "S.added",
+        "S.added.gzip",
       ]) {
         expect(ids).toContain(id);
       }

@@ -26,7 +26,7 @@ import {
   utf8Length,
   type ExpressionKind,
 } from "../../src/expr/parse";
-import { printCondition, printProjection, printUpdate } from "../../src/expr/print";
+import { printCondition, printProjection, printUpdate } from "../support/print";
 import { checkReservedWords, isReservedWord, RESERVED_WORDS } from "../../src/expr/reserved-words";
 
 const cond = (text: string) => parseCondition(text, "ConditionExpression");

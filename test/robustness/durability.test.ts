@@ -1,7 +1,7 @@
 // Durability and atomicity of writes: acknowledged writes survive the eviction of the
 // shard Durable Object (its instance torn down, only SQLite kept), and a request that
 // throws in the middle of its writes (a fault injected into the item store,
-// src/faults/write-faults.ts) leaves nothing of itself behind: not an item row, not a table
+// test/support/write-faults.ts) leaves nothing of itself behind: not an item row, not a table
 // counter, not an index entry, before or after an eviction.
 import { evictDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";

@@ -2,7 +2,7 @@
 // snapshots, and a seeded random source for the hand-rolled sequences.
 import { runInDurableObject } from "cloudflare:test";
 import type { Engine } from "../../src/engine";
-import { armWriteFault, type WriteFaultStep } from "../../src/faults/write-faults";
+import { armWriteFault, type WriteFaultStep } from "../support/write-faults";
 import { shard } from "../support/tables";
 import { ok } from "../support/wire";
 
@@ -16,7 +16,7 @@ export async function withShardEngine<R>(fn: (engine: Engine) => R): Promise<R> 
 /** The fault's disarm function, kept here: it lives in the shard's isolate, as tests do. */
 let disarm: (() => boolean) | undefined;
 
-/** Arms a write fault in the shard engine (src/faults/write-faults.ts). */
+/** Arms a write fault in the shard engine (test/support/write-faults.ts). */
 export async function armShardFault(step: WriteFaultStep, skip = 0): Promise<void> {
   await withShardEngine((engine) => {
     disarm = armWriteFault(engine, step, skip);

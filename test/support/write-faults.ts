@@ -8,7 +8,7 @@
 //
 // Costs nothing when not armed: the product's methods are untouched; arming shadows them
 // on one instance, and firing or disarming removes the shadow.
-import type { ItemStore } from "../storage/items";
+import type { ItemStore } from "../../src/storage/items.js";
 
 export type WriteFaultStep =
   /** Throw when an item row is about to be written, patched or deleted (nothing of it written yet). */

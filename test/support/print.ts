@@ -6,7 +6,14 @@
 // AND, say) the printer adds the parentheses the meaning needs, so the text still means
 // what the AST means; parsing it then yields an extra `parens` node.
 
-import type { ConditionNode, OperandNode, PathNode, ProjectionNode, UpdateClause, UpdateNode } from "./ast";
+import type {
+  ConditionNode,
+  OperandNode,
+  PathNode,
+  ProjectionNode,
+  UpdateClause,
+  UpdateNode,
+} from "../../src/expr/ast.js";
 
 export function printCondition(node: ConditionNode): string {
   return condition(node, OR);

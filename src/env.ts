@@ -1,0 +1,21 @@
+// The Worker's environment: the shard namespace binding and the settings the HTTP edge and
+// the shards read (wrangler.toml, `wrangler secret put`, npm start's bindings).
+import type { DynamoShard } from "./shard.js";
+
+export interface Env {
+  DYNAMODB: DurableObjectNamespace<DynamoShard>;
+  /** Shard count for tables created through the HTTP edge (default 1). */
+  DDB_DEFAULT_SHARDS?: string;
+  /** Seconds between TTL sweeps of each shard (default 60). */
+  DDB_TTL_SWEEP_SECONDS?: string;
+  /** Who may call the HTTP edge: "accessKeyId:secretKey" pairs, comma-separated (a secret). SECURITY.md. */
+  DDB_CREDENTIALS?: string;
+  /** Optional per-key permissions, JSON (SECURITY.md). */
+  DDB_PERMISSIONS?: string;
+  /** "off" turns SigV4 verification off (local use only). */
+  DDB_AUTH?: string;
+  /** "on" serves the web console at /console (src/console/serve.ts); off unless set. */
+  DDB_CONSOLE?: string;
+  /** "id:secret" to prefill the console's sign-in with (npm start: its well-known local pair only). */
+  DDB_CONSOLE_PREFILL?: string;
+}
