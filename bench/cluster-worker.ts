@@ -18,11 +18,11 @@ import {
   type AttributeValue as SdkValue,
 } from "../src/index";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQueryCommand } from "../src/lib";
-import { shardOfKeyValue } from "../src/client/routing";
-import type { TableDef } from "../src/storage/catalogue";
+import { shardOfKeyValue } from "../src/cluster/placement";
 import type { Item } from "../src/types";
 import type { BenchShard } from "./worker";
 import { gridTable, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
+import type { TableDef } from "../src/schema/table-def";
 
 export interface ClusterEnv {
   DYNAMODB: DurableObjectNamespace<BenchShard>;

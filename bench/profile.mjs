@@ -1,7 +1,7 @@
 // `npm run profile -- [ops] [iterations]`: the engine's hot paths under a CPU profiler.
 //
 // workerd has no sampling profiler we can drive from a script, so this runs the same
-// engine code (src/engine.ts, bundled by esbuild) in Node over node:sqlite, behind a small
+// engine code (src/engine/engine.ts, bundled by esbuild) in Node over node:sqlite, behind a small
 // stand-in for ctx.storage (sql.exec cursors, transactionSync as savepoints). Absolute
 // times differ from workerd's (its SQLite calls cost more per statement), but where the
 // JavaScript time goes is the same code and the same proportions: this is how the bench's
@@ -24,7 +24,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = resolve(root, ".wrangler/profile/engine.mjs");
 mkdirSync(dirname(outfile), { recursive: true });
 await build({
-  entryPoints: [resolve(root, "src/engine.ts")],
+  entryPoints: [resolve(root, "src/engine/engine.ts")],
   bundle: true,
   platform: "node",
   format: "esm",

@@ -17,7 +17,7 @@ import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
 import { MATCH_CATEGORY, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
 import { clusterCall, type ClusterEnv } from "./cluster-worker";
-import type { CallMeta, WireReply } from "../src/shard";
+import type { CallMeta, WireReply } from "../src/protocol/reply";
 
 interface BenchEnv extends ClusterEnv {
   BENCH: DurableObjectNamespace<BenchShard>;

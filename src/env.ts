@@ -1,9 +1,9 @@
 // The Worker's environment: the shard namespace binding and the settings the HTTP edge and
 // the shards read (wrangler.toml, `wrangler secret put`, npm start's bindings).
-import type { DynamoShard } from "./shard.js";
+import type { ShardNamespace } from "./protocol/shard-rpc.js";
 
 export interface Env {
-  DYNAMODB: DurableObjectNamespace<DynamoShard>;
+  DYNAMODB: ShardNamespace;
   /** Shard count for tables created through the HTTP edge (default 1). */
   DDB_DEFAULT_SHARDS?: string;
   /** Seconds between TTL sweeps of each shard (default 60). */
@@ -14,7 +14,7 @@ export interface Env {
   DDB_PERMISSIONS?: string;
   /** "off" turns SigV4 verification off (local use only). */
   DDB_AUTH?: string;
-  /** "on" serves the web console at /console (src/console/serve.ts); off unless set. */
+  /** "on" serves the web console at /console (src/edge/console/serve.ts); off unless set. */
   DDB_CONSOLE?: string;
   /** "id:secret" to prefill the console's sign-in with (npm start: its well-known local pair only). */
   DDB_CONSOLE_PREFILL?: string;

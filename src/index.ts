@@ -9,7 +9,7 @@ export { withDynamoDB } from "./mixin.js";
 // DynamoDB Streams: a real @aws-sdk/client-dynamodb-streams client over the shards, and its
 // commands (named explicitly: both SDK packages export AttributeValue, the shared
 // exceptions and other model types).
-export { DynamoDBStreamsClient, type DynamoDBStreamsClientConfig } from "./streams/client.js";
+export { DynamoDBStreamsClient, type DynamoDBStreamsClientConfig } from "./client/streams-client.js";
 export {
   checkpointKey,
   pumpStream,
@@ -18,7 +18,7 @@ export {
   type Deliver,
   type PumpOptions,
   type PumpResult,
-} from "./streams/consumer.js";
+} from "./client/stream-consumer.js";
 export {
   DescribeStreamCommand,
   ExpiredIteratorException,

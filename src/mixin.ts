@@ -36,8 +36,8 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, type TranslateConfig } from "@aws-sdk/lib-dynamodb";
 import type { DurableObject } from "cloudflare:workers";
 import { DynamoDBClient } from "./client/client.js";
-import { EmbeddedRequestHandler } from "./client/handler.js";
-import { Engine } from "./engine.js";
+import { EmbeddedRequestHandler } from "./client/request-handler.js";
+import { Engine } from "./engine/engine.js";
 
 export interface WithDynamoDBOptions {
   /** Tables this object's code relies on: created when the engine starts, if missing. */

@@ -1,51 +1,59 @@
 // One shard = one Durable Object holding tables and items in its SQLite database, reached
-// over RPC by the HTTP edge and by the SDK-compatible client. The engine (src/engine.ts)
-// runs every operation synchronously inside `handle`, so a read-check-write never yields.
+// over RPC (ShardRpc, src/protocol/shard-rpc.ts) by the cluster router of the HTTP edge and
+// of the SDK-compatible client. The engine (src/engine) runs every operation synchronously
+// inside `handle`, so a read-check-write never yields. The same object can coordinate a
+// cross-shard transaction and hold shares of others (src/txn).
 import { DurableObject } from "cloudflare:workers";
-import { Engine, type CallMeta, type WireReply } from "./engine.js";
-import { unfilteredRead } from "./cluster/index-read.js";
-import type { TableDef } from "./storage/catalogue.js";
-import { Participant, type CoordinatorRef, type Decision, type ShareKind } from "./txn/participant.js";
-import { Coordinator, type TxnPlan } from "./txn/two-phase.js";
 import type { Env } from "./env.js";
+import { Engine } from "./engine/engine.js";
+import { unfilteredRead } from "./engine/index-read.js";
+import type { CallMeta, WireReply } from "./protocol/reply.js";
+import type {
+  CoordinatorRef,
+  Decision,
+  ShardDirectory,
+  ShardRpc,
+  ShardStub,
+  ShareKind,
+  TxnPlan,
+} from "./protocol/shard-rpc.js";
+import type { TableDef } from "./schema/table-def.js";
+import { Coordinator } from "./txn/coordinator.js";
+import { PreparedShares } from "./txn/prepared-shares.js";
 
-export { errorReply, type CallMeta, type WireReply } from "./engine.js";
-
-export class DynamoShard extends DurableObject<Env> {
+export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly engine: Engine;
-  private readonly participant: Participant;
+  private readonly shares: PreparedShares;
   private readonly coordinator: Coordinator;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
     this.engine = new Engine(state, { ttlSweepSeconds: ttlSweepSeconds(env) });
-    const bindings = env as unknown as Record<string, unknown>;
-    this.participant = new Participant(this.engine, state.storage, bindings);
-    this.coordinator = new Coordinator(this.engine.sql, state.storage, bindings, state.id);
+    const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
+    this.shares = new PreparedShares(this.engine, state.storage, shards);
+    this.coordinator = new Coordinator(this.engine.sql, state.storage, shards);
   }
 
-  /** Wire entry point: JSON text in, JSON text out (errors already serialised). */
   handle(operation: string, body: string, meta: CallMeta): WireReply {
     return this.engine.handle(operation, body, meta);
   }
 
-  /** Cluster router: this shard's definition of a table (shard 0 is the catalogue home). */
   tableInfo(name: string): TableDef | null {
     return this.engine.tableInfo(name);
   }
 
-  /** Cluster router: install, update or (null) drop this shard's copy of a table definition. */
   applyTable(name: string, def: TableDef | null): void {
     this.engine.applyTable(name, def);
   }
 
-  /** Cluster router: a GSI Query/Scan page of this shard's rows, unfiltered (src/cluster/index-read.ts). */
   indexRead(operation: "Query" | "Scan", body: string, meta: CallMeta): WireReply {
     return unfilteredRead(this.engine, operation, body, meta);
   }
 
-  // Cross-shard transactions (src/txn/two-phase.ts): this object as a transaction's
-  // coordinator (router -> coordinate; shards -> txnResolve) or as a shard holding a share.
+  streams(operation: string, body: string, meta: CallMeta): WireReply {
+    return this.engine.handleStreams(operation, body, meta);
+  }
+
   coordinate(plan: TxnPlan): Promise<WireReply> {
     return this.coordinator.coordinate(plan);
   }
@@ -55,15 +63,15 @@ export class DynamoShard extends DurableObject<Env> {
   }
 
   txnPrepare(id: string, coord: CoordinatorRef, kind: ShareKind, body: string, meta: CallMeta): Promise<WireReply> {
-    return this.participant.prepare(id, coord, kind, body, meta);
+    return this.shares.prepare(id, coord, kind, body, meta);
   }
 
   txnCommit(id: string): WireReply {
-    return this.participant.commit(id);
+    return this.shares.commit(id);
   }
 
   txnAbort(id: string): void {
-    this.participant.abort(id);
+    this.shares.abort(id);
   }
 
   /**
@@ -74,7 +82,7 @@ export class DynamoShard extends DurableObject<Env> {
     // Housekeeping first, synchronously: one bounded step before anything can interleave.
     const moreHousekeeping = this.engine.housekeep();
     let next: number | null = null;
-    for (const recover of [() => this.coordinator.recover(), () => this.participant.recover()]) {
+    for (const recover of [() => this.coordinator.recover(), () => this.shares.recover()]) {
       try {
         const at = await recover();
         if (at !== null) next = next === null ? at : Math.min(next, at);
@@ -85,16 +93,11 @@ export class DynamoShard extends DurableObject<Env> {
     }
     if (moreHousekeeping) await this.ctx.storage.setAlarm(Date.now());
     else {
-      // Periodic work: TTL sweeps and stream retention (src/engine.ts nextWakeUp).
+      // Periodic work: TTL sweeps and stream retention (Engine.nextWakeUp).
       const periodic = this.engine.nextWakeUp();
       if (periodic !== undefined) next = next === null ? periodic : Math.min(next, periodic);
       if (next !== null) await this.ctx.storage.setAlarm(next);
     }
-  }
-
-  /** DynamoDB Streams entry point (the streams router, src/cluster/streams-router.ts). */
-  streams(operation: string, body: string, meta: CallMeta): WireReply {
-    return this.engine.handleStreams(operation, body, meta);
   }
 }
 
@@ -102,4 +105,38 @@ export class DynamoShard extends DurableObject<Env> {
 function ttlSweepSeconds(env: Env): number | undefined {
   const n = Number(env.DDB_TTL_SWEEP_SECONDS);
   return env.DDB_TTL_SWEEP_SECONDS !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * The shard namespaces of this Worker's Env, for transaction objects. A user may bind the
+ * class under any name (the client's `binding` option), so an object finds its own
+ * binding as the namespace in which its name gives its own id (ids of one name differ
+ * between namespaces): no configured name is needed.
+ */
+function envDirectory(env: Record<string, unknown>, self: DurableObjectId): ShardDirectory {
+  const namespace = (binding: string): DurableObjectNamespace | undefined => {
+    const value = env[binding];
+    if (typeof value !== "object" || value === null) return undefined;
+    // Service bindings answer every property as an RPC method: a namespace has no fetch.
+    const ns = value as Partial<DurableObjectNamespace> & { fetch?: unknown };
+    if (typeof ns.idFromName !== "function" || typeof ns.fetch === "function") return undefined;
+    return ns as DurableObjectNamespace;
+  };
+  return {
+    ownBinding(name) {
+      for (const binding of Object.keys(env)) {
+        const ns = namespace(binding);
+        try {
+          if (ns && String(ns.idFromName(name)) === self.toString()) return binding;
+        } catch {
+          // not a namespace after all
+        }
+      }
+      return undefined;
+    },
+    shard(binding, name) {
+      const ns = namespace(binding);
+      return ns ? (ns.get(ns.idFromName(name)) as unknown as ShardStub) : undefined;
+    },
+  };
 }

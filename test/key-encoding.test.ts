@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareBytes, decodeKey, encodeKey } from "../src/keys/encode";
+import { decodeKey, encodeKey } from "../src/keys/encode";
 import { base64ToBytes, bytesToBase64, isValidBase64 } from "../src/values/base64";
 import { compareNumbers, normalizeNumber } from "../src/values/number";
+import { compareBytes } from "../src/values/compare";
 
 const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 

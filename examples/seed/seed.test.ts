@@ -1,9 +1,9 @@
 // The seed example, driven as a client of the Worker would: the same code that ran on the
 // AWS SDK, on a 4-shard cluster. The checkout's TransactWrite spans shards.
 import { describe, expect, it } from "vitest";
-import { shardOfKeyValue } from "../../src/client/routing";
-import type { TableDef } from "../../src/storage/catalogue";
+import { shardOfKeyValue } from "../../src/cluster/placement";
 import worker from "./worker";
+import type { TableDef } from "../../src/schema/table-def";
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const init: RequestInit = { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };

@@ -13,25 +13,17 @@ import {
   DynamoDBClient as SdkDynamoDBClient,
   type DynamoDBClientConfig as SdkDynamoDBClientConfig,
 } from "@aws-sdk/client-dynamodb";
-import { env } from "cloudflare:workers";
-import { DEFAULT_REGION, EngineWireHandler, ShardRequestHandler, type ShardNamespace } from "./handler.js";
-import type { Route } from "./routing.js";
-
-const DEFAULT_BINDING = "DYNAMODB";
-const PLACEHOLDER_CREDENTIALS = { accessKeyId: "durable-dynamodb", secretAccessKey: "durable-dynamodb" };
-
-type AuthScheme = NonNullable<SdkDynamoDBClientConfig["httpAuthSchemes"]>[number];
-
-/**
- * The sigv4 scheme DynamoDB's auth resolution selects, with a signer that leaves the
- * request as it is: the identity (the placeholder credentials) still resolves, nothing is
- * hashed or signed.
- */
-const UNSIGNED_SIGV4: AuthScheme = {
-  schemeId: "aws.auth#sigv4",
-  identityProvider: (config) => config.getIdentityProvider("aws.auth#sigv4"),
-  signer: { sign: (request) => Promise.resolve(request) },
-};
+import {
+  DEFAULT_BINDING,
+  DEFAULT_REGION,
+  locateNamespace,
+  PLACEHOLDER_CREDENTIALS,
+  SdkRequestHandler,
+  ShardRequestHandler,
+  UNSIGNED_SIGV4,
+} from "./request-handler.js";
+import type { Route } from "../cluster/placement.js";
+import type { ShardNamespace } from "../protocol/shard-rpc.js";
 
 export interface DynamoDBClientConfig extends SdkDynamoDBClientConfig {
   // A `requestHandler` given here replaces the Durable Object transport (binding,
@@ -76,7 +68,7 @@ export class DynamoDBClient extends SdkDynamoDBClient {
     this.shards = shards;
     // The region named in ARNs is the client's own, as it would be in the credential scope.
     const handler: unknown = this.config.requestHandler;
-    if (handler instanceof EngineWireHandler) handler.useRegion(this.config.region);
+    if (handler instanceof SdkRequestHandler) handler.useRegion(this.config.region);
   }
 }
 
@@ -90,26 +82,4 @@ function checkOptions(binding: string | undefined, shards: number | undefined, t
   if (tenant !== undefined && (typeof tenant !== "string" || tenant === "")) {
     throw new TypeError("durable-dynamodb: `tenant` must be a non-empty string");
   }
-}
-
-function locateNamespace(given: ShardNamespace | DurableObjectNamespace | undefined, binding: string): ShardNamespace {
-  const candidate = given ?? (env as unknown as Record<string, unknown>)[binding];
-  if (!isNamespace(candidate)) {
-    throw new Error(
-      given === undefined
-        ? `durable-dynamodb: no Durable Object namespace bound as env.${binding}; ` +
-            "bind the DynamoShard class there, or pass `binding` or `namespace`"
-        : "durable-dynamodb: `namespace` is not a Durable Object namespace",
-    );
-  }
-  return candidate as ShardNamespace;
-}
-
-function isNamespace(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { idFromName?: unknown }).idFromName === "function" &&
-    typeof (value as { get?: unknown }).get === "function"
-  );
 }

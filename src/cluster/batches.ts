@@ -1,9 +1,9 @@
 // BatchGetItem and BatchWriteItem over shards (router: ./router.ts): a request's keys split
 // by owning shard, and the shards' replies merged into one.
-import { shardOfKeyValue } from "../client/routing.js";
-import { hashKeyOf, type TableDef } from "../storage/catalogue.js";
-import { isObject } from "../wire/shape.js";
-import { mergeCapacity } from "./merge.js";
+import { shardOfKeyValue } from "./placement.js";
+import { isObject } from "../protocol/shape.js";
+import { hashKeyOf, type TableDef } from "../schema/table-def.js";
+import { mergeCapacity } from "../ops/capacity.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 // Query and Scan of a global secondary index on a table with several shards, the router's
-// side (shard side: ./index-read.ts). Each shard holds the index entries of its own items,
+// side (shard side: src/engine/index-read.ts). Each shard holds the index entries of its own items,
 // so every shard is asked for its next rows after ExclusiveStartKey (same Limit), with no
 // filter or projection applied; the rows are merged in the order one shard keeps them
 // (index partition key hash, index sort key, then the table key, all reversed when
@@ -13,19 +13,20 @@ import { DynamoError, validation } from "../errors.js";
 import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import { evaluateCondition } from "../expr/evaluate.js";
 import { topLevelNames } from "../expr/names.js";
-import { compareBytes, encodeKey } from "../keys/encode.js";
+import { encodeKey } from "../keys/encode.js";
 import { storedPartitionKey } from "../keys/partition.js";
-import type { Operation } from "../ops/operation.js";
+import { checkRequest, type Operation } from "../ops/operation.js";
 import { query } from "../ops/query.js";
 import { projectionOf } from "../ops/read-shapes.js";
 import { scan } from "../ops/scan.js";
-import { MAX_PAGE_BYTES } from "../query/page.js";
-import { errorReply, type WireReply } from "../engine.js";
-import { hashKeyOf, indexKeysOf, rangeKeyOf, type KeyAttribute, type TableDef } from "../storage/catalogue.js";
-import type { AttributeValue, Item, JsonObject } from "../types.js";
+import type { AttributeValue, Item } from "../types.js";
 import { itemSize } from "../values/size.js";
-import { checkConstraints, deserializeMembers } from "../wire/shape.js";
-import { mergeCapacity } from "./merge.js";
+import { errorReply, type WireReply } from "../protocol/reply.js";
+import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
+import type { KeyAttribute } from "../types.js";
+import { MAX_PAGE_BYTES } from "../storage/row-layout.js";
+import { compareBytes } from "../values/compare.js";
+import { mergeCapacity } from "../ops/capacity.js";
 
 type Json = Record<string, unknown>;
 
@@ -125,10 +126,7 @@ export function compileRead(
   const index = def.indexes?.find((i) => i.name === input.IndexName);
   try {
     const op = (operation === "Query" ? query : scan) as unknown as Operation<CompiledRead>;
-    const parsed = deserializeMembers(input as JsonObject, op.shape);
-    checkConstraints(parsed, op.shape);
-    const compiled = parsed as CompiledRead;
-    op.validate?.(compiled);
+    const compiled = checkRequest(op, input);
     if (operation === "Query" && index && compiled.filter) {
       // As the Query operation checks it (src/ops/query.ts): the index's keys belong in the key condition.
       const { hash, range } = indexKeysOf(def, index);

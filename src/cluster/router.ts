@@ -6,7 +6,7 @@
 // catalogue home: every table is defined there, and a table created with N > 1 shards
 // (TableDef.shards) also has a copy of its definition in shards 1..N-1, so each shard
 // validates and executes item operations alone. A partition key lives in shard
-// floor(h * N / 2^32) of its 32-bit hash h (src/client/routing.ts).
+// floor(h * N / 2^32) of its 32-bit hash h (src/cluster/placement.ts).
 //
 // Control plane. CreateTable, UpdateTable, DeleteTable, TagResource and UntagResource
 // run on shard 0; then the router reads shard 0's resulting definition and applies it to
@@ -30,12 +30,12 @@
 // - Scan of the table walks the shards in hash order with one 1 MB / Limit budget for the
 //   page (./scan.ts); LSI scans merge whole shard pages (scanFrom).
 // - Query/Scan of a global secondary index read every shard and merge in index order,
-//   with exact, stateless Limit and LastEvaluatedKey (./gsi.ts, ./index-read.ts).
+//   with exact, stateless Limit and LastEvaluatedKey (./gsi.ts, src/engine/index-read.ts).
 // - BatchGetItem/BatchWriteItem parts go to their shards in parallel; a shard that fails
 //   leaves its part in UnprocessedKeys/UnprocessedItems.
 // - Transactions whose items lie on several shards (or that carry a ClientRequestToken on
 //   a multi-shard table) run two-phase commit under a coordinator object of the shard
-//   class, `txn:<tenant>:<id>` (src/txn/two-phase.ts).
+//   class, `txn:<tenant>:<id>` (src/txn/coordinator.ts).
 import { DynamoError } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem } from "../ops/batch-write-item.js";
@@ -43,22 +43,20 @@ import { query } from "../ops/query.js";
 import { reach } from "../txn/faults.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
 import { transactWriteItems } from "../ops/transact-write-items.js";
-import { requestDigest } from "../txn/idempotency.js";
-import type { TxnPlan } from "../txn/two-phase.js";
+import { requestDigest } from "../storage/request-tokens.js";
 import { scatterIndexRead } from "./gsi.js";
 import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches.js";
 import { mergeReadPage } from "./merge.js";
 import { scanShards } from "./scan.js";
 import { executePartiql } from "../partiql/execute.js";
-import type { ClusterMeta } from "../ops/operation.js";
-import { errorReply, type CallMeta, type DynamoShard, type WireReply } from "../shard.js";
-import { hashKeyOf, type TableDef } from "../storage/catalogue.js";
 import { leavesOfExpression } from "../query/key-condition.js";
-import type { JsonObject } from "../types.js";
-import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape.js";
-import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "../client/routing.js";
-
-export type ShardNamespace = DurableObjectNamespace<DynamoShard>;
+import { isObject } from "../protocol/shape.js";
+import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "./placement.js";
+import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
+import type { ClusterMeta } from "../protocol/reply.js";
+import { hashKeyOf, type TableDef } from "../schema/table-def.js";
+import type { ShardNamespace, ShardStub, TxnPlan } from "../protocol/shard-rpc.js";
+import { checkRequest } from "../ops/operation.js";
 
 /** Per-isolate Durable Object ids by shard name (bounded: tenants x shards can be many). */
 const IDS = new WeakMap<object, Map<string, DurableObjectId>>();
@@ -130,7 +128,7 @@ export class Router {
 
   // ---- shards and the definitions cache
 
-  private stub(index: number): DurableObjectStub<DynamoShard> {
+  private stub(index: number): ShardStub {
     const ns = (this.ns ??= this.locate());
     // Ids are plain values (not I/O objects), so they are kept across requests; a stub
     // belongs to the request that makes it, so stubs are not.
@@ -475,7 +473,7 @@ export class Router {
     return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
   }
 
-  /** A transaction over several shards, handed to its coordinator object (src/txn/two-phase.ts). */
+  /** A transaction over several shards, handed to its coordinator object (src/txn/coordinator.ts). */
   private async twoPhase(
     operation: string,
     input: Json,
@@ -525,13 +523,6 @@ export class Router {
 
 // ---- helpers
 
-/** A request checked as the dispatcher checks it before execution (src/dispatch.ts). */
-function checkRequest<I>(op: { shape: Record<string, Shape>; validate?(input: I): void }, input: Json): void {
-  const parsed = deserializeMembers(input as JsonObject, op.shape);
-  checkConstraints(parsed, op.shape);
-  op.validate?.(parsed as unknown as I);
-}
-
 function withCluster(meta: CallMeta, cluster: ClusterMeta): CallMeta {
   return { ...meta, cluster: { ...meta.cluster, ...cluster } };
 }
@@ -577,11 +568,7 @@ function queryShard(def: TableDef, input: Json): number {
   try {
     // The Query operation's own checks compile the key condition; an invalid request
     // goes to shard 0 unchanged, which reports it.
-    const parsed = deserializeMembers(input as JsonObject, query.shape);
-    checkConstraints(parsed, query.shape);
-    const typed = parsed as unknown as Parameters<NonNullable<typeof query.validate>>[0];
-    query.validate?.(typed);
-    leaves = typed.keyLeaves;
+    leaves = checkRequest(query, input).keyLeaves;
   } catch {
     throw new Unroutable();
   }

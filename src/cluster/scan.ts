@@ -4,12 +4,12 @@
 // (Limit counts rows read before the filter; the page stops once 1 MB has been read, the
 // crossing row included, and then carries its key), every shard answers unfiltered
 // (./index-read.ts) and the router counts, cuts, then filters and projects (./gsi.ts).
-import type { CallMeta, WireReply } from "../engine.js";
-import { MAX_PAGE_BYTES } from "../query/page.js";
-import { hashKeyOf, rangeKeyOf, type TableDef } from "../storage/catalogue.js";
 import type { Item } from "../types.js";
 import { itemSize } from "../values/size.js";
 import { compileRead, keyOf, pageReply } from "./gsi.js";
+import type { CallMeta, WireReply } from "../protocol/reply.js";
+import { hashKeyOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
+import { MAX_PAGE_BYTES } from "../storage/row-layout.js";
 
 type Json = Record<string, unknown>;
 

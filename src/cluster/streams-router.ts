@@ -4,20 +4,19 @@
 // the sequence ranges the other storage shards hold. GetShardIterator is checked by shard 0
 // and issued by the shard the ShardId names; GetRecords goes to the shard its iterator
 // names. Tables with one shard involve shard 0 alone.
-import { shardName } from "../client/routing.js";
-import type { CallMeta, DynamoShard, WireReply } from "../shard.js";
+import { shardName } from "./placement.js";
+import type { ShardNamespace } from "../protocol/shard-rpc.js";
 import { shardOfIterator, shardOfShardId } from "../streams/iterator.js";
-import { isObject } from "../wire/shape.js";
-
-export type StreamsNamespace = DurableObjectNamespace<DynamoShard>;
+import { isObject } from "../protocol/shape.js";
+import type { CallMeta, WireReply } from "../protocol/reply.js";
 
 type Json = Record<string, unknown>;
 
 export class StreamsRouter {
-  private ns: StreamsNamespace | undefined;
+  private ns: ShardNamespace | undefined;
 
   constructor(
-    private readonly locate: () => StreamsNamespace,
+    private readonly locate: () => ShardNamespace,
     private readonly tenant: string | undefined,
   ) {}
 

@@ -5,6 +5,11 @@
 
 import type { AttributeValue } from "../types.js";
 
+/** The kinds of expression written in condition syntax. */
+export type ConditionKind = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression";
+
+export type ExpressionKind = ConditionKind | "ProjectionExpression" | "UpdateExpression";
+
 /** One step of a document path: an attribute name, a #placeholder, or a [list index]. */
 export type PathElement =
   { kind: "name"; name: string } | { kind: "placeholder"; name: string } | { kind: "index"; index: number };

@@ -3,8 +3,7 @@
 import { validation } from "../errors.js";
 import type { AttributeValue, Item } from "../types.js";
 import { validateItem } from "../values/validate.js";
-
-import type { ExpressionKind } from "./parse.js";
+import type { ExpressionKind } from "./ast.js";
 
 export type { ExpressionKind };
 

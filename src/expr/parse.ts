@@ -11,14 +11,16 @@
 // The last one is this engine's own (DynamoDB documents no nesting limit); see MAX_NESTING.
 
 import { parse, SyntaxError as PeggySyntaxError } from "../../grammar/generated/expressions.js";
-import { factory, type ConditionNode, type ProjectionNode, type UpdateNode } from "./ast.js";
+import {
+  factory,
+  type ConditionKind,
+  type ConditionNode,
+  type ExpressionKind,
+  type ProjectionNode,
+  type UpdateNode,
+} from "./ast.js";
 import { validation } from "../errors.js";
 import { firstReservedName, reservedWordReason } from "./reserved-words.js";
-
-/** The kinds of expression written in condition syntax. */
-export type ConditionKind = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression";
-
-export type ExpressionKind = ConditionKind | "ProjectionExpression" | "UpdateExpression";
 
 /** DynamoDB's limit on any expression string, in UTF-8 bytes. */
 export const MAX_EXPRESSION_BYTES = 4096;

@@ -8,7 +8,7 @@
 
 import type { ConditionNode, OperandNode, PathNode, ProjectionNode, UpdateNode } from "./ast.js";
 import { validation } from "../errors.js";
-import type { ExpressionKind } from "./parse.js";
+import type { ExpressionKind } from "./ast.js";
 
 const WORDS = `
   ABORT ABSOLUTE ACTION ADD AFTER AGENT AGGREGATE ALL ALLOCATE ALTER ANALYZE AND ANY ARCHIVE ARE ARRAY

@@ -40,17 +40,6 @@ export function decodeKey(type: ScalarType, bytes: Uint8Array): string {
   }
 }
 
-/** Unsigned lexicographic comparison, shorter prefix first (SQLite's BLOB order). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
 // Number layout: [class] [exponent] [digit pairs...] [terminator, negatives only]
 //
 // class     NEGATIVE < ZERO < POSITIVE, so sign decides first. Zero is the class byte alone.

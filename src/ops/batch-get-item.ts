@@ -8,7 +8,7 @@ import { validation } from "../errors.js";
 import type { DocPath } from "../expr/ast.js";
 import { compileProjection } from "../expr/compile-projection.js";
 import { keyOfKeyMap, type EncodedKey } from "../keys/item-key.js";
-import { itemLockKey, lockTableOf } from "../txn/locks.js";
+import { itemLockKey, lockTableOf } from "../storage/item-locks.js";
 import type { Item } from "../types.js";
 import { validateItem } from "../values/validate.js";
 import { readUnits, type ReturnConsumedCapacity } from "./capacity.js";

@@ -7,7 +7,7 @@
 // request is done, so UnprocessedItems is always {}.
 import { validation } from "../errors.js";
 import { checkIndexKeys } from "../storage/index-maintenance.js";
-import { itemLockKey, lockTableOf } from "../txn/locks.js";
+import { itemLockKey, lockTableOf } from "../storage/item-locks.js";
 import { checkItemSize } from "../values/size.js";
 import { MESSAGES, validateItem } from "../values/validate.js";
 import type { ReturnConsumedCapacity } from "./capacity.js";

@@ -1,6 +1,10 @@
 // ConsumedCapacity as DynamoDB computes it: reads in 4 KB units (halved when eventually
 // consistent), writes in 1 KB units, each at least one unit. A write is charged for the
-// larger of the old and new item (PutItem), a delete for the item it removed.
+// larger of the old and new item (PutItem), a delete for the item it removed. Replies of
+// several shards or statements add up per table (mergeCapacity).
+import { isObject } from "../protocol/shape.js";
+
+type Json = Record<string, unknown>;
 
 export type ReturnConsumedCapacity = "INDEXES" | "TOTAL" | "NONE";
 
@@ -34,4 +38,32 @@ export function withCapacity(
   const capacity = consumedCapacity(mode, tableName, units);
   if (capacity) output.ConsumedCapacity = capacity;
   return output;
+}
+
+/** Adds the numbers of `b` into a copy of `a`, recursively (ConsumedCapacity structures). */
+function addNumbers(a: unknown, b: unknown): unknown {
+  if (typeof a === "number" && typeof b === "number") return a + b;
+  if (isObject(a) && isObject(b)) {
+    const out: Json = { ...a };
+    for (const [key, value] of Object.entries(b)) out[key] = key in out ? addNumbers(out[key], value) : value;
+    return out;
+  }
+  return a;
+}
+
+/** Two ConsumedCapacity members (one structure, or lists with one entry per table) as one. */
+export function mergeCapacity(a: unknown, b: unknown): unknown {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const out = a.map((c: unknown) => (isObject(c) ? { ...c } : c)) as unknown[];
+    for (const entry of b as unknown[]) {
+      const name = isObject(entry) ? entry.TableName : undefined;
+      const i = out.findIndex((c) => isObject(c) && c.TableName === name);
+      if (i >= 0) out[i] = addNumbers(out[i], entry);
+      else out.push(entry);
+    }
+    return out;
+  }
+  return addNumbers(a, b);
 }

@@ -1,5 +1,5 @@
 // Shapes shared by several operations, with DynamoDB's constraints.
-import type { Shape, StringShape } from "../wire/shape.js";
+import type { Shape, StringShape } from "../protocol/shape.js";
 
 export const tableName: StringShape = {
   kind: "string",

@@ -2,9 +2,8 @@
 // transaction), so DescribeTable-based waiters succeed on their first poll. So are the
 // secondary indexes created with the table: there is nothing to backfill yet.
 import { DynamoError, validation } from "../errors.js";
-import type { BillingMode, TableDef } from "../storage/catalogue.js";
 import type { AttributeDefinition, KeySchemaElement } from "../types.js";
-import type { Shape } from "../wire/shape.js";
+import type { Shape } from "../protocol/shape.js";
 import { tableName } from "./common-shapes.js";
 import {
   checkCreateIndexes,
@@ -26,6 +25,7 @@ import {
   streamSpecificationShape,
   type StreamSpecificationInput,
 } from "../streams/specification.js";
+import type { BillingMode, TableDef } from "../schema/table-def.js";
 
 interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];

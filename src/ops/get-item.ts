@@ -10,7 +10,7 @@ import type { DocPath } from "../expr/ast.js";
 import { compileProjection } from "../expr/compile-projection.js";
 import { projectPaths } from "../expr/document.js";
 import { defineOp } from "./operation.js";
-import { RawJson } from "../wire/raw-json.js";
+import { RawJson } from "../protocol/raw-json.js";
 import { projectAttributes } from "./projection.js";
 import { tableForData } from "./tables.js";
 

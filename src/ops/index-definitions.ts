@@ -7,9 +7,9 @@
 // two disagree the 2026 observation wins: AttributeDefinitions naming an attribute no key
 // uses is refused before any projection, throughput or name check.
 import { validation } from "../errors.js";
-import type { BillingMode, IndexDef, ProjectionType } from "../storage/catalogue.js";
 import type { AttributeDefinition, KeySchemaElement } from "../types.js";
-import type { Shape, StringShape } from "../wire/shape.js";
+import type { Shape, StringShape } from "../protocol/shape.js";
+import type { BillingMode, IndexDef, ProjectionType } from "../schema/table-def.js";
 
 export const INVALID = "One or more parameter values were invalid: ";
 

@@ -4,10 +4,10 @@
 // bracketing the collection's bytes (its items and their LSI entries). Tables without an
 // LSI have no item collections and are left out.
 import { keyAttributesOf } from "../keys/item-key.js";
-import type { TableDef } from "../storage/catalogue.js";
 import type { Item } from "../types.js";
 import type { OpContext } from "./operation.js";
 import type { ItemPlan } from "./write-plans.js";
+import type { TableDef } from "../schema/table-def.js";
 
 const GB = 1024 * 1024 * 1024;
 

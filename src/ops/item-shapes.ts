@@ -8,7 +8,7 @@ import { expressionContext, type ExpressionContext, type ExpressionKind } from "
 import { evaluateCondition } from "../expr/evaluate.js";
 import { expectedCondition, type ExpectedAttributeValue } from "../expr/legacy.js";
 import type { Item } from "../types.js";
-import type { Shape } from "../wire/shape.js";
+import type { Shape } from "../protocol/shape.js";
 import { attributeMap, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from "./common-shapes.js";
 
 export const expressionAttributeNames: Shape = {

@@ -2,13 +2,14 @@
 // drives wire validation and whose `execute` runs synchronously inside the shard, so a
 // read-check-write never awaits in between.
 import type { Catalogue } from "../storage/catalogue.js";
-import type { ChangeLog } from "../streams/change-log.js";
-import type { TtlIndex } from "../ttl/ttl-index.js";
+import type { ChangeLog } from "../storage/change-log.js";
+import type { TtlIndex } from "../storage/ttl-index.js";
 import type { IndexStore } from "../storage/index-store.js";
 import type { ItemStore } from "../storage/items.js";
 import type { Sql } from "../storage/sql.js";
 import type { JsonObject } from "../types.js";
-import type { Shape } from "../wire/shape.js";
+import { checkShape, type Shape } from "../protocol/shape.js";
+import type { ClusterMeta } from "../protocol/reply.js";
 
 export interface OpContext {
   sql: Sql;
@@ -31,19 +32,6 @@ export interface OpContext {
   ttlIndex?: TtlIndex;
 }
 
-/** Routing facts the cluster router passes with a request (plain data, RPC-serialisable). */
-export interface ClusterMeta {
-  /** CreateTable: the number of shards the new table is spread over (> 1). */
-  createShards?: number;
-  /**
-   * The TableId the router's cached definition has, per table name: a data-plane request
-   * for a table whose local definition has another TableId (the table was deleted and
-   * recreated since the router cached it) fails with ResourceNotFoundException, upon
-   * which the router refreshes its cache and retries.
-   */
-  expect?: Record<string, string>;
-}
-
 export interface Operation<I> {
   /** Members of the request and their wire constraints, in DynamoDB's reporting order. */
   shape: Record<string, Shape>;
@@ -55,4 +43,16 @@ export interface Operation<I> {
 /** Declares an operation with its input type; the shape check makes the cast sound. */
 export function defineOp<I>(op: Operation<I>): Operation<I> {
   return op;
+}
+
+/**
+ * A request checked as DynamoDB checks it before anything runs: the wire's shape passes
+ * (src/protocol/shape.ts), then the operation's own checks. Every caller that checks a
+ * request before running or routing it comes through here: the dispatchers, the cluster
+ * router and the shard's index reads and transaction shares.
+ */
+export function checkRequest<I>(op: Operation<I>, body: unknown): I {
+  const input = checkShape(body, op.shape) as unknown as I;
+  op.validate?.(input);
+  return input;
 }

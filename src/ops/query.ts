@@ -6,7 +6,7 @@ import { validation } from "../errors.js";
 import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import { compileCondition } from "../expr/compile-condition.js";
 import { legacyConditionValues, type LegacyCondition } from "../expr/legacy.js";
-import { compareBytes, encodeKey } from "../keys/encode.js";
+import { encodeKey } from "../keys/encode.js";
 import { storedPartitionKey } from "../keys/partition.js";
 import {
   keyConditionFor,
@@ -30,6 +30,7 @@ import {
   type ReadInput,
 } from "./read-shapes.js";
 import { tableForData } from "./tables.js";
+import { compareBytes } from "../values/compare.js";
 
 interface QueryInput extends ReadInput {
   KeyConditions?: Record<string, LegacyCondition>;

@@ -9,18 +9,17 @@ import { filterCondition, type LegacyCondition } from "../expr/legacy.js";
 import { topLevelNames } from "../expr/names.js";
 import { readPage, type Page } from "../query/page.js";
 import { pushDown, type PushDown } from "../query/push-down.js";
-import type { SqlFilter } from "../storage/ranges.js";
 import { readUnits, withCapacity } from "./capacity.js";
 import { projectPaths } from "../expr/document.js";
 import type { ReadSource } from "../query/source.js";
 import { projectedNames } from "../storage/index-maintenance.js";
 import type { ItemStore } from "../storage/items.js";
-import type { RangeRow } from "../storage/ranges.js";
 import type { Item } from "../types.js";
-import type { Shape } from "../wire/shape.js";
+import type { Shape } from "../protocol/shape.js";
 import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes.js";
 import { COMPARISON_OPERATORS, expressionAttributeNames, expressionAttributeValues } from "./item-shapes.js";
 import { projectAttributes } from "./projection.js";
+import type { RangeRow, SqlFilter } from "../storage/row-layout.js";
 
 export type Select = "ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES" | "SPECIFIC_ATTRIBUTES" | "COUNT";
 

@@ -4,7 +4,6 @@
 import { validation } from "../errors.js";
 import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import type { LegacyCondition } from "../expr/legacy.js";
-import { compareBytes } from "../keys/encode.js";
 import { segmentRange } from "../keys/partition.js";
 import { expressionsOf } from "./item-shapes.js";
 import { defineOp } from "./operation.js";
@@ -19,6 +18,7 @@ import {
 } from "./read-shapes.js";
 import { readSource } from "../query/source.js";
 import { tableForData } from "./tables.js";
+import { compareBytes } from "../values/compare.js";
 
 interface ScanInput extends ReadInput {
   ScanFilter?: Record<string, LegacyCondition>;

@@ -1,9 +1,9 @@
 // The TableDescription structure returned by CreateTable, DescribeTable, UpdateTable and
 // DeleteTable.
-import type { IndexDef, TableDef } from "../storage/catalogue.js";
 import type { OpContext } from "./operation.js";
 import { tableArn } from "./tables.js";
-import { streamArn } from "../streams/types.js";
+import { streamArn } from "../schema/stream.js";
+import type { IndexDef, TableDef } from "../schema/table-def.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
 export type IndexStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";

@@ -1,7 +1,7 @@
 // Looking up tables for an operation, with DynamoDB's not-found messages.
 import { notFound } from "../errors.js";
-import type { TableDef } from "../storage/catalogue.js";
 import type { OpContext } from "./operation.js";
+import type { TableDef } from "../schema/table-def.js";
 
 /** Data-plane operations say only "Requested resource not found". */
 export function tableForData(ctx: OpContext, name: string): TableDef {

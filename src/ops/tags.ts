@@ -7,10 +7,10 @@
 // is applied). The texts below are the service's as observed in 2026 (the ack-api-quirks
 // DynamoDB findings DDB-TABLE-105..110 and 372).
 import { DynamoError, notFound, validation } from "../errors.js";
-import type { TableDef } from "../storage/catalogue.js";
-import type { Shape } from "../wire/shape.js";
+import type { Shape } from "../protocol/shape.js";
 import { tableName as tableNameShape } from "./common-shapes.js";
 import type { OpContext } from "./operation.js";
+import type { TableDef } from "../schema/table-def.js";
 
 /** A tag as it arrives: Key and Value may be missing, DynamoDB names them "null". */
 export interface TagInput {

@@ -1,7 +1,7 @@
 // TransactGetItems: up to 100 Gets over any tables, read at one point in time: in one
 // shard every read runs in one synchronous section, so no write (transactional or not)
 // lands between them; across shards each shard holds the items it read until every shard
-// has read (readShare, src/txn/two-phase.ts). A missing table is a ResourceNotFoundException, two Gets of one item a
+// has read (readShare, src/txn/coordinator.ts). A missing table is a ResourceNotFoundException, two Gets of one item a
 // ValidationException; a key that does not fit its table cancels the transaction with a
 // ValidationError reason (dynamodb-conformance captures), as would (in a cluster) an item
 // held by a write transaction in flight (TransactionConflict).
@@ -10,11 +10,11 @@ import type { DocPath } from "../expr/ast.js";
 import { compileProjection } from "../expr/compile-projection.js";
 import { projectPaths } from "../expr/document.js";
 import { keyOfKeyMap } from "../keys/item-key.js";
-import { runReadTransaction } from "../txn/coordinator.js";
-import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors.js";
-import { LocalParticipant } from "../txn/local-participant.js";
-import { itemLockKey, lockTableOf } from "../txn/locks.js";
-import type { ReadAction, ReadItem } from "../txn/types.js";
+import { runReadTransaction } from "./transactions/local.js";
+import { isValidationError, TransactionCanceledError, validationReason } from "./transactions/errors.js";
+import { LocalParticipant } from "./transactions/participant.js";
+import { itemLockKey, lockTableOf } from "../storage/item-locks.js";
+import type { ReadAction, ReadItem } from "./transactions/types.js";
 import type { Item } from "../types.js";
 import { validateItem } from "../values/validate.js";
 import { readUnits, type ReturnConsumedCapacity } from "./capacity.js";
@@ -133,8 +133,8 @@ function bindReads(ctx: OpContext, input: TransactGetItemsInput): ReadAction[] {
 }
 
 /**
- * Cross-shard TransactGetItems, participant side (src/txn/participant.ts): this shard's
- * share read and, when it can be, its items held under `txnId` (./locks.ts) until the
+ * Cross-shard TransactGetItems, participant side (src/txn/prepared-shares.ts): this shard's
+ * share read and, when it can be, its items held under `txnId` (src/storage/item-locks.ts) until the
  * coordinator releases them, so that once every shard has answered, no item read has
  * changed: the reads form one point in time. Responses are in the share's order.
  */

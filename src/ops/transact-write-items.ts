@@ -9,18 +9,18 @@
 //   index key type, a failed condition, an update that cannot apply.
 //
 // No read sees half a transaction: in one shard it runs synchronously from prepare to
-// commit inside one SQLite transaction (src/txn/coordinator.ts). Across shards it runs
-// two-phase commit (src/txn/two-phase.ts): each shard's share is prepared (prepareShare,
-// holding its items: src/txn/locks.ts) and later committed (commitShare); a request
+// commit inside one SQLite transaction (src/ops/transactions/local.ts). Across shards it runs
+// two-phase commit (src/txn/coordinator.ts): each shard's share is prepared (prepareShare,
+// holding its items: src/storage/item-locks.ts) and later committed (commitShare); a request
 // meeting a held item gets TransactionConflict.
 import { validation } from "../errors.js";
 import { compileUpdate } from "../expr/compile-update.js";
-import { runWriteTransaction } from "../txn/coordinator.js";
-import { isValidationError, TransactionCanceledError, validationReason } from "../txn/errors.js";
-import { requestDigest, TokenStore } from "../txn/idempotency.js";
-import { itemLockKey } from "../txn/locks.js";
-import { LocalParticipant } from "../txn/local-participant.js";
-import type { PreparedAction, PreparedTxn, WriteAction } from "../txn/types.js";
+import { runWriteTransaction } from "./transactions/local.js";
+import { isValidationError, TransactionCanceledError, validationReason } from "./transactions/errors.js";
+import { requestDigest, TokenStore } from "../storage/request-tokens.js";
+import { itemLockKey } from "../storage/item-locks.js";
+import { LocalParticipant } from "./transactions/participant.js";
+import type { PreparedAction, PreparedTxn, WriteAction } from "./transactions/types.js";
 import { checkItemSize, itemSize } from "../values/size.js";
 import { validateItem } from "../values/validate.js";
 import { readUnits, type ReturnConsumedCapacity } from "./capacity.js";
@@ -39,7 +39,7 @@ import {
   type ReturnOnFailure,
   type WriteSpec,
 } from "./write-plans.js";
-import type { Shape } from "../wire/shape.js";
+import type { Shape } from "../protocol/shape.js";
 
 export const MAX_TRANSACT_ITEMS = 100;
 /** The aggregate size of a transaction's items (API reference). */
@@ -187,7 +187,7 @@ function bindActions(ctx: OpContext, compiled: readonly CompiledAction[]): Write
 }
 
 /**
- * Cross-shard two-phase commit, participant side (src/txn/participant.ts): this shard's
+ * Cross-shard two-phase commit, participant side (src/txn/prepared-shares.ts): this shard's
  * share of a transaction (a TransactWriteItems request holding only the actions on its
  * items, in request order) checked and prepared under `txnId`, holding the item records.
  * Throws a TransactionCanceledError with one reason per action of the share when it

@@ -18,7 +18,7 @@
 // the item does not exist yet.
 import { updateNames, topLevelNames } from "../expr/names.js";
 import { jsonPath } from "../query/filter-sql.js";
-import { checkNoTransactionOnItem } from "../txn/locks.js";
+import { checkNoTransactionOnItem } from "../storage/item-locks.js";
 import type { Item } from "../types.js";
 import { checkCondition } from "./item-shapes.js";
 import type { OpContext } from "./operation.js";
@@ -89,7 +89,7 @@ export function patchUpdate(
     if (changed.has(name)) set.push([pathOf(name), JSON.stringify(item[name])]);
   }
   const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map(pathOf);
-  // One statement, atomic by itself: the table's size counter follows by trigger (schema v8).
+  // One statement, atomic by itself: the table's size counter follows by trigger (src/storage/schema.ts).
   ctx.items.patchRow(row.id, set, remove, next.size);
   return { oldAttributes: old, newAttributes: item, oldSize: row.size, newSize: next.size };
 }

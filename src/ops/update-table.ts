@@ -16,9 +16,8 @@
 // encryption, replica and the other UpdateTable members are later issues and are refused
 // rather than ignored.
 import { DynamoError, notFound, validation } from "../errors.js";
-import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../storage/catalogue.js";
 import type { AttributeDefinition } from "../types.js";
-import type { Shape } from "../wire/shape.js";
+import type { Shape } from "../protocol/shape.js";
 import { tableName } from "./common-shapes.js";
 import { attributeDefinitionsShape, checkThroughputBounds, provisionedThroughputShape } from "./create-table.js";
 import {
@@ -43,6 +42,7 @@ import {
   updatedStream,
   type StreamSpecificationInput,
 } from "../streams/specification.js";
+import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 interface UpdateTableInput {
   TableName: string;

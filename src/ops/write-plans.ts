@@ -20,17 +20,17 @@ import { applyUpdate, keyAttributeUpdateMessage } from "../expr/apply-update.js"
 import { evaluateCondition } from "../expr/evaluate.js";
 import { applyAttributeUpdates } from "../expr/legacy.js";
 import { keyAttributesOf, keyOfItem, keyOfKeyMap, type EncodedKey } from "../keys/item-key.js";
-import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../storage/catalogue.js";
 import { checkIndexKeys } from "../storage/index-maintenance.js";
 import type { ItemStore, StoredItem } from "../storage/items.js";
 import { writeItem, type WriteStores } from "../storage/write.js";
-import { checkNoTransactionOnItem } from "../txn/locks.js";
+import { checkNoTransactionOnItem } from "../storage/item-locks.js";
 import type { AttributeValue, Item } from "../types.js";
 import { checkKeySize, itemSize, MAX_ITEM_SIZE, sizeAfterUpdate } from "../values/size.js";
 import { emptyKeyBinary, emptyKeyString, typeOf } from "../values/validate.js";
 import { writeUnits } from "./capacity.js";
 import { checkCondition } from "./item-shapes.js";
 import type { OpContext } from "./operation.js";
+import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
 
 export type ReturnOnFailure = "ALL_OLD" | "NONE";
 
@@ -129,7 +129,7 @@ export function readCurrent(stores: { items: ItemStore }, plan: ItemPlan): Curre
   if (size === undefined) return { row: undefined, item: undefined };
   // The document is read, and parsed, on first use: a plain PutItem (no condition,
   // ReturnValues, index or stream) needs only the old row's size, and reading and parsing
-  // a large document dominated its cost (bench A). Callers are inside the write's
+  // a large document would be most of its work. Callers are inside the write's
   // transaction, with no await, so no other request changes the row in between; what
   // needs the old item after the write reads it first (runWrite's `returnsOld`).
   let doc: string | undefined;
@@ -257,8 +257,8 @@ export function replyNeedsOld(input: { ReturnValues?: string; ReturnConsumedCapa
  * A Put or Delete that needs nothing of the item it replaces or removes (no condition, no
  * old item or consumed capacity to return, no index, stream or TTL entry to maintain) is
  * its one statement alone (upsert or delete), atomic by itself, with no old-row read and
- * no savepoint; the table's counters follow by trigger (schema v8). This is most PutItems
- * and DeleteItems, and bench A's PutItem. Returns false, having done nothing, when the
+ * no savepoint; the table's counters follow by trigger (src/storage/schema.ts). This is most
+ * PutItems and DeleteItems. Returns false, having done nothing, when the
  * plan needs runWrite.
  */
 export function blindWrite(ctx: OpContext, plan: ItemPlan<PutSpec | DeleteSpec>, needsOld: boolean): boolean {

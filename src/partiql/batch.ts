@@ -5,7 +5,7 @@
 // fails its condition is an Error entry; nubo-db/dynamodb-conformance). A SELECT must
 // name the table's full primary key: it reads one item.
 import { DynamoError, validation } from "../errors.js";
-import type { TableDef } from "../storage/catalogue.js";
+import { mergeCapacity } from "../ops/capacity.js";
 import type { AttributeValue, Item, JsonObject } from "../types.js";
 import type { SelectStatement, Statement } from "./ast.js";
 import { Placeholders } from "./expression.js";
@@ -21,6 +21,7 @@ import {
   type StatementRequest,
 } from "./shapes.js";
 import { DUPLICATE_ITEM, planWrite } from "./write.js";
+import type { TableDef } from "../schema/table-def.js";
 
 export const BATCH_SELECT_KEY =
   "Select statements within BatchExecuteStatement must specify the primary key in the where clause.";
@@ -70,7 +71,7 @@ export async function executeBatch(body: unknown, host: PartiqlHost): Promise<Js
   );
   const out: JsonObject = { Responses: responses };
   if (request.ReturnConsumedCapacity && request.ReturnConsumedCapacity !== "NONE") {
-    out.ConsumedCapacity = mergeCapacity(capacity);
+    out.ConsumedCapacity = capacityPerTable(capacity);
   }
   return out;
 }
@@ -157,23 +158,7 @@ function errorEntry(err: unknown): JsonObject {
   throw err;
 }
 
-/** Sums ConsumedCapacity entries per table (numbers added, recursively). */
-export function mergeCapacity(entries: JsonObject[]): JsonObject[] {
-  const byTable = new Map<string, JsonObject>();
-  for (const entry of entries) {
-    const name = String(entry.TableName);
-    const current = byTable.get(name);
-    byTable.set(name, current ? (addNumbers(current, entry) as JsonObject) : entry);
-  }
-  return [...byTable.values()];
-}
-
-function addNumbers(a: unknown, b: unknown): unknown {
-  if (typeof a === "number" && typeof b === "number") return a + b;
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-    const out: JsonObject = { ...(a as JsonObject) };
-    for (const [k, v] of Object.entries(b as JsonObject)) out[k] = k in out ? addNumbers(out[k], v) : v;
-    return out;
-  }
-  return a;
+/** Sums ConsumedCapacity entries per table, in the order tables first appear. */
+export function capacityPerTable(entries: JsonObject[]): JsonObject[] {
+  return entries.reduce<unknown>((all, entry) => mergeCapacity(all, [entry]), []) as JsonObject[];
 }

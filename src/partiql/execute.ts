@@ -4,18 +4,19 @@
 // ./write.ts) and run as one Query, Scan, PutItem, UpdateItem or DeleteItem (or one
 // TransactGetItems / TransactWriteItems), so a statement is exactly as atomic as the
 // operation it becomes and never half-applies. The same code runs in the cluster router
-// (src/cluster/router.ts) and for an embedded engine (src/client/handler.ts); each
+// (src/cluster/router.ts) and for an embedded engine (src/client/request-handler.ts); each
 // passes a PartiqlHost.
 import { DynamoError, serialization, validation } from "../errors.js";
 import type { AttributeValue, Item, JsonObject } from "../types.js";
-import { executeBatch, mergeCapacity } from "./batch.js";
-import { callOk, describeOrFail, errorReply, ReplyFailure, type PartiqlHost, type WireReply } from "./host.js";
+import { capacityPerTable, executeBatch } from "./batch.js";
+import { callOk, describeOrFail, ReplyFailure, type PartiqlHost } from "./host.js";
 import { prepare } from "./parse.js";
 import { planSelect, type SelectPlan } from "./select.js";
 import { checkRequest, EXECUTE_STATEMENT, parametersOf, type ExecuteStatementInput } from "./shapes.js";
 import { decodeToken, encodeToken, type Resume } from "./token.js";
 import { executeTransaction } from "./transaction.js";
 import { DUPLICATE_ITEM, planWrite } from "./write.js";
+import { errorReply, type WireReply } from "../protocol/reply.js";
 
 export type { PartiqlHost } from "./host.js";
 
@@ -128,6 +129,6 @@ async function readPages(
   const out: JsonObject = { Items: items.filter(plan.keep).map(plan.shape) };
   if (next) out.NextToken = encodeToken(next, request.Statement, parameters);
   if (consumed.length === 1) out.ConsumedCapacity = consumed[0];
-  else if (consumed.length > 1) out.ConsumedCapacity = mergeCapacity(consumed)[0];
+  else if (consumed.length > 1) out.ConsumedCapacity = capacityPerTable(consumed)[0];
   return out;
 }

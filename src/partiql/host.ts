@@ -1,16 +1,12 @@
 // What the PartiQL executor needs from where it runs (the cluster router, or an engine
 // embedded in a Durable Object): table definitions to plan with, and a way to run the
 // existing wire operations. Both callers give the same executor these two callbacks.
-import { DynamoError, notFound, validation } from "../errors.js";
+import { notFound, validation } from "../errors.js";
+import type { WireReply } from "../protocol/reply.js";
+import type { TableDef } from "../schema/table-def.js";
 
 const EXPRESSION_PREFIX = /^Invalid (?:Filter|KeyCondition|Condition|Update|Projection)Expression: /;
-import type { TableDef } from "../storage/catalogue.js";
 import type { JsonObject } from "../types.js";
-
-export interface WireReply {
-  status: number;
-  body: string;
-}
 
 export interface PartiqlHost {
   /** The table's definition, or undefined/null when there is no such table. */
@@ -60,8 +56,4 @@ export async function callOk(host: PartiqlHost, operation: string, input: JsonOb
     throw failure;
   }
   return JSON.parse(reply.body) as JsonObject;
-}
-
-export function errorReply(err: DynamoError): WireReply {
-  return { status: err.status, body: JSON.stringify(err.toJSON()) };
 }

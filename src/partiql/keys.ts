@@ -1,10 +1,10 @@
 // What a WHERE clause says about a table's or index's key: its top-level AND terms, the
 // equality that fixes an attribute, and the full primary key of a single-item statement.
 import { validation } from "../errors.js";
-import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../storage/catalogue.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import type { Condition, Operand, Source, ValueNode } from "./ast.js";
 import { bindValue } from "./values.js";
+import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 export const INCOMPLETE_KEY = "Where clause does not contain a mandatory equality on all key attributes";
 

@@ -9,7 +9,6 @@ import { validation } from "../errors.js";
 import { compileCondition } from "../expr/compile-condition.js";
 import { expressionContext } from "../expr/context.js";
 import { evaluateCondition } from "../expr/evaluate.js";
-import type { TableDef } from "../storage/catalogue.js";
 import type { AttributeValue, Item, JsonObject } from "../types.js";
 import type { Condition, Path, SelectStatement, ValueNode } from "./ast.js";
 import { compareScalars, valuesEqual } from "../values/compare.js";
@@ -25,6 +24,7 @@ import {
   sourceKeys,
 } from "./keys.js";
 import { bindValue } from "./values.js";
+import type { TableDef } from "../schema/table-def.js";
 
 export interface SelectPlan {
   operation: "Query" | "Scan";

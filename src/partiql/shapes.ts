@@ -1,11 +1,10 @@
 // Request shapes of ExecuteStatement, BatchExecuteStatement and ExecuteTransaction (the
 // DynamoDB API model's members and constraints), checked with the same two passes as
-// every other operation (src/wire/shape.ts).
+// every other operation (src/protocol/shape.ts).
 import { attributeValue, returnConsumedCapacity } from "../ops/common-shapes.js";
 import type { AttributeValue, JsonObject } from "../types.js";
 import { validateAttributeValue } from "../values/validate.js";
-import { checkConstraints, deserializeMembers, isObject, type Shape } from "../wire/shape.js";
-import { serialization } from "../errors.js";
+import { checkShape, type Shape } from "../protocol/shape.js";
 
 const statement: Shape = { kind: "string", notNull: true, minLength: 1, maxLength: 8192 };
 const parameters: Shape = { kind: "list", member: attributeValue, minLength: 1, parameterized: true };
@@ -87,11 +86,7 @@ export interface ExecuteTransactionInput {
 
 /** Both validation passes; the cast is sound once the shape has been checked. */
 export function checkRequest<T>(body: unknown, shape: Record<string, Shape>): T {
-  if (!isObject(body))
-    throw serialization(Array.isArray(body) ? "Start of list found where not expected" : "Expected null");
-  const input = deserializeMembers(body, shape);
-  checkConstraints(input, shape);
-  return input as T;
+  return checkShape(body, shape) as T;
 }
 
 /** The statement's Parameters, each validated as an AttributeValue. */

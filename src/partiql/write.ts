@@ -9,12 +9,12 @@
 //   DELETE  -> DeleteItem of that key, if attribute_not_exists(partition key) OR the other
 //              terms: deleting a missing item succeeds (recorded against DynamoDB Local).
 import { validation } from "../errors.js";
-import { hashKeyOf, rangeKeyOf, type TableDef } from "../storage/catalogue.js";
 import type { AttributeValue, JsonObject } from "../types.js";
 import type { DeleteStatement, InsertStatement, Operand, Returning, UpdateStatement } from "./ast.js";
 import { conditionText, operandText, pathText, Placeholders, setValueText } from "./expression.js";
 import { checkKeyType, checkSource, fullKey, joinAnd } from "./keys.js";
 import { bindValue } from "./values.js";
+import { hashKeyOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
 
 export const DUPLICATE_ITEM = "Duplicate primary key exists in table";
 

@@ -7,12 +7,9 @@
 // - ScannedCount counts items read, Count those that passed the filter.
 import type { ResolvedCondition } from "../expr/ast.js";
 import { evaluateCondition } from "../expr/evaluate.js";
-import type { RangeRow } from "../storage/ranges.js";
 import type { Item } from "../types.js";
-import { RawJson } from "../wire/raw-json.js";
-
-/** DynamoDB's page size limit on data read. */
-export const MAX_PAGE_BYTES = 1024 * 1024;
+import { RawJson } from "../protocol/raw-json.js";
+import { MAX_PAGE_BYTES, type RangeRow } from "../storage/row-layout.js";
 
 export interface PageRequest {
   rows: Iterable<RangeRow>;

@@ -6,12 +6,13 @@ import { DynamoError, validation } from "../errors.js";
 import { decodeKey, encodeKey } from "../keys/encode.js";
 import { keyOfKeyMap } from "../keys/item-key.js";
 import { encodedPartitionKeyOf, storedPartitionKey } from "../keys/partition.js";
-import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../storage/catalogue.js";
 import type { IndexStore } from "../storage/index-store.js";
 import type { ItemStore } from "../storage/items.js";
-import type { PartitionRange, RangeRow, ScopeRange } from "../storage/ranges.js";
+import type { PartitionRange, ScopeRange } from "../storage/ranges.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { validateItem } from "../values/validate.js";
+import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import type { RangeRow } from "../storage/row-layout.js";
 
 export interface ReadSource {
   def: TableDef;

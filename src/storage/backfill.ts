@@ -8,14 +8,15 @@
 // Items whose index key attribute has the wrong type, or is an empty string or binary,
 // are skipped: DynamoDB reports such items as index key violations rather than failing
 // the backfill. Items without the key attributes are skipped too (sparse index).
-import { compareBytes } from "../keys/encode.js";
 import type { EncodedKey } from "../keys/item-key.js";
 import type { Item } from "../types.js";
 import { base64ToBytes, bytesToBase64 } from "../values/base64.js";
-import { indexKeysOf, type Catalogue, type IndexDef, type TableDef } from "./catalogue.js";
+import { type Catalogue } from "./catalogue.js";
 import { indexEntry } from "./index-maintenance.js";
 import type { IndexStore } from "./index-store.js";
 import type { Sql } from "./sql.js";
+import { indexKeysOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { compareBytes } from "../values/compare.js";
 
 export interface BackfillStores {
   sql: Sql;

@@ -11,27 +11,28 @@
 // each carrying how many rows (`scanned`) and bytes (`bytes`) it accounts for since the
 // previous row returned. readPage adds those up, so it stops at exactly the row where it
 // would have stopped reading every row, and the page is the same.
-import { MAX_PAGE_BYTES } from "../query/page.js";
-import type { Layout, RangeRow, SqlFilter } from "./ranges.js";
 import type { Sql } from "./sql.js";
+import {
+  afterClause,
+  MAX_PAGE_BYTES,
+  orderBy,
+  type Layout,
+  type RangeRow,
+  type RowOrder,
+  type SqlFilter,
+} from "./row-layout.js";
 
 /**
  * Rows per statement. SQLite reads every row of a chunk, including those past the 1 MB
  * cut, so chunks follow the page's budget: the first is small, the next ones are sized
- * from the average item size seen so far to end just past the cut (measured: chunks of
- * twice the page's rows made the scan about 1.8x slower than chunks that fit).
+ * from the average item size seen so far to end just past the cut: rows read past the cut
+ * are work thrown away.
  */
 const FIRST_CHUNK = 256;
 const MAX_CHUNK = 4096;
 
 /** A row returned by the chunk query: a RangeRow plus its place in the chunk. */
 type ChunkRow = RangeRow & { n: number; run: number; total: number };
-
-/** The order a range is read in: its key columns, ascending or descending. */
-export interface RowOrder {
-  columns: readonly string[];
-  forward: boolean;
-}
 
 export interface FilteredRange {
   /** The range's conditions, without the continuation (`after`), and their parameters. */
@@ -92,17 +93,6 @@ export function* filteredRows(sql: Sql, layout: Layout, range: FilteredRange): G
   }
 }
 
-/** `ORDER BY` terms of an order. */
-export function orderBy(order: RowOrder): string {
-  const direction = order.forward ? "ASC" : "DESC";
-  return order.columns.map((c) => `${c} ${direction}`).join(", ");
-}
-
-/** The condition continuing after a row, in the order of travel: `(sk, tpk, tsk) > (?, ?, ?)`. */
-export function afterClause(order: RowOrder): string {
-  return `${tuple(order.columns)} ${order.forward ? ">" : "<"} ${tuple(order.columns.map(() => "?"))}`;
-}
-
 /** Rows expected to spend `budget` bytes at the average size read so far, with 10% to spare. */
 function chunkSize(budget: number, readRows: number, readBytes: number): number {
   if (readRows === 0) return FIRST_CHUNK;
@@ -115,8 +105,4 @@ function alias(layout: Layout, column: string): string {
   if (column === layout.pk) return "pk";
   if (column === layout.sk) return "sk";
   return column;
-}
-
-function tuple(items: readonly string[]): string {
-  return items.length === 1 ? (items[0] as string) : `(${items.join(", ")})`;
 }

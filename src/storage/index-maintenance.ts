@@ -7,8 +7,8 @@ import type { EncodedKey } from "../keys/item-key.js";
 import { storedPartitionKey } from "../keys/partition.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { itemSize } from "../values/size.js";
-import { indexKeysOf, type IndexDef, type TableDef } from "./catalogue.js";
 import type { IndexRowKey } from "./index-store.js";
+import { indexKeysOf, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 const EMPTY = new Uint8Array(0);
 

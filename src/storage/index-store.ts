@@ -1,14 +1,8 @@
 // Secondary index rows: (iid, ipk, isk, tpk, tsk) -> projected item. ipk is hash-prefixed
 // like table partition keys; (tpk, tsk), the item's table key, orders ties in the index.
-import {
-  INDEX_ITEMS,
-  partitionRows,
-  scopeRows,
-  type PartitionRange,
-  type RangeRow,
-  type ScopeRange,
-} from "./ranges.js";
+import { partitionRows, scopeRows, type PartitionRange, type ScopeRange } from "./ranges.js";
 import type { Sql } from "./sql.js";
+import { INDEX_ITEMS, type RangeRow } from "./row-layout.js";
 
 export interface IndexRowKey {
   ipk: Uint8Array;

@@ -1,10 +1,11 @@
 // Item rows: (tid, pk, sk) -> JSON document of the item in wire shape, plus its size as
 // DynamoDB counts it. Keys are order-preserving encodings (src/keys/encode.ts). Documents
-// are stored as JSONB (schema v7): written through jsonb(?), read back as text through
+// are stored as JSONB (./schema.ts): written through jsonb(?), read back as text through
 // json(doc) — `ITEM_DOC` — so the rest of the engine only ever sees JSON text.
-import { ITEMS, partitionRows, scopeRows, type PartitionRange, type RangeRow, type ScopeRange } from "./ranges.js";
+import { partitionRows, scopeRows, type PartitionRange, type ScopeRange } from "./ranges.js";
 import type { EncodedKey } from "../keys/item-key.js";
 import type { Sql } from "./sql.js";
+import { ITEMS, type RangeRow } from "./row-layout.js";
 
 export interface StoredItem {
   doc: string;

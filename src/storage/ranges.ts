@@ -2,56 +2,13 @@
 // which share one shape: a scope id (table or index), a hash-prefixed partition key, a sort
 // key, and for index rows the table key as a tie-breaker. SQL text depends only on which
 // bounds are present and on the filter's text, so workerd's statement cache is reused.
-import { afterClause, filteredRows, orderBy, type RowOrder } from "./filtered-rows.js";
+import { filteredRows } from "./filtered-rows.js";
 import type { Sql } from "./sql.js";
-
-export interface Layout {
-  from: string;
-  scope: string;
-  pk: string;
-  sk: string;
-  /** Columns after the sort key in the row order (index rows: the table key). */
-  tie: readonly string[];
-  /** The document as JSON text (item documents are stored as JSONB: src/storage/items.ts). */
-  doc: string;
-}
-
-export const ITEMS: Layout = { from: "items", scope: "tid", pk: "pk", sk: "sk", tie: [], doc: "json(doc)" };
-export const INDEX_ITEMS: Layout = {
-  from: "index_items",
-  scope: "iid",
-  pk: "ipk",
-  sk: "isk",
-  tie: ["tpk", "tsk"],
-  doc: "doc",
-};
-
-/** A row read by a range scan; `doc` is null when the pushed-down filter rejected it. */
-export type RangeRow = {
-  pk: ArrayBuffer;
-  sk: ArrayBuffer;
-  /** Index rows only: the table key of the item. */
-  tpk?: ArrayBuffer;
-  tsk?: ArrayBuffer;
-  size: number;
-  doc: string | null;
-  /**
-   * Rows read since the previous row returned, this one included, and their total size,
-   * when rows in between were read and rejected by the filter in SQL (./filtered-rows.ts);
-   * absent means 1 and `size`.
-   */
-  scanned?: number;
-  bytes?: number;
-};
+import { afterClause, orderBy, type Layout, type RangeRow, type RowOrder, type SqlFilter } from "./row-layout.js";
 
 export interface Bound {
   key: Uint8Array;
   inclusive: boolean;
-}
-
-export interface SqlFilter {
-  sql: string;
-  params: unknown[];
 }
 
 /** A range within one partition, in sort-key order (ties in table-key order). */

@@ -18,9 +18,9 @@ const MIGRATIONS: readonly Migration[] = [
        item_count INTEGER NOT NULL DEFAULT 0,
        size_bytes INTEGER NOT NULL DEFAULT 0
      )`,
-    // Items of every table. A rowid table with a separate unique key index: measured on
-    // these machines much faster than a WITHOUT ROWID table for ~1 KB rows, which spill to
-    // overflow pages (shared/perf-floor.md). pk/sk are order-preserving key encodings
+    // Items of every table. A rowid table with a separate unique key index rather than a
+    // WITHOUT ROWID table: item rows of a kilobyte or more spill to overflow pages, which a
+    // clustered b-tree pays for on every insert and point read. pk/sk are order-preserving key encodings
     // (src/keys/encode.ts); sk is the empty blob for tables without a sort key.
     `CREATE TABLE items (
        id INTEGER PRIMARY KEY,
@@ -62,7 +62,7 @@ const MIGRATIONS: readonly Migration[] = [
     // Per-index counters for DescribeTable (ItemCount, IndexSizeBytes), kept by every write.
     "CREATE TABLE index_stats (iid INTEGER PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL)",
   ],
-  // v4: TransactWriteItems' ClientRequestToken idempotency (src/txn/idempotency.ts). A
+  // v4: TransactWriteItems' ClientRequestToken idempotency (src/storage/request-tokens.ts). A
   // token remembers a digest of the request it came with and the response it got, for
   // 10 minutes after the transaction committed; expired rows are purged as tokens arrive.
   [
@@ -74,7 +74,7 @@ const MIGRATIONS: readonly Migration[] = [
      )`,
     "CREATE INDEX txn_tokens_expiry ON txn_tokens (expires_at)",
   ],
-  // v5: cross-shard transactions (src/txn/participant.ts, src/txn/two-phase.ts). A
+  // v5: cross-shard transactions (src/txn/prepared-shares.ts, src/txn/coordinator.ts). A
   // participant's prepared share (request, item records held, its coordinator) survives
   // eviction until committed or aborted; a coordinator object keeps its transaction's
   // state, whose 'commit' row is the durable decision.
@@ -138,16 +138,15 @@ const MIGRATIONS: readonly Migration[] = [
   ],
   // v7: item documents are stored as SQLite's binary JSON (JSONB; the column keeps its
   // declared TEXT type, which does not convert blobs). A pushed-down filter's json_extract
-  // then reads the attribute without parsing the whole document: measured on these
-  // machines 3.2x faster over 100,000 ~1 KB items than on JSON text. Readers take the
-  // text back with json(doc), which gives the stored text byte for byte (the documents
-  // are compact JSON.stringify output; checked over the bench's 100,000 items) and costs
-  // a point read no more than reading the text did.
+  // then reads the attribute without parsing the whole document. Readers take the text
+  // back with json(doc), which gives the stored text byte for byte (the documents are
+  // compact JSON.stringify output; test/storage/jsonb-migration.test.ts) at the cost of a
+  // point read of the text.
   ["UPDATE items SET doc = jsonb(doc)"],
   // v8: the table's counters (ItemCount, TableSizeBytes) follow its rows by triggers, so a
   // write is the item statement alone: a plain PutItem is one statement, atomic by
-  // itself, with no old-row read, savepoint or counter statement (bench A: ~20% of a
-  // PutItem). An upsert's update path fires the UPDATE trigger; rows of dropped tables
+  // itself, with no old-row read, savepoint or counter statement, and no write path can
+  // forget a counter. An upsert's update path fires the UPDATE trigger; rows of dropped tables
   // (purged later) touch no counters, their `tables` row is gone and ids are never reused.
   [
     `CREATE TRIGGER IF NOT EXISTS items_counted_insert AFTER INSERT ON items BEGIN

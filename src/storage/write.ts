@@ -1,23 +1,23 @@
 // The one place every write path (PutItem, UpdateItem, DeleteItem, batches and
 // transactions) changes an item: the item row and every secondary index, in the caller's
-// transaction; the table's counters follow the row by SQLite triggers (schema v8).
+// transaction; the table's counters follow the row by SQLite triggers (./schema.ts).
 import type { EncodedKey } from "../keys/item-key.js";
 import type { Item } from "../types.js";
 import { itemSize } from "../values/size.js";
-import type { TableDef } from "./catalogue.js";
 import { backfillCovers } from "./backfill.js";
 import { checkIndexKeys, indexEntry } from "./index-maintenance.js";
 import type { IndexStore } from "./index-store.js";
 import type { ItemStore, StoredItem } from "./items.js";
-import type { ChangeLog } from "../streams/change-log.js";
-import type { TtlIndex } from "../ttl/ttl-index.js";
+import type { ChangeLog } from "./change-log.js";
+import type { TtlIndex } from "./ttl-index.js";
+import type { TableDef } from "../schema/table-def.js";
 
 export interface WriteStores {
   items: ItemStore;
   indexes: IndexStore;
-  /** The stream change log (src/streams/change-log.ts); the engine always provides it. */
+  /** The stream change log (src/storage/change-log.ts); the engine always provides it. */
   changeLog?: ChangeLog | undefined;
-  /** The TTL expiry index (src/ttl/ttl-index.ts); the engine always provides it. */
+  /** The TTL expiry index (src/storage/ttl-index.ts); the engine always provides it. */
   ttlIndex?: TtlIndex | undefined;
 }
 
@@ -45,7 +45,7 @@ export function writeItem(
   } else if (previous) {
     stores.items.delete(def.tid, key.pk, key.sk);
   }
-  // The table's counters follow by SQLite triggers (schema v8).
+  // The table's counters follow by SQLite triggers (./schema.ts): nothing to do here.
   for (const index of def.indexes ?? []) {
     // A CREATING index holds only what its backfill has copied so far; rows past the
     // backfill cursor are left to the backfill, which reads them as they then are.

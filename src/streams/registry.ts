@@ -4,10 +4,11 @@
 // still has it as its enabled latest stream, DISABLED after the stream is disabled or the
 // table deleted, and stays listed and readable for 24 hours after that, as DynamoDB keeps
 // a disabled stream (best effort: the time is noted by the first alarm after the change).
-import type { Catalogue, TableDef } from "../storage/catalogue.js";
+import type { Catalogue } from "../storage/catalogue.js";
 import type { Sql } from "../storage/sql.js";
 import type { KeySchemaElement } from "../types.js";
-import { RETENTION_MS, streamId } from "./types.js";
+import { RETENTION_MS, streamId } from "../schema/stream.js";
+import type { TableDef } from "../schema/table-def.js";
 
 export interface StreamRow {
   stream: string;

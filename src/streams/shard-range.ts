@@ -1,7 +1,7 @@
 // A stream shard's sequence-number range in this storage shard's log.
 import type { Sql } from "../storage/sql.js";
 import { trimmedUpto } from "./registry.js";
-import { sequenceNumber } from "./types.js";
+import { sequenceNumber } from "../schema/stream.js";
 
 export interface SequenceRange {
   StartingSequenceNumber: string;

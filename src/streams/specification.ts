@@ -1,9 +1,9 @@
 // StreamSpecification on CreateTable and UpdateTable: shape, DynamoDB's checks and
 // messages, and the resulting StreamState of the table definition.
 import { validation } from "../errors.js";
-import type { TableDef } from "../storage/catalogue.js";
-import type { Shape } from "../wire/shape.js";
-import { STREAM_VIEW_TYPES, streamLabel, type StreamState, type StreamViewType } from "./types.js";
+import type { Shape } from "../protocol/shape.js";
+import { STREAM_VIEW_TYPES, streamLabel, type StreamState, type StreamViewType } from "../schema/stream.js";
+import type { TableDef } from "../schema/table-def.js";
 
 export interface StreamSpecificationInput {
   StreamEnabled: boolean;

@@ -5,14 +5,15 @@
 // item whose TTL attribute is missing or not a number never expires, and an expiry more
 // than five years in the past is ignored.
 import type { EncodedKey } from "../keys/item-key.js";
-import type { Catalogue, TableDef } from "../storage/catalogue.js";
+import type { Catalogue } from "../storage/catalogue.js";
 import type { Sql } from "../storage/sql.js";
 import { writeItem, type WriteStores } from "../storage/write.js";
-import type { ChangeLog } from "../streams/change-log.js";
-import { TTL_IDENTITY } from "../streams/types.js";
-import { checkNoTransactionOnItem } from "../txn/locks.js";
+import type { ChangeLog } from "../storage/change-log.js";
+import { TTL_IDENTITY } from "../schema/stream.js";
+import { checkNoTransactionOnItem } from "../storage/item-locks.js";
 import type { Item } from "../types.js";
-import { expiryOf } from "./ttl-index.js";
+import { expiryOf } from "../storage/ttl-index.js";
+import type { TableDef } from "../schema/table-def.js";
 
 /** DynamoDB ignores expiry times more than five years old. */
 const FIVE_YEARS_S = 5 * 365 * 24 * 60 * 60;

@@ -1,8 +1,8 @@
 // The fast path of item validation: most requests carry items already in the form
 // validation would produce (one known type per value, numbers canonical, sets non-empty and
 // without duplicates). For those, validation is the identity, so one allocation-free walk
-// that also totals the item's size replaces the two copying passes of ./validate.ts (bench
-// A: they were the largest part of PutItem after JSON.parse). Anything unusual (unknown or
+// that also totals the item's size replaces the two copying passes of ./validate.ts, the
+// largest part of a PutItem after its JSON.parse. Anything unusual (unknown or
 // extra members, nulls, non-canonical numbers, string booleans, empty sets, deep nesting,
 // empty names) returns undefined, and the full path then reports DynamoDB's exact error in
 // its order of priority. A property test holds both paths to the same answers.

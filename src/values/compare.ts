@@ -11,7 +11,6 @@
 //   same orders as sort keys (src/keys/encode.ts). Any other pair is not comparable and the
 //   comparison is simply false: that is the evaluator's business, `compareScalars` only
 //   reports it.
-import { compareBytes } from "../keys/encode.js";
 import type { AttributeValue } from "../types.js";
 import { base64ToBytes } from "./base64.js";
 import { compareNumbers, normalizeNumber } from "./number.js";
@@ -149,4 +148,15 @@ export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
     const y = Object.hasOwn(b.M, key) ? b.M[key] : undefined;
     return x !== undefined && y !== undefined && valuesEqual(x, y);
   });
+}
+
+/** Unsigned lexicographic comparison, shorter prefix first (SQLite's BLOB order). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }

@@ -1,8 +1,8 @@
 // Where credentials come from (DDB_CREDENTIALS), what happens with none, and the DDB_AUTH=off
 // switch for local use.
 import { describe, expect, it } from "vitest";
-import { parseCredentials } from "../../src/wire/auth-config";
-import { authenticate } from "../../src/wire/auth";
+import { parseCredentials } from "../../src/edge/auth-config";
+import { authenticate } from "../../src/edge/auth";
 import { signedRequest } from "../support/wire";
 import { callWith, errorOf, JSON_HEADERS, unsigned } from "./helpers";
 
@@ -33,7 +33,7 @@ describe("Auth configuration", () => {
   });
 
   it("Auth: the health check answers with no credentials configured", async () => {
-    const { handleHttp } = await import("../../src/wire/http");
+    const { handleHttp } = await import("../../src/edge/http");
     const { env } = await import("./helpers");
     const response = await handleHttp(new Request("http://localhost/"), { DYNAMODB: env.DYNAMODB });
     expect([response.status, await response.text()]).toEqual([200, "healthy: localhost"]);

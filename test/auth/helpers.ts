@@ -2,8 +2,8 @@
 // requests signed, presigned or hand-made.
 import { SignatureV4 } from "@smithy/signature-v4";
 import { env as workerEnv, exports } from "cloudflare:workers";
-import { Sha256 } from "../../src/wire/auth-hash";
-import { handleHttp } from "../../src/wire/http";
+import { Sha256 } from "../../src/edge/auth-hash";
+import { handleHttp } from "../../src/edge/http";
 import type { Env } from "../../src/worker";
 import { TEST_CREDENTIALS, type Credentials } from "../support/wire";
 

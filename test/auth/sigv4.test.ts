@@ -1,8 +1,8 @@
 // SigV4 on the HTTP endpoint: the forms SDKs use are accepted, and every way a signature
 // can be wrong gets DynamoDB's error type, message and status (SECURITY.md).
 import { describe, expect, it } from "vitest";
-import { SIGNATURE_MISMATCH } from "../../src/wire/auth-errors";
-import { sha256Hex } from "../../src/wire/auth-hash";
+import { SIGNATURE_MISMATCH } from "../../src/edge/auth-errors";
+import { sha256Hex } from "../../src/edge/auth-hash";
 import { signedRequest, TEST_CREDENTIALS } from "../support/wire";
 import { basic, errorOf, JSON_HEADERS, presigned, replyOf, unsigned, worker, type Reply } from "./helpers";
 
@@ -87,7 +87,7 @@ describe("SigV4: accepted", () => {
 
   it("SigV4: accepts a client that also signed headers SDKs never sign (User-Agent)", async () => {
     const { SignatureV4 } = await import("@smithy/signature-v4");
-    const { Sha256 } = await import("../../src/wire/auth-hash");
+    const { Sha256 } = await import("../../src/edge/auth-hash");
     const signer = new SignatureV4({
       service: "dynamodb",
       region: "us-east-1",
@@ -108,7 +108,7 @@ describe("SigV4: accepted", () => {
     // smithy never signs a Date header, so the canonical request is written out here and
     // only the HMAC chain is smithy's (signString).
     const { SignatureV4 } = await import("@smithy/signature-v4");
-    const { Sha256 } = await import("../../src/wire/auth-hash");
+    const { Sha256 } = await import("../../src/edge/auth-hash");
     const signer = new SignatureV4({
       service: "dynamodb",
       region: "us-east-1",
@@ -204,7 +204,7 @@ describe("SigV4: refused", () => {
     for (const claimed of ["UNSIGNED-PAYLOAD", sha256Hex(encoder.encode("{ }"))]) {
       // Signed over the claimed hash, as a client declaring it does.
       const { SignatureV4 } = await import("@smithy/signature-v4");
-      const { Sha256 } = await import("../../src/wire/auth-hash");
+      const { Sha256 } = await import("../../src/edge/auth-hash");
       const signer = new SignatureV4({
         service: "dynamodb",
         region: "us-east-1",

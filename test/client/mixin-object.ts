@@ -12,7 +12,7 @@ import {
   UpdateTableCommand,
   type AttributeValue,
 } from "../../src/index";
-import type { EmbeddedRequestHandler } from "../../src/client/handler";
+import type { EmbeddedRequestHandler } from "../../src/client/request-handler";
 import { withDynamoDB } from "../../src/mixin";
 import type { Env } from "../../src/worker";
 

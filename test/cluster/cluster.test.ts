@@ -4,7 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName, shardOfHash } from "../../src/client/routing";
+import { shardName, shardOfHash } from "../../src/cluster/placement";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import {
@@ -27,9 +27,9 @@ import {
   UpdateTableCommand,
   paginateScan,
 } from "../../src/index";
-import type { TableDef } from "../../src/storage/catalogue";
 import type { Env } from "../../src/worker";
 import { uniqueName } from "../support/wire";
+import type { TableDef } from "../../src/schema/table-def";
 
 const env = workerEnv as unknown as Env;
 const SHARDS = 4;

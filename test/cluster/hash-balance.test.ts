@@ -2,8 +2,8 @@
 // (string keys of random content and length, as applications make them) spread over 16
 // shards with the largest shard at most 5% above the mean.
 import { describe, expect, it } from "vitest";
-import { shardOfKeyValue } from "../../src/client/routing";
-import type { TableDef } from "../../src/storage/catalogue";
+import { shardOfKeyValue } from "../../src/cluster/placement";
+import type { TableDef } from "../../src/schema/table-def";
 
 function table(type: "S" | "N", shards: number): TableDef {
   return {

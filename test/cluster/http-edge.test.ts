@@ -3,13 +3,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName, shardOfHash } from "../../src/client/routing";
+import { shardName, shardOfHash } from "../../src/cluster/placement";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
-import type { TableDef } from "../../src/storage/catalogue";
-import { handleHttp } from "../../src/wire/http";
+import { handleHttp } from "../../src/edge/http";
 import type { Env } from "../../src/worker";
 import { signedRequest, uniqueName } from "../support/wire";
+import type { TableDef } from "../../src/schema/table-def";
 
 const env = workerEnv as unknown as Env;
 const sharded: Env = { DYNAMODB: env.DYNAMODB, DDB_DEFAULT_SHARDS: "3", DDB_CREDENTIALS: env.DDB_CREDENTIALS };

@@ -1,9 +1,9 @@
 // The placement function of the sharded cluster alone: partition hash -> shard.
 import { describe, expect, it } from "vitest";
-import { shardName, shardOfHash, shardOfKeyValue, shardsOfSegment } from "../../src/client/routing";
+import { shardName, shardOfHash, shardOfKeyValue, shardsOfSegment } from "../../src/cluster/placement";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
-import type { TableDef } from "../../src/storage/catalogue";
+import type { TableDef } from "../../src/schema/table-def";
 
 function def(shards: number | undefined): TableDef {
   return {

@@ -1,5 +1,5 @@
 // Cross-shard TransactWriteItems and TransactGetItems by two-phase commit
-// (src/txn/two-phase.ts, src/txn/participant.ts) on a table spread over 4 shards.
+// (src/txn/coordinator.ts, src/txn/prepared-shares.ts) on a table spread over 4 shards.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import {

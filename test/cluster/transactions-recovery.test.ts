@@ -1,4 +1,4 @@
-// Cross-shard transactions after crashes and evictions (src/txn/two-phase.ts): injected
+// Cross-shard transactions after crashes and evictions (src/txn/coordinator.ts): injected
 // faults stop the coordinator or a shard at a named step, evictDurableObject drops every
 // object's memory, and the objects' alarms finish each transaction all or nothing.
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";

@@ -2,7 +2,7 @@
 // to land on distinct shards, and direct looks into shard and coordinator objects.
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
-import { shardName, shardOfHash } from "../../src/client/routing";
+import { shardName, shardOfHash } from "../../src/cluster/placement";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { CreateTableCommand, DynamoDBClient } from "../../src/index";

@@ -1,8 +1,8 @@
-// The console's routes (src/console/serve.ts): off unless DDB_CONSOLE is on, static assets
+// The console's routes (src/edge/console/serve.ts): off unless DDB_CONSOLE is on, static assets
 // with a strict Content-Security-Policy, and the sign-in prefill only when configured.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { consoleResponse } from "../../src/console/serve";
+import { consoleResponse } from "../../src/edge/console/serve";
 
 const worker = (exports as unknown as { default: Fetcher }).default;
 const get = (path: string) => new Request(`http://localhost${path}`);

@@ -1,4 +1,4 @@
-// The web console (src/console) in a real browser: Debian's Chromium driven by
+// The web console (src/edge/console) in a real browser: Debian's Chromium driven by
 // playwright-core (no browser download). One flow on one page, in order: sign in with
 // SigV4 credentials, create a table with a stream, add an item, query it, edit it, see the
 // change in the stream view, PartiQL, delete the table. Every step is checked in the page

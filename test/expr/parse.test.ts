@@ -24,10 +24,10 @@ import {
   parseProjection,
   parseUpdate,
   utf8Length,
-  type ExpressionKind,
 } from "../../src/expr/parse";
 import { printCondition, printProjection, printUpdate } from "../support/print";
 import { checkReservedWords, isReservedWord, RESERVED_WORDS } from "../../src/expr/reserved-words";
+import type { ExpressionKind } from "../../src/expr/ast";
 
 const cond = (text: string) => parseCondition(text, "ConditionExpression");
 

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dispatch } from "../../src/dispatch";
+import { dispatch } from "../../src/engine/dispatch";
 import { DynamoError } from "../../src/errors";
 import type { OpContext } from "../../src/ops/operation";
 import { planFor } from "../../src/ops/write-plans";
@@ -8,7 +8,7 @@ import { Catalogue } from "../../src/storage/catalogue";
 import { IndexStore } from "../../src/storage/index-store";
 import { ItemStore } from "../../src/storage/items";
 import { Sql } from "../../src/storage/sql";
-import { LocalParticipant } from "../../src/txn/local-participant";
+import { LocalParticipant } from "../../src/ops/transactions/participant";
 import type { Item } from "../../src/types";
 import { shard } from "../support/tables";
 import { createHashRangeTable, createHashTable, fails, ok, uniqueName, wire } from "../support/wire";

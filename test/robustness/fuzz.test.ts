@@ -1,5 +1,5 @@
 // Wire fuzzing (issue #9, bad input): random and mutated JSON requests for every operation
-// in src/dispatch.ts's OPERATIONS, sent through the HTTP edge as SDKs send them. Every
+// in src/engine/dispatch.ts's OPERATIONS, sent through the HTTP edge as SDKs send them. Every
 // answer must be a 200 with a well-formed body or a typed DynamoDB error (status 400, a
 // known __type, a message): never a 500, an unparseable body or a hang. A rejected
 // request must not change stored data: after each rejected write, every row of the
@@ -7,7 +7,7 @@
 // counts are bounded so the file stays well under a minute on two slow cores.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OPERATIONS } from "../../src/dispatch";
+import { OPERATIONS } from "../../src/engine/dispatch";
 import { DynamoError, type DynamoErrorType } from "../../src/errors";
 import { ok, wire, type WireResult } from "../support/wire";
 import { mutate, mutation, randomBody } from "./fuzz-requests";

@@ -1,4 +1,4 @@
-// Caps the HTTP edge puts on a request before any work is done (src/wire/limits.ts): the
+// Caps the HTTP edge puts on a request before any work is done (src/edge/limits.ts): the
 // body size (16 MB, status 413, as DynamoDB) and the JSON nesting depth (1,000 levels,
 // ours), both answered with a typed error and without touching stored data.
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import {
   JSON_TOO_DEEP_MESSAGE,
   MAX_REQUEST_BYTES,
   REQUEST_TOO_LARGE_MESSAGE,
-} from "../../src/wire/limits";
+} from "../../src/edge/limits";
 import { createHashRangeTable, ok, signedRequest, uniqueName, wire } from "../support/wire";
 import { exports } from "cloudflare:workers";
 import { storedState } from "./support";

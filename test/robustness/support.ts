@@ -1,7 +1,7 @@
 // Helpers for the robustness suites: the shard engine behind the HTTP edge, whole-table
 // snapshots, and a seeded random source for the hand-rolled sequences.
 import { runInDurableObject } from "cloudflare:test";
-import type { Engine } from "../../src/engine";
+import type { Engine } from "../../src/engine/engine";
 import { armWriteFault, type WriteFaultStep } from "../support/write-faults";
 import { shard } from "../support/tables";
 import { ok } from "../support/wire";

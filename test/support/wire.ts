@@ -2,7 +2,7 @@
 // signing every request with SigV4 (the test Worker requires it: vitest.config.ts).
 import { SignatureV4 } from "@smithy/signature-v4";
 import { env, exports } from "cloudflare:workers";
-import { Sha256 } from "../../src/wire/auth-hash";
+import { Sha256 } from "../../src/edge/auth-hash";
 import { testDoor, throughDoor } from "./doors";
 
 export interface WireResult {

@@ -16,7 +16,7 @@ export type WriteFaultStep =
   /** Throw just after an item row was written or deleted (its counters and indexes not yet). */
   | "after-row";
 
-/** What arming needs of an engine: its item store (src/engine.ts Engine has it). */
+/** What arming needs of an engine: its item store (src/engine/engine.ts Engine has it). */
 export interface FaultTarget {
   items: ItemStore;
 }

@@ -1,0 +1,171 @@
+// Optional per-key permissions, a small subset of IAM: for each access key id, a list of
+// grants {actions, tables}; `*` (any run of characters) and `?` (one character) are
+// wildcards. Actions are operation names, with or without the `dynamodb:` prefix, matched
+// case-insensitively as IAM does; tables are table names (case-sensitive, like DynamoDB's).
+// A request needs every (action, resource) pair it touches, as IAM evaluates them:
+// BatchWriteItem needs dynamodb:BatchWriteItem on each table, TransactWriteItems needs
+// PutItem/UpdateItem/DeleteItem/ConditionCheckItem on each table, TransactGetItems GetItem.
+// Operations on no table (ListTables, DescribeLimits, DescribeEndpoints, ListStreams
+// without a table...) need a grant whose tables include "*".
+import { decodeIterator } from "../streams/iterator.js";
+import { accessDenied, ACCOUNT_ID } from "./auth-errors.js";
+import type { WireReply } from "../protocol/reply.js";
+
+export interface Grant {
+  actions: RegExp[];
+  tables: RegExp[];
+  /** The grant covers account-level resources (its tables include "*"). */
+  anyTable: boolean;
+}
+
+/** What one request touches: an action on a table (undefined: the account). */
+export interface Need {
+  action: string;
+  table: string | undefined;
+  /** The ARN shown in the refusal. */
+  resource: string;
+}
+
+/** DDB_PERMISSIONS JSON; a malformed value grants nothing to anyone (fails closed). */
+export function parseGrants(text: string): ReadonlyMap<string, readonly Grant[]> {
+  const grants = new Map<string, Grant[]>();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    console.error("DDB_PERMISSIONS is not JSON: every request is refused");
+    return grants;
+  }
+  if (!isRecord(parsed)) {
+    console.error("DDB_PERMISSIONS is not a JSON object: every request is refused");
+    return grants;
+  }
+  for (const [key, list] of Object.entries(parsed)) {
+    const entries = Array.isArray(list) ? list : [];
+    const good = entries.filter(
+      (g): g is { actions: string[]; tables: string[] } => isRecord(g) && isStrings(g.actions) && isStrings(g.tables),
+    );
+    if (good.length !== entries.length || !Array.isArray(list)) {
+      console.error(
+        `DDB_PERMISSIONS[${JSON.stringify(key)}]: grants must be [{"actions": [...], "tables": [...]}]; bad ones are ignored`,
+      );
+    }
+    grants.set(
+      key,
+      good.map((g) => ({
+        actions: g.actions.map((a) => glob(a.replace(/^dynamodb:/i, ""), "i")),
+        tables: g.tables.map((t) => glob(t, "")),
+        anyTable: g.tables.includes("*"),
+      })),
+    );
+  }
+  return grants;
+}
+
+/** The refusal for the first need no grant covers, or undefined when all are allowed. */
+export function checkGrants(
+  accessKeyId: string,
+  grants: readonly Grant[],
+  needs: readonly Need[],
+): WireReply | undefined {
+  for (const need of needs) {
+    const ok = grants.some(
+      (g) =>
+        g.actions.some((a) => a.test(need.action)) &&
+        (need.table === undefined ? g.anyTable : g.tables.some((t) => t.test(need.table!))),
+    );
+    if (!ok) return accessDenied(accessKeyId, need.action, need.resource);
+  }
+  return undefined;
+}
+
+/** The (action, resource) pairs of a request, from its operation and parsed body. */
+export function needsOf(operation: string, input: Record<string, unknown>, region: string): Need[] {
+  const arn = (table: string, index?: unknown): string =>
+    `arn:aws:dynamodb:${region}:${ACCOUNT_ID}:table/${table}${typeof index === "string" ? `/index/${index}` : ""}`;
+  const onTable = (action: string, table: unknown, index?: unknown): Need => {
+    const name = tableName(table);
+    return name === undefined
+      ? { action, table: undefined, resource: arn("*") }
+      : { action, table: name, resource: arn(name, index) };
+  };
+  switch (operation) {
+    case "BatchGetItem":
+    case "BatchWriteItem":
+      return keysOf(input.RequestItems).map((t) => onTable(operation, t));
+    case "TransactGetItems":
+      return listOf(input.TransactItems).map((item) =>
+        onTable("GetItem", isRecord(item.Get) ? item.Get.TableName : undefined),
+      );
+    case "TransactWriteItems":
+      // Every member present is checked (an action naming two is refused later anyway).
+      return listOf(input.TransactItems).flatMap((item) =>
+        TRANSACT_ACTIONS.filter(([member]) => item[member] !== undefined).map(([member, action]) => {
+          const part = item[member];
+          return onTable(action, isRecord(part) ? part.TableName : undefined);
+        }),
+      );
+    case "TagResource":
+    case "UntagResource":
+    case "ListTagsOfResource":
+      return [onTable(operation, input.ResourceArn)];
+    case "DescribeStream":
+    case "GetShardIterator": {
+      // Checked against the stream's table; refused naming the stream, as IAM does.
+      const need = onTable(operation, input.StreamArn);
+      return [need.table === undefined ? need : { ...need, resource: String(input.StreamArn) }];
+    }
+    case "GetRecords": {
+      // The iterator names its table and stream (src/streams/iterator.ts); expiry is the
+      // engine's to judge. A malformed one needs nothing here: the engine refuses it first.
+      if (typeof input.ShardIterator !== "string") return [onTable(operation, undefined)];
+      try {
+        const { table, label } = decodeIterator(input.ShardIterator, Number.NEGATIVE_INFINITY);
+        return [{ action: operation, table, resource: `${arn(table)}/stream/${label}` }];
+      } catch {
+        return [];
+      }
+    }
+    default:
+      // Query/Scan of an index: the table's grant covers its indexes (shown as the index ARN).
+      return [onTable(operation, input.TableName, input.IndexName)];
+  }
+}
+
+const TRANSACT_ACTIONS: [string, string][] = [
+  ["Put", "PutItem"],
+  ["Update", "UpdateItem"],
+  ["Delete", "DeleteItem"],
+  ["ConditionCheck", "ConditionCheckItem"],
+];
+
+/** A table name, or the table of a table/index/stream ARN (or of a string embedding one). */
+function tableName(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  if (!value.includes(":")) return value;
+  return /:table\/([^/]+)/.exec(value)?.[1];
+}
+
+function glob(pattern: string, flags: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, flags);
+}
+
+function keysOf(value: unknown): string[] {
+  return isRecord(value) ? Object.keys(value) : [];
+}
+
+function listOf(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}

@@ -1,0 +1,88 @@
+// Who may come in: the endpoint's SigV4 verification and optional per-key permissions,
+// run before any operation is dispatched (see SECURITY.md). Two calls, so other routes
+// (the console) can reuse them:
+//   authenticate(request, body, env) -> the principal, or DynamoDB's refusal
+//   authorize(principal, operation, bodyText, env) -> undefined, or AccessDeniedException
+import { authConfig, type AuthEnv } from "./auth-config.js";
+import { unrecognizedClient } from "./auth-errors.js";
+import { parseClaim } from "./auth-parse.js";
+import { checkGrants, needsOf } from "./auth-permissions.js";
+import { verifySignature } from "./auth-verify.js";
+import type { WireReply } from "../protocol/reply.js";
+
+export type { AuthEnv } from "./auth-config.js";
+
+/** A request that passed authentication. */
+export interface Principal {
+  /** The verified access key id; undefined when auth is off (DDB_AUTH=off). */
+  accessKeyId: string | undefined;
+  /** The region of the credential scope (undefined when auth is off). */
+  region: string | undefined;
+}
+
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; reply: WireReply };
+
+const encoder = new TextEncoder();
+
+/**
+ * Verifies the request's SigV4 signature (header or query-string form) over `body`: the
+ * bytes received, or their UTF-8 text (re-encoded: identical for any valid UTF-8 body
+ * without a byte-order mark, which is every body DynamoDB accepts). `now` is for tests.
+ */
+export async function authenticate(
+  request: Request,
+  body: Uint8Array | string,
+  env: AuthEnv,
+  now = Date.now(),
+  url?: URL,
+): Promise<AuthOutcome> {
+  const config = authConfig(env);
+  if (!config.enabled) return { ok: true, principal: { accessKeyId: undefined, region: undefined } };
+  url ??= new URL(request.url);
+  const parsed = parseClaim(request, url, now);
+  if ("reply" in parsed) return { ok: false, reply: parsed.reply };
+  const { claim } = parsed;
+  const secret = config.secrets.get(claim.accessKeyId);
+  if (secret === undefined) return { ok: false, reply: unrecognizedClient() };
+  const cf = (request as { cf?: { clientAcceptEncoding?: unknown } }).cf;
+  const wrong = await verifySignature(
+    {
+      method: request.method,
+      url,
+      headers: request.headers,
+      body: typeof body === "string" ? encoder.encode(body) : body,
+      clientAcceptEncoding: typeof cf?.clientAcceptEncoding === "string" ? cf.clientAcceptEncoding : undefined,
+    },
+    claim,
+    secret,
+  );
+  if (wrong) return { ok: false, reply: wrong };
+  return { ok: true, principal: { accessKeyId: claim.accessKeyId, region: claim.region } };
+}
+
+/**
+ * Checks DDB_PERMISSIONS for an authenticated request to `operation` (the name after the
+ * target prefix) with JSON body `bodyText`. Without DDB_PERMISSIONS (or with auth off)
+ * everything is allowed.
+ */
+export function authorize(
+  principal: Principal,
+  operation: string,
+  bodyText: string,
+  env: AuthEnv,
+  region = principal.region ?? "us-east-1",
+): WireReply | undefined {
+  const { grants } = authConfig(env);
+  if (grants === undefined || principal.accessKeyId === undefined) return undefined;
+  let input: unknown;
+  try {
+    input = JSON.parse(bodyText === "" ? "{}" : bodyText);
+  } catch {
+    input = undefined;
+  }
+  // Not a JSON object: the engine parses the same text the same way and refuses it with
+  // SerializationException before touching any data, as DynamoDB checks the body first.
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
+  const needs = needsOf(operation, input as Record<string, unknown>, region);
+  return checkGrants(principal.accessKeyId, grants.get(principal.accessKeyId) ?? [], needs);
+}

@@ -1,0 +1,272 @@
+// The engine one Durable Object runs over its own SQLite: the stores, the catalogue and
+// the dispatcher behind one synchronous `handle`, plus one bounded housekeeping step.
+// Built from a DurableObjectState so that both hosts share it: the DynamoShard Durable
+// Object (tables reached over RPC and the HTTP edge) and the withDynamoDB mixin (tables
+// private to one user Durable Object). Schema migrations run on construction.
+import { dispatch } from "./dispatch.js";
+import { serializeOutput } from "../protocol/raw-json.js";
+import { DynamoError } from "../errors.js";
+import type { OpContext } from "../ops/operation.js";
+import { backfillChunk } from "../storage/backfill.js";
+import { Catalogue } from "../storage/catalogue.js";
+import { IndexStore } from "../storage/index-store.js";
+import { ItemStore } from "../storage/items.js";
+import { migrate } from "../storage/schema.js";
+import { Sql } from "../storage/sql.js";
+import { ChangeLog } from "../storage/change-log.js";
+import { dispatchStreams } from "./streams-dispatch.js";
+import { nextTrimAt, trimStreams } from "../streams/registry.js";
+import { TtlIndex } from "../storage/ttl-index.js";
+import { sweepExpired } from "../ttl/sweeper.js";
+import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
+import type { IndexDef, TableDef } from "../schema/table-def.js";
+import type { JsonObject } from "../types.js";
+
+/** Rows deleted per housekeeping step when purging dropped tables: bounded CPU per step. */
+const PURGE_CHUNK = 2000;
+/** Items copied per housekeeping step into an index being backfilled (each is parsed and indexed). */
+const BACKFILL_CHUNK = 200;
+
+export interface EngineOptions {
+  /**
+   * How the engine asks for `housekeep` to be called soon (after DeleteTable, or an
+   * UpdateTable that adds or drops an index). Default: the Durable Object's alarm, set to
+   * fire at once; the host's `alarm()` then calls `housekeep`.
+   */
+  scheduleHousekeeping?: () => void;
+  /** Seconds between TTL sweeps of a shard with TTL-enabled tables (default 60). */
+  ttlSweepSeconds?: number;
+}
+
+/** How often a shard with an enabled stream checks its log's retention at least. */
+const STREAM_CHECK_MS = 60 * 60 * 1000;
+
+/** Expired items deleted per housekeeping step. */
+const TTL_CHUNK = 500;
+
+export class Engine {
+  readonly sql: Sql;
+  readonly catalogue: Catalogue;
+  readonly items: ItemStore;
+  readonly indexes: IndexStore;
+  readonly changeLog: ChangeLog;
+  readonly ttlIndex: TtlIndex;
+  private readonly schedule: () => void;
+  private readonly ttlSweepMs: number;
+  /** When the next TTL sweep is due (epoch ms); 0: at the next housekeeping step. */
+  private nextSweepAt = 0;
+
+  constructor(state: DurableObjectState, options: EngineOptions = {}) {
+    this.sql = new Sql(state.storage);
+    migrate(this.sql);
+    this.catalogue = new Catalogue(this.sql);
+    this.items = new ItemStore(this.sql);
+    this.indexes = new IndexStore(this.sql);
+    this.changeLog = new ChangeLog(this.sql);
+    this.ttlIndex = new TtlIndex(this.sql);
+    this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
+    this.schedule =
+      options.scheduleHousekeeping ??
+      (() => {
+        void state.storage.setAlarm(Date.now());
+      });
+  }
+
+  /** Wire entry point: JSON text in, JSON text out (errors already serialised). */
+  handle(operation: string, body: string, meta: CallMeta): WireReply {
+    return this.run(operation, body, (input) => dispatch(this.context(meta), operation, input));
+  }
+
+  /** DynamoDB Streams entry point (./streams-dispatch.ts): JSON text in, JSON text out. */
+  handleStreams(operation: string, body: string, meta: CallMeta): WireReply {
+    return this.run(`streams ${operation}`, body, (input) => dispatchStreams(this.context(meta), operation, input));
+  }
+
+  /**
+   * The one error funnel of every request the engine runs: the body parsed, the output
+   * serialised, a DynamoError answered as DynamoDB's error, anything else (a bug, not bad
+   * input) logged and answered as InternalServerError. A throw rolled back the request's
+   * SQLite transaction, so the catalogue's cache is resynced with it.
+   */
+  run(label: string, body: string, execute: (input: unknown) => JsonObject): WireReply {
+    let input: unknown;
+    try {
+      input = JSON.parse(body === "" ? "{}" : body);
+    } catch {
+      return errorReply(new DynamoError("SerializationException", "Unexpected character found when decoding JSON"));
+    }
+    try {
+      return { status: 200, body: serializeOutput(execute(input)) };
+    } catch (err) {
+      if (err instanceof DynamoError) return errorReply(err);
+      console.error(`internal error in ${label}`, err);
+      this.catalogue.reload();
+      return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
+    }
+  }
+
+  /**
+   * One bounded step of each kind of housekeeping: purging rows of dropped tables and
+   * indexes, and backfilling an index added by UpdateTable. Returns true while work
+   * remains (the host calls again soon, so requests interleave between steps). On a
+   * failure the step's transaction has rolled back; the catalogue cache is resynced and
+   * the error rethrown.
+   */
+  housekeep(): boolean {
+    try {
+      const purging = this.sql.transaction(
+        () => this.items.purgeDropped(PURGE_CHUNK) || this.indexes.purgeDropped(PURGE_CHUNK),
+      );
+      const backfilling = this.sql.transaction(() =>
+        backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK),
+      );
+      return this.streamsAndTtl() || purging || backfilling;
+    } catch (err) {
+      this.catalogue.reload();
+      throw err;
+    }
+  }
+
+  /**
+   * Stream retention and the TTL sweep (src/streams/registry.ts, src/ttl/sweeper.ts), one
+   * bounded step each; the sweep runs once per interval, and continues at once while a
+   * step leaves expired items behind.
+   */
+  private streamsAndTtl(): boolean {
+    const now = Date.now();
+    const trimming = this.sql.transaction(() => trimStreams(this.sql, this.catalogue, now));
+    if (now < this.nextSweepAt) return trimming;
+    const sweeping = this.sql.transaction(() =>
+      sweepExpired(
+        {
+          sql: this.sql,
+          items: this.items,
+          indexes: this.indexes,
+          catalogue: this.catalogue,
+          changeLog: this.changeLog,
+          ttlIndex: this.ttlIndex,
+        },
+        now,
+        TTL_CHUNK,
+      ),
+    );
+    this.nextSweepAt = sweeping ? 0 : now + this.ttlSweepMs;
+    return trimming || sweeping;
+  }
+
+  /**
+   * When periodic work next falls due (epoch ms), for the host's alarm once `housekeep`
+   * has nothing left to do now: the next TTL sweep while a table has TTL enabled, and the
+   * expiry of the oldest stream record or disabled stream.
+   */
+  nextWakeUp(): number | undefined {
+    const times: number[] = [];
+    if (this.catalogue.names().some((name) => this.catalogue.get(name)?.ttl?.enabled)) {
+      times.push(Math.max(this.nextSweepAt, Date.now() + 1));
+    }
+    const trim = nextTrimAt(this.sql);
+    if (trim !== undefined) times.push(trim);
+    // Writes do not arm the alarm: while a stream is enabled here, retention checks hourly.
+    if (this.catalogue.names().some((name) => this.catalogue.get(name)?.stream?.enabled)) {
+      times.push(Date.now() + STREAM_CHECK_MS);
+    }
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  /** A table's definition as this shard holds it (the cluster router's catalogue lookup). */
+  tableInfo(name: string): TableDef | null {
+    return this.catalogue.get(name) ?? null;
+  }
+
+  /**
+   * Makes this shard's copy of table `name` match `source`, the definition held by shard 0
+   * (the catalogue home), or drops it when `source` is null. Idempotent: applying the same
+   * definition twice changes nothing. The copy gets this shard's own table and index ids
+   * (ids are per Durable Object); a copy with another TableId (a table since deleted and
+   * recreated) is dropped first. An index new to this shard is backfilled here, like one
+   * added by UpdateTable; an index gone from `source` is dropped.
+   */
+  applyTable(name: string, source: TableDef | null): void {
+    try {
+      const changed = this.sql.transaction(() => this.applyTableInTxn(name, source));
+      // A stream or TTL on this shard needs its alarm (retention, sweeps) running too.
+      if (changed || source?.stream?.enabled || source?.ttl?.enabled) this.schedule();
+    } catch (err) {
+      this.catalogue.reload();
+      throw err;
+    }
+  }
+
+  private applyTableInTxn(name: string, source: TableDef | null): boolean {
+    let housekeeping = false;
+    let local = this.catalogue.get(name);
+    if (local && (source === null || local.tableId !== source.tableId)) {
+      this.catalogue.remove(local);
+      this.items.markDropped(local.tid);
+      for (const index of local.indexes ?? []) this.indexes.markDropped(index.iid);
+      housekeeping = true;
+      local = undefined;
+    }
+    if (source === null) return housekeeping;
+    const copy: TableDef = structuredClone(source);
+    if (!local) {
+      // A fresh copy holds no items yet: its indexes are complete as they are.
+      copy.tid = this.catalogue.nextTid();
+      if (source.indexes) copy.indexes = source.indexes.map((i) => this.freshIndex(i, "ACTIVE"));
+      this.catalogue.insert(copy);
+      return housekeeping;
+    }
+    copy.tid = local.tid;
+    const existing = new Map((local.indexes ?? []).map((i) => [i.name, i]));
+    const indexes: IndexDef[] = [];
+    for (const index of source.indexes ?? []) {
+      const mine = existing.get(index.name);
+      existing.delete(index.name);
+      if (mine) {
+        const kept: IndexDef = { ...structuredClone(index), iid: mine.iid, status: mine.status };
+        delete kept.backfillAfter;
+        if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
+        indexes.push(kept);
+      } else {
+        indexes.push(this.freshIndex(index, "CREATING"));
+        housekeeping = true;
+      }
+    }
+    for (const dropped of existing.values()) {
+      this.indexes.markDropped(dropped.iid);
+      housekeeping = true;
+    }
+    if (indexes.length > 0) copy.indexes = indexes;
+    else delete copy.indexes;
+    this.catalogue.update(copy);
+    return housekeeping;
+  }
+
+  private freshIndex(index: IndexDef, status: IndexDef["status"]): IndexDef {
+    const copy: IndexDef = { ...structuredClone(index), iid: this.catalogue.nextTid(), status };
+    delete copy.backfillAfter;
+    return copy;
+  }
+
+  /** The context an operation runs with (the cross-shard transaction participant's entry). */
+  contextFor(meta: CallMeta): OpContext {
+    return this.context(meta);
+  }
+
+  private context(meta: CallMeta): OpContext {
+    return {
+      sql: this.sql,
+      catalogue: this.catalogue,
+      items: this.items,
+      indexes: this.indexes,
+      region: meta.region,
+      accountId: "000000000000",
+      now: Date.now(),
+      host: meta.host,
+      scheduleHousekeeping: this.schedule,
+      changeLog: this.changeLog,
+      ttlIndex: this.ttlIndex,
+      ...(meta.cluster ? { cluster: meta.cluster } : {}),
+    };
+  }
+}

@@ -1,0 +1,73 @@
+// What a shard Durable Object answers over RPC, as an interface: the cluster router, the
+// streams router and the cross-shard transaction objects depend on this, not on the
+// DynamoShard class (src/shard.ts implements it). Also the messages of the two-phase
+// commit between a coordinator and the shards holding its shares (src/txn).
+import type { TableDef } from "../schema/table-def.js";
+import type { CallMeta, WireReply } from "./reply.js";
+
+/** A share of a TransactWriteItems (write) or a TransactGetItems (read). */
+export type ShareKind = "write" | "read";
+/** A coordinator's answer to a shard asking about a share it still holds. */
+export type Decision = "commit" | "abort" | "pending";
+
+/** Where a participant finds its coordinator: the object's name and the namespace binding. */
+export interface CoordinatorRef {
+  name: string;
+  binding: string;
+}
+
+/** One shard's share: the actions' positions in the request and the share's own request. */
+export interface TxnShare {
+  shard: string;
+  indices: number[];
+  body: string;
+}
+
+/** A transaction the router hands to its coordinator object. */
+export interface TxnPlan {
+  id: string;
+  /** The coordinator's object name. */
+  name: string;
+  kind: ShareKind;
+  shares: TxnShare[];
+  /** The number of actions in the request. */
+  count: number;
+  meta: CallMeta;
+  /** A write's ClientRequestToken digest (src/storage/request-tokens.ts). */
+  digest?: string;
+}
+
+export interface ShardRpc extends Rpc.DurableObjectBranded {
+  /** A DynamoDB operation: JSON text in, JSON text out (errors already serialised). */
+  handle(operation: string, body: string, meta: CallMeta): WireReply;
+  /** This shard's definition of a table (shard 0 is the catalogue home). */
+  tableInfo(name: string): TableDef | null;
+  /** Installs, updates or (null) drops this shard's copy of a table definition. */
+  applyTable(name: string, def: TableDef | null): void;
+  /** A global secondary index Query/Scan page of this shard's rows, unfiltered. */
+  indexRead(operation: "Query" | "Scan", body: string, meta: CallMeta): WireReply;
+  /** A DynamoDB Streams operation (public, or the streams router's internal ones). */
+  streams(operation: string, body: string, meta: CallMeta): WireReply;
+  /** This object as the coordinator of a cross-shard transaction. */
+  coordinate(plan: TxnPlan): Promise<WireReply>;
+  /** The coordinator's decision about a transaction, asked by a shard holding a share. */
+  txnResolve(id: string): Decision;
+  txnPrepare(id: string, coord: CoordinatorRef, kind: ShareKind, body: string, meta: CallMeta): Promise<WireReply>;
+  txnCommit(id: string): WireReply;
+  txnAbort(id: string): void;
+}
+
+export type ShardNamespace = DurableObjectNamespace<ShardRpc>;
+export type ShardStub = DurableObjectStub<ShardRpc>;
+
+/**
+ * How a transaction object reaches other shards: the namespaces by binding name, and the
+ * binding its own namespace has (so a shard can later find its coordinator). Supplied by
+ * the Durable Object class, which owns the Env.
+ */
+export interface ShardDirectory {
+  /** The binding of the namespace in which `name` is this object's own name, if any. */
+  ownBinding(name: string): string | undefined;
+  /** A stub of the object `name` in the namespace bound as `binding`; undefined if there is none. */
+  shard(binding: string, name: string): ShardStub | undefined;
+}

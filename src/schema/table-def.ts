@@ -1,0 +1,96 @@
+// What a table is: its definition as the catalogue persists it (key schema, attribute
+// types, indexes, stream and TTL settings, shard count), and its key attributes with their
+// types. Plain data and pure functions: every layer from key encoding up reads them.
+import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types.js";
+import type { StreamState } from "./stream.js";
+
+export type BillingMode = "PROVISIONED" | "PAY_PER_REQUEST";
+
+/** Everything DynamoDB remembers about a table, as persisted in `tables.def`. */
+export interface TableDef {
+  name: string;
+  /** Internal numeric id used in item rows; never reused. */
+  tid: number;
+  /** DynamoDB's TableId, a UUID. */
+  tableId: string;
+  /** Epoch seconds (DynamoDB's CreationDateTime unit on the wire). */
+  createdAt: number;
+  keySchema: KeySchemaElement[];
+  attributeDefinitions: AttributeDefinition[];
+  billingMode: BillingMode;
+  readCapacity: number;
+  writeCapacity: number;
+  lastIncreaseAt?: number;
+  lastDecreaseAt?: number;
+  decreasesToday: number;
+  lastPayPerRequestAt?: number;
+  deletionProtection: boolean;
+  tags: Record<string, string>;
+  /** Secondary indexes, LSIs and GSIs, in creation order. */
+  indexes?: IndexDef[];
+  /**
+   * Number of shard Durable Objects the table's items are spread over by partition-key
+   * hash (src/cluster/router.ts). Absent = 1: the table lives in shard 0 alone.
+   */
+  shards?: number;
+  /** The latest DynamoDB stream (src/streams); absent = never enabled. */
+  stream?: StreamState;
+  /** Time to Live (src/ttl); absent = never enabled. */
+  ttl?: TtlState;
+}
+
+export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";
+
+/** A local or global secondary index of a table. */
+export interface IndexDef {
+  name: string;
+  kind: "LSI" | "GSI";
+  /** Internal numeric id used in index rows; never reused (allocated like table ids). */
+  iid: number;
+  keySchema: KeySchemaElement[];
+  projection: { ProjectionType: ProjectionType; NonKeyAttributes?: string[] };
+  readCapacity?: number;
+  writeCapacity?: number;
+  /** CREATING while an online backfill runs (UpdateTable), then ACTIVE. */
+  status: "CREATING" | "ACTIVE";
+  /** Where the backfill resumes: the last table row copied (base64 of pk and sk). */
+  backfillAfter?: { pk: string; sk: string };
+}
+
+export function hashKeyOf(def: TableDef): KeyAttribute {
+  return keyAttribute(def, "HASH") as KeyAttribute;
+}
+
+export function rangeKeyOf(def: TableDef): KeyAttribute | undefined {
+  return keyAttribute(def, "RANGE");
+}
+
+/** An index's key attributes with their types (from the table's AttributeDefinitions). */
+export function indexKeysOf(def: TableDef, index: IndexDef): { hash: KeyAttribute; range: KeyAttribute | undefined } {
+  const typed = (element: KeySchemaElement | undefined): KeyAttribute | undefined => {
+    if (!element) return undefined;
+    const definition = def.attributeDefinitions.find((a) => a.AttributeName === element.AttributeName);
+    return { name: element.AttributeName, type: definition?.AttributeType ?? "S" };
+  };
+  return {
+    hash: typed(index.keySchema.find((k) => k.KeyType === "HASH")) as KeyAttribute,
+    range: typed(index.keySchema.find((k) => k.KeyType === "RANGE")),
+  };
+}
+
+export function indexOf(def: TableDef, name: string): IndexDef | undefined {
+  return def.indexes?.find((i) => i.name === name);
+}
+
+function keyAttribute(def: TableDef, keyType: "HASH" | "RANGE"): KeyAttribute | undefined {
+  const element = def.keySchema.find((k) => k.KeyType === keyType);
+  if (!element) return undefined;
+  const definition = def.attributeDefinitions.find((a) => a.AttributeName === element.AttributeName);
+  return { name: element.AttributeName, type: definition?.AttributeType ?? "S" };
+}
+
+/** The TTL setting of a table (TableDef.ttl); absent = never enabled. */
+export interface TtlState {
+  enabled: boolean;
+  attribute: string;
+}
