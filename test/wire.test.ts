@@ -56,7 +56,7 @@ describe("Wire protocol", () => {
       400,
       {
         __type: "com.amazon.coral.service#SerializationException",
-        message: "Unexpected character found when decoding JSON",
+        message: "Unexpected character found when decoding JSON at line 1, column 2 (offset 1)",
       },
     ]);
   });

@@ -38,7 +38,7 @@
 //   class, `txn:<tenant>:<id>` (src/txn/coordinator.ts).
 import { DynamoError } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
-import { batchWriteItem } from "../ops/batch-write-item.js";
+import { batchWriteItem, planBatchWrite } from "../ops/batch-write-item.js";
 import { query } from "../ops/query.js";
 import { reach } from "../txn/faults.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
@@ -397,8 +397,12 @@ export class Router {
       if (groups.size <= 1) return this.send(groups.keys().next().value ?? 0, operation, body, routed);
       try {
         // The request's own checks before any shard applies its part.
-        if (isWrite) checkRequest(batchWriteItem, input);
-        else checkRequest(batchGetItem, input);
+        // A write batch is checked whole against the tables (keys, index keys, duplicates),
+        // as one shard would check it: DynamoDB refuses a batch with one bad request whole.
+        if (isWrite) {
+          const byName = new Map(defs.map((def) => [def.name, def]));
+          planBatchWrite((table) => byName.get(table) as TableDef, checkRequest(batchWriteItem, input));
+        } else checkRequest(batchGetItem, input);
       } catch (err) {
         if (err instanceof DynamoError) return errorReply(err);
         throw err;

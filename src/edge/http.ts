@@ -1,57 +1,108 @@
 // The HTTP edge: DynamoDB's JSON wire protocol (POST / with X-Amz-Target). It parses
 // nothing but the envelope; the shard does the rest and answers with JSON text, to which
-// the edge adds the headers SDKs expect (x-amzn-RequestId, and x-amz-crc32, which boto3
-// verifies).
+// the edge adds what DynamoDB's HTTP layer adds: x-amzn-RequestId, x-amz-crc32 (which
+// boto3 and the Go SDK verify), Date and Server on every answer, compression of large
+// answers (./encoding.ts) and CORS, so that a page in a browser can call the endpoint with
+// the SDK.
 // The CRC-32 is node:zlib's, native in workerd (nodejs_compat): a JavaScript one would cost
 // real CPU on every large response.
 import { crc32 } from "node:zlib";
 import { Router } from "../cluster/router.js";
 import { StreamsRouter } from "../cluster/streams-router.js";
-import { streamsOperationOf } from "../engine/streams-dispatch.js";
 import { isKnownOperation } from "../engine/dispatch.js";
-import { DynamoError } from "../errors.js";
+import { streamsOperationOf } from "../engine/streams-dispatch.js";
 import type { Env } from "../env.js";
-import { consoleResponse } from "./console/serve.js";
-import { authenticate, authorize } from "./auth.js";
-import { readRequestBody } from "./limits.js";
+import { DynamoError } from "../errors.js";
 import { DYNAMODB_TARGET_PREFIX, errorReply, type WireReply } from "../protocol/reply.js";
+import { authenticate, authorize } from "./auth.js";
+import { consoleResponse } from "./console/serve.js";
+import { chooseCoding, COMPRESS_ABOVE_BYTES, compress, decodeRequestBody } from "./encoding.js";
+import { checkJsonDepth, readRequestBytes } from "./limits.js";
 
 const DEFAULT_REGION = "us-east-1";
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Operations whose success DynamoDB answers with an empty body, not `{}`. */
+const EMPTY_SUCCESS = new Set(["TagResource", "UntagResource"]);
+
+/**
+ * Response headers a page's script may read (CORS): those the SDKs read of DynamoDB's
+ * answers. DynamoDB sends the header on every answer to a request with an Origin
+ * (Alternator's test_cors.py, run against DynamoDB); the list is ours.
+ */
+const EXPOSED_HEADERS = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, x-amz-crc32, Date";
+/** Seconds a browser may cache a preflight's answer (ours; DynamoDB sends one, value unrecorded). */
+const PREFLIGHT_MAX_AGE = "86400";
 
 export async function handleHttp(request: Request, env: Env): Promise<Response> {
+  return finish(request, await answer(request, env));
+}
+
+async function answer(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
+  // A CORS preflight is answered before any signature check: browsers send it unsigned.
+  if (request.method === "OPTIONS") return preflight(request);
   if (request.method === "GET" && url.pathname === "/") {
     return new Response(`healthy: ${url.host}`, { headers: { "content-type": "text/plain" } });
   }
   // The web console's static page (src/edge/console) when DDB_CONSOLE is on; its data calls are signed requests below.
   const page = consoleResponse(request, env);
   if (page) return page;
-  const body = await readRequestBody(request); // size and depth caps (./limits.ts)
-  if (body instanceof DynamoError) return reply(errorReply(body));
-  // Who may come in (SECURITY.md): SigV4 over the body, checked before the target is even
-  // looked at, so an unsigned caller learns nothing (not even which operations exist).
-  const auth = await authenticate(request, body, env, Date.now(), url);
-  if (!auth.ok) return reply(auth.reply);
+  const bytes = await readRequestBytes(request); // the size cap (./limits.ts)
+  if (bytes instanceof DynamoError) return reply(request, errorReply(bytes));
+  // Who may come in (SECURITY.md): SigV4 over the body as sent, checked before the target
+  // is even looked at, so an unsigned caller learns nothing (not even which operations exist).
+  const auth = await authenticate(request, bytes, env, Date.now(), url);
+  if (!auth.ok) return reply(request, auth.reply);
   if (request.method !== "POST" || url.pathname !== "/") {
-    return reply(errorReply(new DynamoError("UnknownOperationException", "")));
+    return reply(request, errorReply(new DynamoError("UnknownOperationException", "")));
   }
+  const decoded = decodeRequestBody(bytes, request.headers.get("content-encoding"));
+  if (decoded instanceof DynamoError) return reply(request, errorReply(decoded));
+  const body = checkJsonDepth(decoder.decode(decoded)); // the depth cap (./limits.ts)
+  if (body instanceof DynamoError) return reply(request, errorReply(body));
   const target = request.headers.get("x-amz-target") ?? "";
   const operation = target.startsWith(DYNAMODB_TARGET_PREFIX) ? target.slice(DYNAMODB_TARGET_PREFIX.length) : "";
   const streams = streamsOperationOf(target); // DynamoDB Streams (src/streams), same auth path
   if (!isKnownOperation(operation) && streams === undefined) {
-    return reply(errorReply(new DynamoError("UnknownOperationException", "")));
+    return reply(request, errorReply(new DynamoError("UnknownOperationException", "")));
   }
   const region = auth.principal.region ?? regionOf(request) ?? DEFAULT_REGION;
   const denied = authorize(auth.principal, streams ?? operation, body, env, region); // DDB_PERMISSIONS
-  if (denied) return reply(denied);
+  if (denied) return reply(request, denied);
   // The untenanted shards, through the same router as the SDK client.
   const router = new Router(() => env.DYNAMODB, undefined, defaultShards(env));
   const result =
     streams === undefined
       ? await router.deliver(operation, body, { region, host: url.host })
       : await new StreamsRouter(() => env.DYNAMODB, undefined).deliver(streams, body, { region, host: url.host });
-  return reply(result);
+  if (result.status === 200 && EMPTY_SUCCESS.has(operation)) return reply(request, { status: 200, body: "" });
+  return reply(request, result);
+}
+
+/** An OPTIONS request: with an Origin, the CORS preflight's answer, allowing what it asks. */
+function preflight(request: Request): Response {
+  const headers = new Headers();
+  if (request.headers.has("origin")) {
+    const method = request.headers.get("access-control-request-method");
+    const asked = request.headers.get("access-control-request-headers");
+    if (method !== null) headers.set("access-control-allow-methods", method);
+    if (asked !== null) headers.set("access-control-allow-headers", asked);
+    headers.set("access-control-max-age", PREFLIGHT_MAX_AGE);
+  }
+  return new Response(null, { status: 200, headers });
+}
+
+/** What every answer carries: Date and Server as DynamoDB's do, and CORS headers for a request with an Origin. */
+function finish(request: Request, response: Response): Response {
+  response.headers.set("date", new Date().toUTCString());
+  response.headers.set("server", "Server");
+  if (request.headers.has("origin")) {
+    response.headers.set("access-control-allow-origin", "*");
+    response.headers.set("access-control-expose-headers", EXPOSED_HEADERS);
+  }
+  return response;
 }
 
 /** Shard count for tables created over HTTP: env DDB_DEFAULT_SHARDS, a positive integer; default 1. */
@@ -67,14 +118,19 @@ function regionOf(request: Request): string | undefined {
   return match?.[1];
 }
 
-function reply(result: WireReply): Response {
-  const bytes = encoder.encode(result.body);
-  return new Response(bytes, {
-    status: result.status,
-    headers: {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amzn-requestid": crypto.randomUUID(),
-      "x-amz-crc32": String(crc32(bytes)),
-    },
-  });
+function reply(request: Request, result: WireReply): Response {
+  let bytes = encoder.encode(result.body);
+  const headers: Record<string, string> = {
+    "content-type": "application/x-amz-json-1.0",
+    "x-amzn-requestid": crypto.randomUUID(),
+  };
+  const coding = bytes.byteLength > COMPRESS_ABOVE_BYTES ? chooseCoding(request.headers.get("accept-encoding")) : undefined;
+  if (coding) {
+    bytes = compress(bytes, coding);
+    headers["content-encoding"] = coding;
+  }
+  // The CRC of the bytes sent (compressed when they are), as DynamoDB's.
+  headers["x-amz-crc32"] = String(crc32(bytes));
+  // encodeBody "manual": the bytes are already encoded; the runtime must not encode them again.
+  return new Response(bytes, { status: result.status, headers, encodeBody: coding ? "manual" : "automatic" });
 }

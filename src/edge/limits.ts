@@ -29,29 +29,36 @@ function tooLarge(): DynamoError {
 }
 
 /**
- * The request body as text (UTF-8, as `Request.text()` decodes it), or the error to answer
- * with: a body over MAX_REQUEST_BYTES (by its Content-Length, without reading it, or
- * counted while streaming when the length is not declared) or nested deeper than
- * MAX_JSON_DEPTH.
+ * The request body's bytes as received, or the error to answer with: a body over
+ * MAX_REQUEST_BYTES, by its Content-Length without reading it, or counted while streaming
+ * when no length is declared. A compressed body is decoded later (./encoding.ts), after
+ * its signature is checked over these bytes, under the same cap.
  */
-export async function readRequestBody(request: Request): Promise<string | DynamoError> {
+export async function readRequestBytes(request: Request): Promise<Uint8Array | DynamoError> {
   const length = request.headers.get("content-length");
   if (Number(length ?? "") > MAX_REQUEST_BYTES) {
     await request.body?.cancel();
     return tooLarge();
   }
-  const text = await readCapped(request, length !== null);
-  if (text === undefined) return tooLarge();
+  const bytes = await readCapped(request, length !== null);
+  return bytes ?? tooLarge();
+}
+
+/** `text`, or the error to answer with when it is nested deeper than MAX_JSON_DEPTH. */
+export function checkJsonDepth(text: string): string | DynamoError {
   return jsonDepthExceeds(text, MAX_JSON_DEPTH) ? serialization(JSON_TOO_DEEP_MESSAGE) : text;
 }
 
+/** A body that decodes to more than MAX_REQUEST_BYTES is refused as one that arrived so. */
+export const requestTooLarge = tooLarge;
+
 /** Reads the body stream, stopping (undefined) as soon as it passes MAX_REQUEST_BYTES. */
-async function readCapped(request: Request, declared: boolean): Promise<string | undefined> {
-  if (!request.body) return "";
+async function readCapped(request: Request, declared: boolean): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array(0);
   // A declared length (already checked against the cap) bounds the body: the runtime ends
   // the stream there, so it is read in one native call, not chunk by chunk in JavaScript.
   if (declared && request.headers.get("transfer-encoding") === null) {
-    return request.text();
+    return new Uint8Array(await request.arrayBuffer());
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -66,14 +73,14 @@ async function readCapped(request: Request, declared: boolean): Promise<string |
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+  if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(total);
   let at = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 const STRUCTURAL = /["[\]{}]/g;

@@ -21,6 +21,7 @@ import { sweepExpired } from "../ttl/sweeper.js";
 import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
 import type { IndexDef, TableDef } from "../schema/table-def.js";
 import type { JsonObject } from "../types.js";
+import { parseJsonBody } from "../protocol/json-body.js";
 
 /** Rows deleted per housekeeping step when purging dropped tables: bounded CPU per step. */
 const PURGE_CHUNK = 2000;
@@ -89,14 +90,8 @@ export class Engine {
    * SQLite transaction, so the catalogue's cache is resynced with it.
    */
   run(label: string, body: string, execute: (input: unknown) => JsonObject): WireReply {
-    let input: unknown;
     try {
-      input = JSON.parse(body === "" ? "{}" : body);
-    } catch {
-      return errorReply(new DynamoError("SerializationException", "Unexpected character found when decoding JSON"));
-    }
-    try {
-      return { status: 200, body: serializeOutput(execute(input)) };
+      return { status: 200, body: serializeOutput(execute(parseJsonBody(body))) };
     } catch (err) {
       if (err instanceof DynamoError) return errorReply(err);
       console.error(`internal error in ${label}`, err);

@@ -40,6 +40,7 @@ export function expectedCondition(
   expected: Record<string, ExpectedAttributeValue> | undefined,
   conditionalOperator: string | undefined,
 ): ResolvedCondition | undefined {
+  checkConditionalOperator(expected, conditionalOperator);
   if (!expected) return undefined;
   const parts: ResolvedCondition[] = [];
   for (const [name, condition] of Object.entries(expected)) {
@@ -86,25 +87,20 @@ function expectedPart(name: string, condition: ExpectedAttributeValue): Resolved
   const values = (hasList ? (condition.AttributeValueList ?? []) : hasValue ? [condition.Value] : []).map((v) =>
     validateAttributeValue(v),
   );
-  if (!(ARITY[operator] ?? (() => false))(values.length)) {
-    throw validation(`${INVALID}Invalid number of argument(s) for the ${operator} ComparisonOperator`);
-  }
-  const type = values[0] ? Object.keys(values[0])[0] : undefined;
-  if (values.some((v) => Object.keys(v)[0] !== type)) {
-    throw validation(`${INVALID}AttributeValues inside AttributeValueList must be of same type`);
-  }
-  if (operator === "BETWEEN" && compareScalars(values[0] as AttributeValue, values[1] as AttributeValue) === 1) {
-    throw validation(
-      "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
-    );
-  }
+  checkOperands(operator, values, CONDITION_TYPES);
   return translate(operator, path, values.map(literal));
 }
 
-/** Value types each legacy filter ComparisonOperator accepts (QueryFilter, ScanFilter, KeyConditions). */
-const FILTER_TYPES: Readonly<Record<string, readonly string[]>> = {
-  EQ: ["S", "N", "B", "SS", "NS", "BS"],
-  NE: ["S", "N", "B", "SS", "NS", "BS"],
+/**
+ * Value types each ComparisonOperator accepts in the request, in Expected, QueryFilter and
+ * ScanFilter: EQ and NE compare values of any type; the orderings, BETWEEN, IN and
+ * CONTAINS take scalars; BEGINS_WITH strings and binaries. A request naming another type
+ * is a ValidationException; a stored value of another type only makes the condition false
+ * (Alternator's test_expected.py and test_query_filter.py, run against DynamoDB).
+ */
+const CONDITION_TYPES: Readonly<Record<string, readonly string[] | undefined>> = {
+  EQ: undefined,
+  NE: undefined,
   LE: ["S", "N", "B"],
   LT: ["S", "N", "B"],
   GE: ["S", "N", "B"],
@@ -116,15 +112,19 @@ const FILTER_TYPES: Readonly<Record<string, readonly string[]>> = {
   BETWEEN: ["S", "N", "B"],
 };
 
-export interface LegacyCondition {
-  ComparisonOperator: string;
-  AttributeValueList?: unknown[];
-}
+/** KeyConditions: key attributes are scalars (or, for EQ, what DynamoDB's key check reports). */
+const KEY_CONDITION_TYPES: Readonly<Record<string, readonly string[] | undefined>> = {
+  ...CONDITION_TYPES,
+  EQ: ["S", "N", "B", "SS", "NS", "BS"],
+  NE: ["S", "N", "B", "SS", "NS", "BS"],
+};
 
-/** Validates one legacy filter/key Condition and returns its values. */
-export function legacyConditionValues(condition: LegacyCondition): AttributeValue[] {
-  const operator = condition.ComparisonOperator;
-  const values = (condition.AttributeValueList ?? []).map((v) => validateAttributeValue(v));
+/** The number, types and order of a condition's values, with DynamoDB's messages. */
+function checkOperands(
+  operator: string,
+  values: readonly AttributeValue[],
+  types: Readonly<Record<string, readonly string[] | undefined>>,
+): void {
   if (!(ARITY[operator] ?? (() => false))(values.length)) {
     throw validation(`${INVALID}Invalid number of argument(s) for the ${operator} ComparisonOperator`);
   }
@@ -132,7 +132,7 @@ export function legacyConditionValues(condition: LegacyCondition): AttributeValu
   if (values.some((v) => Object.keys(v)[0] !== type)) {
     throw validation(`${INVALID}AttributeValues inside AttributeValueList must be of same type`);
   }
-  const allowed = FILTER_TYPES[operator];
+  const allowed = types[operator];
   const wrong = allowed && values.find((v) => !allowed.includes(Object.keys(v)[0] ?? ""));
   if (wrong) {
     throw validation(
@@ -144,6 +144,17 @@ export function legacyConditionValues(condition: LegacyCondition): AttributeValu
       "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
     );
   }
+}
+
+export interface LegacyCondition {
+  ComparisonOperator: string;
+  AttributeValueList?: unknown[];
+}
+
+/** Validates one legacy filter Condition (or, with `keys`, a KeyConditions entry) and returns its values. */
+export function legacyConditionValues(condition: LegacyCondition, keys = false): AttributeValue[] {
+  const values = (condition.AttributeValueList ?? []).map((v) => validateAttributeValue(v));
+  checkOperands(condition.ComparisonOperator, values, keys ? KEY_CONDITION_TYPES : CONDITION_TYPES);
   return values;
 }
 
@@ -152,6 +163,7 @@ export function filterCondition(
   conditions: Record<string, LegacyCondition> | undefined,
   conditionalOperator: string | undefined,
 ): ResolvedCondition | undefined {
+  checkConditionalOperator(conditions, conditionalOperator);
   if (!conditions) return undefined;
   const parts = Object.entries(conditions).map(([name, condition]) =>
     translate(
@@ -163,6 +175,13 @@ export function filterCondition(
   if (parts.length === 0) return undefined;
   const kind = conditionalOperator === "OR" ? "or" : "and";
   return parts.reduce((left, right) => ({ kind, left, right }));
+}
+
+/** ConditionalOperator joins the conditions of Expected or a filter: it needs some to join. */
+function checkConditionalOperator(conditions: object | undefined, conditionalOperator: string | undefined): void {
+  if (conditionalOperator !== undefined && (!conditions || Object.keys(conditions).length === 0)) {
+    throw validation("ConditionalOperator cannot be used without Filter or Expected");
+  }
 }
 
 function translate(operator: string, path: ResolvedOperand, args: ResolvedOperand[]): ResolvedCondition {

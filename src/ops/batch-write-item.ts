@@ -27,6 +27,7 @@ import {
   type ItemPlan,
   type PutSpec,
 } from "./write-plans.js";
+import type { TableDef } from "../schema/table-def.js";
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
 
@@ -35,7 +36,7 @@ interface WriteRequest {
   DeleteRequest?: { Key: Record<string, unknown> };
 }
 
-interface BatchWriteItemInput {
+export interface BatchWriteItemInput {
   RequestItems: Record<string, WriteRequest[]>;
   ReturnConsumedCapacity?: ReturnConsumedCapacity;
   ReturnItemCollectionMetrics?: "SIZE" | "NONE";
@@ -92,22 +93,7 @@ export const batchWriteItem = defineOp<BatchWriteItemInput>({
     input.compiled = compiled;
   },
   execute(ctx, input) {
-    const compiled = input.compiled ?? new Map<string, (PutSpec | DeleteSpec)[]>();
-    // Every table, key and index key is checked before anything is written.
-    const planned: { table: string; request: WriteRequest; plan: ItemPlan }[] = [];
-    for (const [table, requests] of Object.entries(input.RequestItems)) {
-      const def = tableForData(ctx, table);
-      const specs = compiled.get(table) ?? [];
-      const seen = new Set<string>();
-      specs.forEach((spec, i) => {
-        const plan = planFor(def, spec, "key");
-        if (spec.kind === "Put") checkIndexKeys(def, spec.item);
-        const id = itemLockKey(def.tid, plan.key);
-        if (seen.has(id)) throw validation(DUPLICATE_KEYS_MESSAGE);
-        seen.add(id);
-        planned.push({ table, request: requests[i] as WriteRequest, plan });
-      });
-    }
+    const planned = planBatchWrite((table) => tableForData(ctx, table), input);
 
     const locks = lockTableOf(ctx);
     const capacity = new TableCapacity();
@@ -137,3 +123,30 @@ export const batchWriteItem = defineOp<BatchWriteItemInput>({
     return output;
   },
 });
+
+/**
+ * Every table, key and index key of a checked request, checked before anything is written
+ * (DynamoDB refuses a batch with one bad request whole). The cluster router runs the same
+ * check with its cached definitions before it sends a batch's parts to several shards.
+ */
+export function planBatchWrite(
+  tableOf: (table: string) => TableDef,
+  input: BatchWriteItemInput,
+): { table: string; request: WriteRequest; plan: ItemPlan }[] {
+  const compiled = input.compiled ?? new Map<string, (PutSpec | DeleteSpec)[]>();
+  const planned: { table: string; request: WriteRequest; plan: ItemPlan }[] = [];
+  for (const [table, requests] of Object.entries(input.RequestItems)) {
+    const def = tableOf(table);
+    const specs = compiled.get(table) ?? [];
+    const seen = new Set<string>();
+    specs.forEach((spec, i) => {
+      const plan = planFor(def, spec, "key");
+      if (spec.kind === "Put") checkIndexKeys(def, spec.item);
+      const id = itemLockKey(def.tid, plan.key);
+      if (seen.has(id)) throw validation(DUPLICATE_KEYS_MESSAGE);
+      seen.add(id);
+      planned.push({ table, request: requests[i] as WriteRequest, plan });
+    });
+  }
+  return planned;
+}

@@ -71,7 +71,7 @@ export const query = defineOp<QueryInput>({
         compileCondition(input.KeyConditionExpression, "KeyConditionExpression", ctx),
       );
     } else if (input.KeyConditions !== undefined) {
-      for (const condition of Object.values(input.KeyConditions)) legacyConditionValues(condition);
+      for (const condition of Object.values(input.KeyConditions)) legacyConditionValues(condition, true);
       input.keyLeaves = leavesOfKeyConditions(
         input.KeyConditions as Record<string, { ComparisonOperator: string; AttributeValueList?: AttributeValue[] }>,
       );

@@ -221,6 +221,11 @@ export function updatedItem(
       size = itemSize(item);
     }
   } else {
+    // Likewise AttributeUpdates that only DELETE: nothing to delete from a missing item.
+    const updates = Object.values(spec.legacyUpdates ?? {});
+    if (oldItem === undefined && updates.length > 0 && updates.every((u) => u.action === "DELETE")) {
+      return { write: false, item: undefined, size: 0 };
+    }
     const base = oldItem ?? keyAttributesOf(def, spec.key);
     item = spec.legacyUpdates ? applyAttributeUpdates(base, spec.legacyUpdates) : base;
     size = itemSize(item);

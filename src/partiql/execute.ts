@@ -6,7 +6,7 @@
 // operation it becomes and never half-applies. The same code runs in the cluster router
 // (src/cluster/router.ts) and for an embedded engine (src/client/request-handler.ts); each
 // passes a PartiqlHost.
-import { DynamoError, serialization, validation } from "../errors.js";
+import { DynamoError, validation } from "../errors.js";
 import type { AttributeValue, Item, JsonObject } from "../types.js";
 import { capacityPerTable, executeBatch } from "./batch.js";
 import { callOk, describeOrFail, ReplyFailure, type PartiqlHost } from "./host.js";
@@ -17,6 +17,7 @@ import { decodeToken, encodeToken, type Resume } from "./token.js";
 import { executeTransaction } from "./transaction.js";
 import { DUPLICATE_ITEM, planWrite } from "./write.js";
 import { errorReply, type WireReply } from "../protocol/reply.js";
+import { parseJsonBody } from "../protocol/json-body.js";
 
 export type { PartiqlHost } from "./host.js";
 
@@ -32,13 +33,8 @@ export function isPartiqlOperation(operation: string): boolean {
 
 /** Runs one PartiQL operation from its wire body; always answers (errors serialised). */
 export async function executePartiql(operation: string, body: string, host: PartiqlHost): Promise<WireReply> {
-  let input: unknown;
   try {
-    input = JSON.parse(body === "" ? "{}" : body);
-  } catch {
-    return errorReply(serialization("Unexpected character found when decoding JSON"));
-  }
-  try {
+    const input = parseJsonBody(body);
     let output: JsonObject;
     if (operation === "ExecuteStatement") output = await executeStatement(input, host);
     else if (operation === "BatchExecuteStatement") output = await executeBatch(input, host);

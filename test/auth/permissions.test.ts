@@ -219,7 +219,7 @@ describe("Permissions", () => {
     expect(errorOf(await callWith(ENV, request))).toEqual([
       400,
       "com.amazon.coral.service#SerializationException",
-      "Unexpected character found when decoding JSON",
+      "Unexpected character found when decoding JSON at line 1, column 2 (offset 1)",
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tableArn } from "../support/tables";
-import { createHashTable, fails, ok, uniqueName } from "../support/wire";
+import { testDoor } from "../support/doors";
+import { createHashTable, fails, ok, uniqueName, wire } from "../support/wire";
 
 type Tag = { Key: string; Value: string };
 
@@ -327,14 +328,15 @@ describe("TagResource", () => {
   describe("functionality", () => {
     it("TagResource: adds tags that ListTagsOfResource then reports", async () => {
       const arn = await table();
-      const output = await ok("TagResource", {
+      const result = await wire("TagResource", {
         ResourceArn: arn,
         Tags: [
           { Key: "env", Value: "test" },
           { Key: "owner", Value: "me" },
         ],
       });
-      expect(output).toEqual({});
+      // Over HTTP DynamoDB answers with an empty body, not `{}` (Alternator's test_tag.py, run against AWS).
+      expect([result.status, result.text]).toEqual([200, testDoor() === "wire" ? "" : "{}"]);
       expect(await tagsOf(arn)).toEqual([
         { Key: "env", Value: "test" },
         { Key: "owner", Value: "me" },
@@ -465,7 +467,8 @@ describe("UntagResource", () => {
     it("UntagResource: removes the named keys", async () => {
       const arn = await table();
       await ok("TagResource", { ResourceArn: arn, Tags: manyTags(3) });
-      expect(await ok("UntagResource", { ResourceArn: arn, TagKeys: ["k00", "k02"] })).toEqual({});
+      const result = await wire("UntagResource", { ResourceArn: arn, TagKeys: ["k00", "k02"] });
+      expect([result.status, result.text]).toEqual([200, testDoor() === "wire" ? "" : "{}"]);
       expect(await tagsOf(arn)).toEqual([{ Key: "k01", Value: "v1" }]);
     });
 

@@ -463,6 +463,27 @@ describe("UpdateItem", () => {
       expect(await get(name)).toEqual({ id: { S: "a" }, n: { N: "5" }, l: { L: [{ S: "x" }] } });
     });
 
+    // DynamoDB: an update of a missing item that only removes attributes or deletes set
+    // members has nothing to act on and creates no item; an empty update still creates the
+    // item with its key (Alternator's test_update_expression.py and test_item.py, run against AWS).
+    it("UpdateItem: on a missing item, an update that only removes or deletes creates nothing", async () => {
+      const name = await table();
+      const updates = [
+        { UpdateExpression: "REMOVE a" },
+        { UpdateExpression: "DELETE s :v", ExpressionAttributeValues: { ":v": { SS: ["x"] } } },
+        { AttributeUpdates: { a: { Action: "DELETE" } } },
+        { AttributeUpdates: { s: { Action: "DELETE", Value: { SS: ["x"] } }, a: { Action: "DELETE" } } },
+      ];
+      for (const update of updates) {
+        expect(await ok("UpdateItem", { TableName: name, Key: key, ReturnValues: "ALL_NEW", ...update })).toEqual({});
+        expect(await get(name)).toBeUndefined();
+      }
+      expect(await ok("UpdateItem", { TableName: name, Key: key, ReturnValues: "ALL_NEW" })).toEqual({
+        Attributes: { id: { S: "a" } },
+      });
+      expect(await get(name)).toEqual({ id: { S: "a" } });
+    });
+
     it("UpdateItem: legacy Expected guards the update", async () => {
       const name = await table();
       expect(

@@ -37,7 +37,7 @@ export async function throughDoor(
   door: Exclude<Door, "wire">,
   operation: string,
   input: unknown,
-): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }> {
   const body = typeof input === "string" ? input : JSON.stringify(input);
   const doorEnv = env as unknown as DoorEnv;
   let reply: { status: number; body: string };
@@ -51,6 +51,7 @@ export async function throughDoor(
   return {
     status: reply.status,
     body: withoutExtension(JSON.parse(reply.body) as Record<string, unknown>),
+    text: reply.body,
     headers: new Headers({ "content-type": "application/x-amz-json-1.0" }),
   };
 }

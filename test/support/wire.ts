@@ -7,7 +7,10 @@ import { testDoor, throughDoor } from "./doors";
 
 export interface WireResult {
   status: number;
+  /** The JSON body; `{}` for an empty one (DynamoDB's answer to TagResource, for one). */
   body: Record<string, unknown>;
+  /** The body as text (the wire door; other doors give the engine's reply text). */
+  text: string;
   headers: Headers;
 }
 
@@ -31,7 +34,8 @@ export async function wire(
     }),
   );
   const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, headers: response.headers };
+  const body = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
+  return { status: response.status, body, text, headers: response.headers };
 }
 
 export interface Credentials {
@@ -55,7 +59,7 @@ export interface SignOptions {
 /** A request signed as the AWS SDK signs it (header form; Host and the body hash included). */
 export async function signedRequest(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string },
+  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array },
   options: SignOptions = {},
 ): Promise<Request> {
   const target = new URL(url);
