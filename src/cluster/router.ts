@@ -222,7 +222,24 @@ export class Router {
     this.forget(name);
     const shards = operation === "CreateTable" ? this.createShards : 1;
     const before = operation === "CreateTable" ? null : await this.stub(0).tableInfo(name);
-    const reply = await this.send(0, operation, body, shards > 1 ? withCluster(meta, { createShards: shards }) : meta);
+    // DeleteTable describes the table it deletes: its counts are those of every shard,
+    // read from the others before shard 0 drops the definition.
+    const others =
+      operation === "DeleteTable" && before && shardsOf(before) > 1
+        ? await Promise.all(
+            Array.from({ length: shardsOf(before) - 1 }, (_, k) =>
+              this.send(k + 1, "DescribeTable", JSON.stringify({ TableName: name }), meta),
+            ),
+          )
+        : [];
+    let reply = await this.send(0, operation, body, shards > 1 ? withCluster(meta, { createShards: shards }) : meta);
+    if (reply.status === 200 && others.length > 0) {
+      const out = JSON.parse(reply.body) as { TableDescription: Json };
+      for (const other of others) {
+        if (other.status === 200) sumStats(out.TableDescription, (JSON.parse(other.body) as { Table: Json }).Table);
+      }
+      reply = { status: 200, body: JSON.stringify(out) };
+    }
     const after = await this.stub(0).tableInfo(name);
     const spread = Math.max(before ? shardsOf(before) : 1, after ? shardsOf(after) : 1);
     if (spread > 1) await this.broadcast(name, after, spread);

@@ -124,7 +124,8 @@ function reply(request: Request, result: WireReply): Response {
     "content-type": "application/x-amz-json-1.0",
     "x-amzn-requestid": crypto.randomUUID(),
   };
-  const coding = bytes.byteLength > COMPRESS_ABOVE_BYTES ? chooseCoding(request.headers.get("accept-encoding")) : undefined;
+  const coding =
+    bytes.byteLength > COMPRESS_ABOVE_BYTES ? chooseCoding(request.headers.get("accept-encoding")) : undefined;
   if (coding) {
     bytes = compress(bytes, coding);
     headers["content-encoding"] = coding;

@@ -2,7 +2,7 @@
 // placeholders each expression used, and DynamoDB's rules about the two maps.
 import { validation } from "../errors.js";
 import type { AttributeValue, Item } from "../types.js";
-import { validateItem } from "../values/validate.js";
+import { checkAttributeNameLength, validateItem } from "../values/validate.js";
 import type { ExpressionKind } from "./ast.js";
 
 export type { ExpressionKind };
@@ -92,6 +92,7 @@ export function expressionContext(
         throw validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
       }
     }
+    for (const name of Object.values(names)) checkAttributeNameLength(name);
   }
   let values: Item | undefined;
   if (rawValues !== undefined) {

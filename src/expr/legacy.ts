@@ -5,7 +5,7 @@
 import { validation } from "../errors.js";
 import type { AttributeValue, Item } from "../types.js";
 import { addNumbers } from "../values/number.js";
-import { validateAttributeValue } from "../values/validate.js";
+import { checkAttributeNameLength, validateAttributeValue } from "../values/validate.js";
 import type { ResolvedCondition, ResolvedOperand } from "./ast.js";
 import { compareScalars, valuesEqual } from "../values/compare.js";
 
@@ -251,6 +251,7 @@ export function validateAttributeUpdates(
   if (!updates) return undefined;
   const out: Record<string, { action: string; value?: AttributeValue }> = {};
   for (const [name, update] of Object.entries(updates)) {
+    checkAttributeNameLength(name);
     const action = update.Action ?? "PUT";
     const value = update.Value === undefined ? undefined : validateAttributeValue(update.Value);
     if (!value && action !== "DELETE") {

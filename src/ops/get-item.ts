@@ -2,7 +2,7 @@
 import { validation } from "../errors.js";
 import { keyOfKeyMap } from "../keys/item-key.js";
 import type { Item } from "../types.js";
-import { validateItem } from "../values/validate.js";
+import { checkAttributeNameLength, validateItem } from "../values/validate.js";
 import { readUnits, withCapacity, type ReturnConsumedCapacity } from "./capacity.js";
 import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } from "./common-shapes.js";
 import { expressionAttributeNames, expressionsOf } from "./item-shapes.js";
@@ -68,6 +68,7 @@ export function checkDuplicateNames(names: string[] | undefined): void {
   if (!names) return;
   const seen = new Set<string>();
   for (const name of names) {
+    checkAttributeNameLength(name);
     if (seen.has(name)) {
       throw validation(`One or more parameter values were invalid: Duplicate value in attribute name: ${name}`);
     }

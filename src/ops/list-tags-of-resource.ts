@@ -19,7 +19,7 @@ export const listTagsOfResource = defineOp<ListTagsOfResourceInput>({
     NextToken: { kind: "string" },
   },
   execute(ctx, input) {
-    const def = tableForArn(ctx, input.ResourceArn, parseTableArn(ctx, input.ResourceArn));
+    const def = tableForArn(ctx, input.ResourceArn, parseTableArn(ctx, input.ResourceArn), "ListTagsOfResource");
     const after = input.NextToken === undefined ? undefined : keyOfToken(input.NextToken);
     const keys = Object.keys(def.tags)
       .sort()

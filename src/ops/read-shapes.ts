@@ -20,6 +20,7 @@ import { attributeMap, attributeNameList, returnConsumedCapacity, tableName } fr
 import { COMPARISON_OPERATORS, expressionAttributeNames, expressionAttributeValues } from "./item-shapes.js";
 import { projectAttributes } from "./projection.js";
 import type { RangeRow, SqlFilter } from "../storage/row-layout.js";
+import { checkAttributeNameLength } from "../values/validate.js";
 
 export type Select = "ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES" | "SPECIFIC_ATTRIBUTES" | "COUNT";
 
@@ -82,6 +83,7 @@ export const conditionMap: Shape = {
  * against AWS); both say "Querying" for ALL_PROJECTED_ATTRIBUTES.
  */
 export function checkSelect(input: ReadInput, operation: "Query" | "Scan"): void {
+  for (const name of input.AttributesToGet ?? []) checkAttributeNameLength(name);
   const fail = (message: string) =>
     validation(operation === "Query" ? `1 validation error detected: ${message}` : message);
   const select = input.Select;

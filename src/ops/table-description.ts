@@ -32,12 +32,15 @@ export function describeTable(
   };
   if (def.lastIncreaseAt !== undefined) throughput.LastIncreaseDateTime = def.lastIncreaseAt;
   if (def.lastDecreaseAt !== undefined) throughput.LastDecreaseDateTime = def.lastDecreaseAt;
+  // DeleteTable's description is DynamoDB's reduced one: no AttributeDefinitions,
+  // KeySchema, CreationDateTime or indexes (Alternator's test_table.py, run against AWS).
+  const deleting = status === "DELETING";
   const description: Record<string, unknown> = {
-    AttributeDefinitions: def.attributeDefinitions,
+    ...(deleting ? {} : { AttributeDefinitions: def.attributeDefinitions }),
     TableName: def.name,
-    KeySchema: def.keySchema,
+    ...(deleting ? {} : { KeySchema: def.keySchema }),
     TableStatus: status,
-    CreationDateTime: def.createdAt,
+    ...(deleting ? {} : { CreationDateTime: def.createdAt }),
     ProvisionedThroughput: throughput,
     TableSizeBytes: stats.sizeBytes,
     ItemCount: stats.itemCount,
@@ -54,8 +57,7 @@ export function describeTable(
     if (def.lastPayPerRequestAt !== undefined) summary.LastUpdateToPayPerRequestDateTime = def.lastPayPerRequestAt;
     description.BillingModeSummary = summary;
   }
-  // A table being deleted is described without its indexes, as DynamoDB does.
-  if (status !== "DELETING") {
+  if (!deleting) {
     const indexes = def.indexes ?? [];
     const local = indexes.filter((i) => i.kind === "LSI").map((i) => describeLocalIndex(ctx, def, i));
     const global = indexes

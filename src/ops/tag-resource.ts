@@ -31,7 +31,7 @@ export const tagResource = defineOp<TagResourceInput>({
     const name = parseTableArn(ctx, input.ResourceArn);
     if (input.Tags.length === 0) throw validation("Atleast one Tag needs to be provided as Input.");
     const added = checkTags(input.Tags);
-    const def = tableForArn(ctx, input.ResourceArn, name);
+    const def = tableForArn(ctx, input.ResourceArn, name, "TagResource");
     const tags = { ...def.tags, ...Object.fromEntries(added) };
     // The limit applies to the set after the merge: overwriting keys at 50 tags is fine.
     if (Object.keys(tags).length > MAX_TAGS) throw validation(TOO_MANY_TAGS);

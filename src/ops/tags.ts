@@ -6,7 +6,7 @@
 // "N validation errors detected: ...", and the whole request is refused (nothing of it
 // is applied). The texts below are the service's as observed in 2026 (the ack-api-quirks
 // DynamoDB findings DDB-TABLE-105..110 and 372).
-import { DynamoError, notFound, validation } from "../errors.js";
+import { DynamoError, validation } from "../errors.js";
 import type { Shape } from "../protocol/shape.js";
 import { tableName as tableNameShape } from "./common-shapes.js";
 import type { OpContext } from "./operation.js";
@@ -120,10 +120,19 @@ export function parseTableArn(ctx: OpContext, arn: string): string | null {
   return null;
 }
 
-/** The table behind a parsed ARN; an unknown one is named by its ARN, not its name. */
-export function tableForArn(ctx: OpContext, arn: string, name: string | null): TableDef {
+/**
+ * The table behind a parsed ARN. For a resource that does not exist DynamoDB answers
+ * AccessDeniedException, as it does since tables have resource-based policies: nothing
+ * allows an action on a resource that is not there.
+ */
+export function tableForArn(ctx: OpContext, arn: string, name: string | null, operation: string): TableDef {
   const def = name === null ? undefined : ctx.catalogue.get(name);
-  if (!def) throw notFound(`Requested resource not found: ResourceArn: ${arn} not found`);
+  if (!def) {
+    throw new DynamoError(
+      "AccessDeniedException",
+      `User: arn:aws:iam::${ctx.accountId}:root is not authorized to perform: dynamodb:${operation} on resource: ${arn} because no resource-based policy allows the dynamodb:${operation} action`,
+    );
+  }
   return def;
 }
 

@@ -22,7 +22,7 @@ export const untagResource = defineOp<UntagResourceInput>({
     for (const key of input.TagKeys) checkTagKey(key);
     // DynamoDB counts the keys of a removal against the tag limit as well.
     if (input.TagKeys.length > MAX_TAGS) throw validation(TOO_MANY_TAGS);
-    const def = tableForArn(ctx, input.ResourceArn, name);
+    const def = tableForArn(ctx, input.ResourceArn, name, "UntagResource");
     const removed = new Set(input.TagKeys);
     const kept = Object.entries(def.tags).filter(([key]) => !removed.has(key));
     if (kept.length !== Object.keys(def.tags).length) {

@@ -381,9 +381,10 @@ function checkCreate(
     const existing = definitions.find((d) => d.AttributeName === key.AttributeName);
     const requested = requestDefinitions.find((d) => d.AttributeName === key.AttributeName);
     if (existing && requested && existing.AttributeType !== requested.AttributeType) {
-      // Not a message observed from DynamoDB (unconfirmed); an index cannot retype a key.
+      // DynamoDB's text (Alternator's test_gsi_updatetable.py, run against AWS).
+      const element = (type: string) => `Schema:[SchemaElement: key{${key.AttributeName}:${type}:${key.KeyType}}]`;
       throw validation(
-        `${INVALID}Cannot change the type of attribute ${key.AttributeName} from ${existing.AttributeType} to ${requested.AttributeType}`,
+        `${INVALID}Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. Existing schema: ${element(existing.AttributeType)} New schema: ${element(requested.AttributeType)}`,
       );
     }
     if (!existing && requested)

@@ -8,7 +8,7 @@
 // its order of priority. A property test holds both paths to the same answers.
 import { isValidBase64 } from "./base64.js";
 import { isCanonicalNumber, numberSize } from "./number.js";
-import { base64ByteLength, utf8Length } from "./size.js";
+import { base64ByteLength, MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from "./size.js";
 
 /** DynamoDB accepts documents nested up to 32 levels; a top-level value is level 1. */
 export const MAX_NESTING_LEVELS = 32;
@@ -25,7 +25,9 @@ export function canonicalItemSize(item: unknown, emptyNames = false): number | u
     if (name === "" && !emptyNames) return undefined;
     const value = valueSize(item[name], 1);
     if (value === undefined) return undefined;
-    size += utf8Length(name) + value;
+    const nameBytes = utf8Length(name);
+    if (nameBytes > MAX_ATTRIBUTE_NAME_BYTES) return undefined; // the full path refuses it
+    size += nameBytes + value;
   }
   return size;
 }

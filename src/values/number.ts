@@ -6,7 +6,7 @@
 // Values travel as strings and come back canonical: no exponent, no leading zeros, no
 // trailing fractional zeros, no "+" and no negative zero ("1.50" -> "1.5", "1e2" -> "100",
 // "-0" -> "0").
-import { validation } from "../errors.js";
+import { DynamoError, validation } from "../errors.js";
 
 // The service's wording (dynalite's tests against DynamoDB, user reports): the text is
 // appended unless empty. (DynamoDB Local says "A value provided cannot be converted into
@@ -194,9 +194,20 @@ export function subtractNumbers(a: string, b: string): string {
   return fromScaled(x - y, scale);
 }
 
-/** The canonical text of coefficient * 10^scale, with DynamoDB's range and precision checks. */
+/**
+ * The canonical text of coefficient * 10^scale, with DynamoDB's range checks. A result
+ * that needs more than 38 digits is reported by DynamoDB as an overflow, not as the
+ * precision error a stored value gets (Alternator's test_number.py, run against AWS:
+ * 1e50 + 1).
+ */
 function fromScaled(coefficient: bigint, scale: number): string {
-  return coefficient === 0n ? "0" : normalizeNumber(`${coefficient}E${scale}`);
+  if (coefficient === 0n) return "0";
+  try {
+    return normalizeNumber(`${coefficient}E${scale}`);
+  } catch (err) {
+    if (err instanceof DynamoError && err.message === TOO_MANY_DIGITS_MESSAGE) throw validation(OVERFLOW_MESSAGE);
+    throw err;
+  }
 }
 
 /** The integer nearest `text` on the side `direction` says (floor or ceiling). */

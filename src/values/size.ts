@@ -23,6 +23,8 @@ import type { AttributeValue, Item } from "../types.js";
 import { numberSize } from "./number.js";
 
 export const MAX_ITEM_SIZE = 400 * 1024;
+/** The longest attribute name DynamoDB accepts, in UTF-8 bytes, wherever a name is given. */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
 export const MAX_HASH_KEY_SIZE = 2048;
 export const MAX_RANGE_KEY_SIZE = 1024;
 

@@ -22,7 +22,7 @@ import { DynamoError, serialization, validation } from "../errors.js";
 import type { AttributeValue, Item, KeyAttribute, ScalarType } from "../types.js";
 import { isValidBase64 } from "./base64.js";
 import { normalizeNumber } from "./number.js";
-import { checkKeySize, itemSize } from "./size.js";
+import { checkKeySize, itemSize, MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from "./size.js";
 import { canonicalItemSize, MAX_NESTING_LEVELS } from "./canonical.js";
 
 export { MAX_NESTING_LEVELS };
@@ -48,8 +48,18 @@ export const MESSAGES = {
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
   /** Not confirmed against DynamoDB (see report). */
   emptyAttributeName: `${INVALID}Empty attribute name`,
+  /** DynamoDB Local's text; the service refuses names over 65,535 bytes (Alternator's test_limits.py, run against AWS). */
+  attributeNameTooLong: "Attribute name is too large, must be less than 65536 bytes",
   keyMismatch: "The provided key element does not match the schema",
 } as const;
+
+/** Refuses an attribute name longer than DynamoDB's limit (cheap: most names are far shorter). */
+export function checkAttributeNameLength(name: string): void {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: shorter names cannot be over the limit.
+  if (name.length * 3 > MAX_ATTRIBUTE_NAME_BYTES && utf8Length(name) > MAX_ATTRIBUTE_NAME_BYTES) {
+    throw validation(MESSAGES.attributeNameTooLong);
+  }
+}
 
 export const stringSetDuplicates = (members: readonly string[]): string =>
   `${INVALID}Input collection [${members.join(", ")}] contains duplicates.`;
@@ -337,6 +347,7 @@ export function validateItemFully(item: unknown, what = "Item"): Item {
   const out: Item = {};
   for (const [name, value] of raw) {
     if (!isExpressionValues && name === "") throw validation(MESSAGES.emptyAttributeName);
+    if (!isExpressionValues) checkAttributeNameLength(name);
     let checked: AttributeValue;
     try {
       checked = checkValue(value, 1);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from "./credentials";
+import { SERVER_SHARDS } from "./settings";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -47,6 +48,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       DDB_AUTH: "",
       // A TTL sweep every second, so test/e2e/streams.test.ts sees expiry without waiting a minute.
       DDB_TTL_SWEEP_SECONDS: "1",
+      DDB_DEFAULT_SHARDS: String(SERVER_SHARDS), // ./settings.ts
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

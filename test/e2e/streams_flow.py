@@ -90,6 +90,7 @@ for shard in description["Shards"]:
                     "newImage": d.get("NewImage"),
                     "oldImage": d.get("OldImage"),
                     "sequence": d["SequenceNumber"],
+                    "shard": shard["ShardId"],
                     "created": d["ApproximateCreationDateTime"].timestamp(),
                     "userIdentity": r.get("userIdentity"),
                 }

@@ -6,6 +6,7 @@ export const endpoint: string = inject("endpoint");
 
 /** The credentials the endpoint under test accepts (DDB_CREDENTIALS, set by global-setup.ts). */
 export { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from "./credentials";
+export { SERVER_SHARDS } from "./settings";
 export const REGION = "us-east-1";
 /** Account id the engine puts in every ARN. */
 export const ACCOUNT_ID = "000000000000";

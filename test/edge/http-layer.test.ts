@@ -22,7 +22,11 @@ async function call(
 ): Promise<Response> {
   const request = await signedRequest("http://localhost/", {
     method: "POST",
-    headers: { "x-amz-target": `DynamoDB_20120810.${operation}`, "content-type": "application/x-amz-json-1.0", ...headers },
+    headers: {
+      "x-amz-target": `DynamoDB_20120810.${operation}`,
+      "content-type": "application/x-amz-json-1.0",
+      ...headers,
+    },
     body,
   });
   // "manual": the bytes as sent, not decoded by the runtime, as a client on the wire sees them.
@@ -41,7 +45,8 @@ async function tableWithItem(value: string): Promise<string> {
   return name;
 }
 
-const getA = (name: string): string => JSON.stringify({ TableName: name, Key: { id: { S: "a" } }, ConsistentRead: true });
+const getA = (name: string): string =>
+  JSON.stringify({ TableName: name, Key: { id: { S: "a" } }, ConsistentRead: true });
 
 describe("HTTP: compressed requests", () => {
   it("HTTP: a gzip request body is decoded after the signature is checked over the bytes sent", async () => {
@@ -285,7 +290,8 @@ describe("HTTP: authentication", () => {
         headers: {
           "x-amz-target": "DynamoDB_20120810.ListTables",
           "x-amz-date": date,
-          authorization: "AWS4-HMAC-SHA256 Credential=unknown/2/3/4/aws4_request, SignedHeaders=x-amz-date, Signature=123",
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=unknown/2/3/4/aws4_request, SignedHeaders=x-amz-date, Signature=123",
         },
         body: "{}",
       });

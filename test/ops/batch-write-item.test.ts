@@ -275,6 +275,20 @@ describe("BatchWriteItem", () => {
       ]);
     });
 
+    // DynamoDB refuses the whole batch when one item is invalid for an index (Alternator's
+    // test_batch.py, run against AWS); on a table of several shards the other items route
+    // elsewhere and must not be written either (the client-4 door).
+    it("BatchWriteItem: one item invalid for an index refuses the whole batch, whatever its items' shards", async () => {
+      const table = await createIndexedTable();
+      const items = Array.from({ length: 12 }, (_, i) => ({ PutRequest: { Item: { pk: S(`p${i}`), sk: S("b") } } }));
+      for (const bad of [{ gk: N("1") }, { gk: S("") }, { lsk: S("") }]) {
+        const put = { PutRequest: { Item: { pk: S("bad"), sk: S("b"), ...bad } } };
+        const [type] = await fails("BatchWriteItem", { RequestItems: { [table]: [...items, put] } });
+        expect(type).toBe("ValidationException");
+        expect((await ok("Scan", { TableName: table, ConsistentRead: true })).Count).toBe(0);
+      }
+    });
+
     it("BatchWriteItem: a rejected request writes nothing, in any table", async () => {
       const one = uniqueName();
       const two = uniqueName();

@@ -336,6 +336,34 @@ describe("Streams API", () => {
     });
   });
 
+  // DescribeStream's ShardFilter (2025): the children of a shard. A stream shard here
+  // never splits, so every shard's children are none; the filter's members are checked.
+  it("DescribeStream: ShardFilter CHILD_SHARDS lists a shard's children (none), and checks its members", async () => {
+    const c = clients(2);
+    await c.ddb.send(new CreateTableCommand(table("children", "KEYS_ONLY")));
+    const arn = await streamArnOf(c, "children");
+    const { StreamDescription } = await c.streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+    const parent = StreamDescription?.Shards?.[0]?.ShardId as string;
+    const filtered = await c.streams.send(
+      new DescribeStreamCommand({ StreamArn: arn, ShardFilter: { Type: "CHILD_SHARDS", ShardId: parent } }),
+    );
+    expect(filtered.StreamDescription?.Shards).toEqual([]);
+    expect(filtered.StreamDescription?.StreamArn).toBe(arn);
+    const wrongType = { Type: "PARENT_SHARDS", ShardId: parent } as unknown as { Type: "CHILD_SHARDS" };
+    expect(
+      await rejection(c.streams.send(new DescribeStreamCommand({ StreamArn: arn, ShardFilter: wrongType }))),
+    ).toEqual({
+      name: "ValidationException",
+      message:
+        "1 validation error detected: Value 'PARENT_SHARDS' at 'shardFilter.type' failed to satisfy constraint: Member must satisfy enum value set: [CHILD_SHARDS]",
+    });
+    expect(
+      await rejection(
+        c.streams.send(new DescribeStreamCommand({ StreamArn: arn, ShardFilter: { Type: "CHILD_SHARDS" } })),
+      ),
+    ).toEqual({ name: "ValidationException", message: "ShardFilter requires both Type and ShardId" });
+  });
+
   it("DescribeStream: a disabled stream, and a deleted table's, stay readable and DISABLED", async () => {
     const c = clients();
     await c.ddb.send(new CreateTableCommand(table("gone", "NEW_IMAGE")));

@@ -59,15 +59,43 @@ export const listStreams = defineOp<{ TableName?: string; Limit?: number; Exclus
   },
 });
 
-export const describeStream = defineOp<{ StreamArn: string; Limit?: number; ExclusiveStartShardId?: string }>({
+interface DescribeStreamInput {
+  StreamArn: string;
+  Limit?: number;
+  ExclusiveStartShardId?: string;
+  ShardFilter?: { Type?: string; ShardId?: string };
+}
+
+export const describeStream = defineOp<DescribeStreamInput>({
   shape: {
     StreamArn: streamArnShape,
     Limit: { kind: "long", min: 1, max: 100 },
     ExclusiveStartShardId: { kind: "string", minLength: 28, maxLength: 65 },
+    ShardFilter: {
+      kind: "structure",
+      name: "ShardFilter",
+      members: {
+        Type: { kind: "string", enum: ["CHILD_SHARDS"] },
+        ShardId: { kind: "string", minLength: 28, maxLength: 65 },
+      },
+    },
+  },
+  validate(input) {
+    // CHILD_SHARDS names the parent whose children are asked for (DescribeStream's
+    // ShardFilter, 2025): both members are needed.
+    const filter = input.ShardFilter;
+    if (filter && (filter.Type === undefined || filter.ShardId === undefined)) {
+      throw validation("ShardFilter requires both Type and ShardId");
+    }
   },
   execute(ctx, input) {
     const row = streamOfArn(ctx, input.StreamArn);
     const live = isStreamLive(ctx.catalogue, row.table_name, row.label, row.table_id);
+    if (input.ShardFilter) {
+      // The children of a shard: a stream shard here never splits (one per storage shard,
+      // for the stream's life), so a shard of this stream has none.
+      return { StreamDescription: { ...streamDescription(ctx, row, live), Shards: [] } };
+    }
     const after =
       input.ExclusiveStartShardId === undefined ? -1 : (shardOfShardId(input.ExclusiveStartShardId) ?? row.shards);
     const limit = input.Limit ?? 100;
@@ -78,22 +106,25 @@ export const describeStream = defineOp<{ StreamArn: string; Limit?: number; Excl
       if (k === 0) shard.SequenceNumberRange = sequenceRange(ctx.sql, row.stream, live);
       shards.push(shard);
     }
-    const description: Record<string, unknown> = {
-      StreamArn: arnOf(ctx, row),
-      StreamLabel: row.label,
-      StreamStatus: live ? "ENABLED" : "DISABLED",
-      StreamViewType: row.view_type,
-      CreationRequestDateTime: row.created_at / 1000,
-      TableName: row.table_name,
-      KeySchema: keySchemaOf(row),
-      Shards: shards,
-    };
+    const description: Record<string, unknown> = { ...streamDescription(ctx, row, live), Shards: shards };
     const last = shards[shards.length - 1];
     if (last && shards.length === limit && after + 1 + limit < row.shards)
       description.LastEvaluatedShardId = last.ShardId;
     return { StreamDescription: description };
   },
 });
+
+function streamDescription(ctx: OpContext, row: StreamRow, live: boolean): Record<string, unknown> {
+  return {
+    StreamArn: arnOf(ctx, row),
+    StreamLabel: row.label,
+    StreamStatus: live ? "ENABLED" : "DISABLED",
+    StreamViewType: row.view_type,
+    CreationRequestDateTime: row.created_at / 1000,
+    TableName: row.table_name,
+    KeySchema: keySchemaOf(row),
+  };
+}
 
 /** Internal (streams router): this storage shard's range of a stream. */
 export const streamShardRange = defineOp<{ Table: string; Label: string }>({
