@@ -27,6 +27,7 @@ import type { KeyAttribute } from "../types.js";
 import { MAX_PAGE_BYTES } from "../storage/row-layout.js";
 import { compareBytes } from "../values/compare.js";
 import { mergeCapacity } from "../ops/capacity.js";
+import { keyBytes } from "../keys/index-key.js";
 
 type Json = Record<string, unknown>;
 
@@ -66,12 +67,21 @@ export async function scatterIndexRead(
     more: b.LastEvaluatedKey !== undefined,
   }));
 
-  const { hash, range } = indexKeysOf(def, index);
+  const { hashes, ranges } = indexKeysOf(def, index);
   const tableHash = hashKeyOf(def);
   const tableRange = rangeKeyOf(def);
+  // The order the shards read in: (index partition, index sort key, table key), as stored.
   const orderOf = (item: Item): Uint8Array[] => [
-    storedPartitionKey(encodeKey(hash.type, scalar(item, hash))),
-    range ? encodeKey(range.type, scalar(item, range)) : EMPTY,
+    storedPartitionKey(
+      keyBytes(
+        hashes,
+        hashes.map((attr) => scalar(item, attr)),
+      ),
+    ),
+    keyBytes(
+      ranges,
+      ranges.map((attr) => scalar(item, attr)),
+    ),
     storedPartitionKey(encodeKey(tableHash.type, scalar(item, tableHash))),
     tableRange ? encodeKey(tableRange.type, scalar(item, tableRange)) : EMPTY,
   ];
@@ -113,7 +123,7 @@ export async function scatterIndexRead(
   }
 
   const last = read_[read_.length - 1];
-  const key = stopped && last ? keyOf(last, [tableHash, tableRange, hash, range]) : undefined;
+  const key = stopped && last ? keyOf(last, [tableHash, tableRange, ...hashes, ...ranges]) : undefined;
   return pageReply(compiled, read_, key, bodies);
 }
 
@@ -129,8 +139,8 @@ export function compileRead(
     const compiled = checkRequest(op, input);
     if (operation === "Query" && index && compiled.filter) {
       // As the Query operation checks it (src/ops/query.ts): the index's keys belong in the key condition.
-      const { hash, range } = indexKeysOf(def, index);
-      const keys = [hash.name, ...(range ? [range.name] : [])];
+      const { hashes, ranges } = indexKeysOf(def, index);
+      const keys = [...hashes, ...ranges].map((k) => k.name);
       const used = topLevelNames(compiled.filter).find((name) => keys.includes(name));
       const what = input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter";
       if (used !== undefined) {

@@ -270,9 +270,8 @@ function checkLocalKeySchema(index: LocalSecondaryIndexInput, tableHash: string,
 }
 
 /**
- * A GSI's key schema. DynamoDB accepts multi-attribute keys (up to 4 HASH then up to 4
- * RANGE attributes); this engine stores one partition and one sort key per index, so a
- * schema DynamoDB would accept with more is refused as unsupported rather than misread.
+ * A GSI's key schema: up to 4 HASH attributes, then up to 4 RANGE attributes
+ * (multi-attribute keys, November 2025), each defined once.
  */
 export function checkGlobalKeySchema(index: { KeySchema: KeySchemaInput[] }, defined: string[]): void {
   const keys = index.KeySchema;
@@ -297,11 +296,6 @@ export function checkGlobalKeySchema(index: { KeySchema: KeySchemaInput[] }, def
     throw validation(`${INVALID}The KeySchema exceeds the maximum allowed number of RANGE key attributes`);
   }
   if (duplicated) throw validation("The KeySchema contains multiple key attributes with the same name");
-  if (hashes > 1 || ranges > 1) {
-    throw validation(
-      "Global secondary indexes with more than one HASH or RANGE key attribute are not supported by this version of durable-dynamodb",
-    );
-  }
 }
 
 /** ProjectionType is required; NonKeyAttributes go with INCLUDE only, each name once. */

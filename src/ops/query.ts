@@ -6,18 +6,11 @@ import { validation } from "../errors.js";
 import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import { compileCondition } from "../expr/compile-condition.js";
 import { legacyConditionValues, type LegacyCondition } from "../expr/legacy.js";
-import { encodeKey } from "../keys/encode.js";
-import { storedPartitionKey } from "../keys/partition.js";
-import {
-  keyConditionFor,
-  leavesOfExpression,
-  leavesOfKeyConditions,
-  type KeyCondition,
-} from "../query/key-condition.js";
+import { leavesOfExpression, leavesOfKeyConditions } from "../query/key-condition.js";
+import { keyRange, type KeyRange } from "../query/key-range.js";
 import { readSource, type ReadSource } from "../query/source.js";
 import { topLevelNames } from "../expr/names.js";
-import type { Bound } from "../storage/ranges.js";
-import type { AttributeValue, KeyAttribute } from "../types.js";
+import type { AttributeValue } from "../types.js";
 import { expressionsOf } from "./item-shapes.js";
 import { defineOp } from "./operation.js";
 import {
@@ -86,15 +79,15 @@ export const query = defineOp<QueryInput>({
     const def = tableForData(ctx, input.TableName);
     const source = readSource(ctx, def, input.IndexName, input.ConsistentRead);
     checkIndexSelect(source, input.Select);
-    const key = keyConditionFor(input.keyLeaves ?? [], source.hash, source.range);
+    const range = keyRange(input.keyLeaves ?? [], source.keys);
     checkFilterOnKeys(source, input.filter, input.FilterExpression !== undefined ? "Filter Expression" : "QueryFilter");
-    const pk = storedPartitionKey(encodeKey(source.hash.type, scalar(key.hash)));
     const forward = input.ScanIndexForward !== false;
-    const after = startAfter(source, input, pk, key);
+    const after = startAfter(source, input, range);
     return readAndRespond(ctx, source, input, (filter) =>
       source.partitionRows({
-        pk,
-        ...sortBounds(key, source.range),
+        pk: range.pk,
+        ...(range.lower ? { lower: range.lower } : {}),
+        ...(range.upper ? { upper: range.upper } : {}),
         forward,
         limit: input.Limit ?? Number.MAX_SAFE_INTEGER,
         ...(after ? { after } : {}),
@@ -107,72 +100,22 @@ export const query = defineOp<QueryInput>({
 /** DynamoDB refuses filters on key attributes in a Query: those belong in the key condition. */
 function checkFilterOnKeys(source: ReadSource, filter: ResolvedCondition | undefined, what: string): void {
   if (!filter) return;
-  const keys = [source.hash.name, ...(source.range ? [source.range.name] : [])];
+  const keys = [...source.keys.hashes, ...source.keys.ranges].map((k) => k.name);
   const used = topLevelNames(filter).find((name) => keys.includes(name));
   if (used !== undefined) {
     throw validation(`${what} can only contain non-primary key attributes: Primary key attribute: ${used}`);
   }
 }
 
-function scalar(value: AttributeValue): string {
-  return Object.values(value)[0] as string;
-}
-
-/** The sort-key range of the key condition, as bounds on stored encodings. */
-function sortBounds(key: KeyCondition, range: KeyAttribute | undefined): { lower?: Bound; upper?: Bound } {
-  const sort = key.sort;
-  if (!sort || !range) return {};
-  const enc = (v: AttributeValue) => encodeKey(range.type, scalar(v));
-  switch (sort.op) {
-    case "=": {
-      const k = enc(sort.value);
-      return { lower: { key: k, inclusive: true }, upper: { key: k, inclusive: true } };
-    }
-    case "<":
-      return { upper: { key: enc(sort.value), inclusive: false } };
-    case "<=":
-      return { upper: { key: enc(sort.value), inclusive: true } };
-    case ">":
-      return { lower: { key: enc(sort.value), inclusive: false } };
-    case ">=":
-      return { lower: { key: enc(sort.value), inclusive: true } };
-    case "BETWEEN":
-      return { lower: { key: enc(sort.low), inclusive: true }, upper: { key: enc(sort.high), inclusive: true } };
-    case "begins_with": {
-      // S and B encodings are the raw bytes, so a prefix is a byte range [p, next(p)).
-      const prefix = enc(sort.prefix);
-      const next = prefixEnd(prefix);
-      return { lower: { key: prefix, inclusive: true }, ...(next ? { upper: { key: next, inclusive: false } } : {}) };
-    }
-  }
-}
-
-/** The smallest byte string greater than every string starting with `prefix`, if any. */
-function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const end = prefix.slice();
-  for (let i = end.length - 1; i >= 0; i--) {
-    if ((end[i] as number) < 0xff) {
-      end[i] = (end[i] as number) + 1;
-      return end.slice(0, i + 1);
-    }
-  }
-  return undefined;
-}
-
 /** ExclusiveStartKey checked against the query: same partition, inside the sort range. */
-function startAfter(
-  source: ReadSource,
-  input: QueryInput,
-  pk: Uint8Array,
-  key: KeyCondition,
-): Uint8Array[] | undefined {
+function startAfter(source: ReadSource, input: QueryInput, range: KeyRange): Uint8Array[] | undefined {
   if (input.ExclusiveStartKey === undefined) return undefined;
   const start = source.start(input.ExclusiveStartKey, "Query");
-  if (compareBytes(start.pk, pk) !== 0) {
+  if (compareBytes(start.pk, range.pk) !== 0) {
     throw validation("The provided starting key is outside query boundaries based on provided conditions");
   }
   const sk = start.inPartition[0] as Uint8Array;
-  const { lower, upper } = sortBounds(key, source.range);
+  const { lower, upper } = range;
   const below = lower && compareBytes(sk, lower.key) < (lower.inclusive ? 0 : 1);
   const above = upper && compareBytes(sk, upper.key) > (upper.inclusive ? 0 : -1);
   if (below || above) throw validation("The provided starting key does not match the range key predicate");

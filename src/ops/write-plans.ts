@@ -20,7 +20,7 @@ import { applyUpdate, keyAttributeUpdateMessage } from "../expr/apply-update.js"
 import { evaluateCondition } from "../expr/evaluate.js";
 import { applyAttributeUpdates } from "../expr/legacy.js";
 import { keyAttributesOf, keyOfItem, keyOfKeyMap, type EncodedKey } from "../keys/item-key.js";
-import { checkIndexKeys } from "../storage/index-maintenance.js";
+import { checkIndexKeys, indexKeyAttributes } from "../storage/index-maintenance.js";
 import type { ItemStore, StoredItem } from "../storage/items.js";
 import { writeItem, type WriteStores } from "../storage/write.js";
 import { checkNoTransactionOnItem } from "../storage/item-locks.js";
@@ -30,7 +30,7 @@ import { emptyKeyBinary, emptyKeyString, typeOf } from "../values/validate.js";
 import { writeUnits } from "./capacity.js";
 import { checkCondition } from "./item-shapes.js";
 import type { OpContext } from "./operation.js";
-import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
+import { hashKeyOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
 
 export type ReturnOnFailure = "ALL_OLD" | "NONE";
 
@@ -321,8 +321,7 @@ export function checkKeyValues(def: TableDef, values: Item): void {
 function emptyIndexKeys(def: TableDef, item: Item): { name: string; value: AttributeValue }[] {
   const found: { name: string; value: AttributeValue }[] = [];
   for (const index of def.indexes ?? []) {
-    const { hash, range } = indexKeysOf(def, index);
-    for (const attr of range ? [hash, range] : [hash]) {
+    for (const attr of indexKeyAttributes(def, index)) {
       const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;
       if (!value || typeOf(value) !== attr.type) continue;
       const empty = ("S" in value && value.S === "") || ("B" in value && value.B === "");

@@ -44,7 +44,10 @@ export function sourceKeys(
   def: TableDef,
   index: IndexDef | undefined,
 ): { hash: KeyAttribute; range: KeyAttribute | undefined } {
-  return index ? indexKeysOf(def, index) : { hash: hashKeyOf(def), range: rangeKeyOf(def) };
+  if (!index) return { hash: hashKeyOf(def), range: rangeKeyOf(def) };
+  // checkSource refused indexes with multi-attribute keys: one attribute each side here.
+  const { hashes, ranges } = indexKeysOf(def, index);
+  return { hash: hashes[0] as KeyAttribute, range: ranges[0] };
 }
 
 /** DynamoDB's checks of a FROM source; returns the index it names, if any. */
@@ -55,6 +58,13 @@ export function checkSource(source: Source, def: TableDef): IndexDef | undefined
   if (source.index === undefined) return undefined;
   const index = indexOf(def, source.index);
   if (!index) throw validation("The table does not have the specified index");
+  // DynamoDB's text, though it is the index, not the table, that has such keys: its base
+  // table and its other indexes stay readable.
+  if (index.keySchema.length > 2 || index.keySchema.filter((k) => k.KeyType === "HASH").length > 1) {
+    throw validation(
+      "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.",
+    );
+  }
   return index;
 }
 

@@ -18,7 +18,7 @@ export interface KeyCondition {
 }
 
 /** One leaf of a key condition, still keyed by attribute name. */
-interface Leaf {
+export interface Leaf {
   name: string;
   condition: SortCondition;
 }
@@ -138,18 +138,7 @@ export function leavesOfKeyConditions(
  * partition key value and the sort key condition, with DynamoDB's messages.
  */
 export function keyConditionFor(leaves: Leaf[], hash: KeyAttribute, range: KeyAttribute | undefined): KeyCondition {
-  const seen = new Set<string>();
-  for (const leaf of leaves) {
-    if (seen.has(leaf.name))
-      throw validation(`Invalid ${KEY_EXPR}: KeyConditionExpressions must only contain one condition per key`);
-    seen.add(leaf.name);
-  }
-  const keyCount = range ? 2 : 1;
-  if (leaves.length > keyCount) {
-    throw validation(
-      `The number of query conditions (${leaves.length}) exceeds the number of key attributes defined in the schema (${keyCount})`,
-    );
-  }
+  checkLeafCount(leaves, range ? 2 : 1);
   const hashLeaf = leaves.find((l) => l.name === hash.name);
   if (!hashLeaf) throw validation(`Query condition missed key schema element: ${hash.name}`);
   const others = leaves.filter((l) => l !== hashLeaf);
@@ -162,14 +151,80 @@ export function keyConditionFor(leaves: Leaf[], hash: KeyAttribute, range: KeyAt
   if (hashLeaf.condition.op !== "=") throw validation("Query key condition not supported");
   checkType(hash, hashLeaf.condition.value);
   if (!rangeLeaf || !range) return { hash: hashLeaf.condition.value };
-  const sort = rangeLeaf.condition;
+  checkSortCondition(range, rangeLeaf.condition);
+  return { hash: hashLeaf.condition.value, sort: rangeLeaf.condition };
+}
+
+/** A key condition on a GSI with multi-attribute keys (up to 4 HASH and 4 RANGE attributes). */
+export interface CompositeKeyCondition {
+  /** The value of each HASH attribute, in KeySchema order. */
+  hashValues: AttributeValue[];
+  /** Equalities on the first RANGE attributes, in KeySchema order. */
+  equal: AttributeValue[];
+  /** The condition on the RANGE attribute after them, if any. */
+  last?: SortCondition;
+}
+
+/**
+ * DynamoDB's rules for multi-attribute keys: equality on every HASH attribute; conditions
+ * on the RANGE attributes left to right without gaps, all equalities but the last
+ * (AWS's Developer Guide, "Multi-attribute keys"; the gap message as DynamoDB answers it).
+ */
+export function compositeKeyCondition(
+  leaves: Leaf[],
+  keys: { hashes: readonly KeyAttribute[]; ranges: readonly KeyAttribute[] },
+): CompositeKeyCondition {
+  const { hashes, ranges } = keys;
+  checkLeafCount(leaves, hashes.length + ranges.length);
+  const leafOf = (attr: KeyAttribute) => leaves.find((l) => l.name === attr.name);
+  const known = new Set([...hashes, ...ranges].map((a) => a.name));
+  const hashValues = hashes.map((attr) => {
+    const leaf = leafOf(attr);
+    if (!leaf) throw validation(`Query condition missed key schema element: ${attr.name}`);
+    if (leaf.condition.op !== "=") throw validation("Query key condition not supported");
+    checkType(attr, leaf.condition.value);
+    return leaf.condition.value;
+  });
+  if (leaves.some((l) => !known.has(l.name))) throw validation("Query key condition not supported");
+  const lastAt = ranges.reduce((at, attr, i) => (leafOf(attr) ? i : at), -1);
+  const gaps = ranges.slice(0, Math.max(0, lastAt)).filter((attr) => leafOf(attr)?.condition.op !== "=");
+  if (gaps.length > 0) {
+    throw validation(
+      `RANGE key attributes ${gaps.map((a) => a.name).join(", ")} must have equality conditions specified in the query because a condition is present on key attribute ${(ranges[lastAt] as KeyAttribute).name}`,
+    );
+  }
+  const equal = ranges.slice(0, Math.max(0, lastAt)).map((attr) => {
+    const condition = leafOf(attr)?.condition as { value: AttributeValue };
+    checkType(attr, condition.value);
+    return condition.value;
+  });
+  if (lastAt < 0) return { hashValues, equal };
+  const last = (leafOf(ranges[lastAt] as KeyAttribute) as Leaf).condition;
+  checkSortCondition(ranges[lastAt] as KeyAttribute, last);
+  return { hashValues, equal, last };
+}
+
+function checkLeafCount(leaves: Leaf[], keyCount: number): void {
+  const seen = new Set<string>();
+  for (const leaf of leaves) {
+    if (seen.has(leaf.name))
+      throw validation(`Invalid ${KEY_EXPR}: KeyConditionExpressions must only contain one condition per key`);
+    seen.add(leaf.name);
+  }
+  if (leaves.length > keyCount) {
+    throw validation(
+      `The number of query conditions (${leaves.length}) exceeds the number of key attributes defined in the schema (${keyCount})`,
+    );
+  }
+}
+
+function checkSortCondition(range: KeyAttribute, sort: SortCondition): void {
   for (const value of sortValues(sort)) checkType(range, value);
   if (sort.op === "begins_with" && range.type === "N") {
     throw validation(
       `Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N`,
     );
   }
-  return { hash: hashLeaf.condition.value, sort };
 }
 
 function sortValues(sort: SortCondition): AttributeValue[] {

@@ -3,7 +3,8 @@
 // LastEvaluatedKey (index key + table key for indexes) and an ExclusiveStartKey back into
 // a position.
 import { DynamoError, validation } from "../errors.js";
-import { decodeKey, encodeKey } from "../keys/encode.js";
+import { decodeKey } from "../keys/encode.js";
+import { decodeKeyBytes, keyBytes } from "../keys/index-key.js";
 import { keyOfKeyMap } from "../keys/item-key.js";
 import { encodedPartitionKeyOf, storedPartitionKey } from "../keys/partition.js";
 import type { IndexStore } from "../storage/index-store.js";
@@ -11,14 +12,23 @@ import type { ItemStore } from "../storage/items.js";
 import type { PartitionRange, ScopeRange } from "../storage/ranges.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { validateItem } from "../values/validate.js";
-import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import {
+  hashKeyOf,
+  indexKeysOf,
+  indexOf,
+  rangeKeyOf,
+  tableKeysOf,
+  type IndexDef,
+  type KeyLists,
+  type TableDef,
+} from "../schema/table-def.js";
 import type { RangeRow } from "../storage/row-layout.js";
 
 export interface ReadSource {
   def: TableDef;
   index: IndexDef | undefined;
-  hash: KeyAttribute;
-  range: KeyAttribute | undefined;
+  /** The source's key attributes (several of each for a GSI with multi-attribute keys). */
+  keys: KeyLists;
   partitionRows(range: Omit<PartitionRange, "scope">): Iterable<RangeRow>;
   scopeRows(range: Omit<ScopeRange, "scope">): Iterable<RangeRow>;
   /** LastEvaluatedKey of a row. */
@@ -61,8 +71,7 @@ function tableSource(items: ItemStore, def: TableDef): ReadSource {
   return {
     def,
     index: undefined,
-    hash,
-    range,
+    keys: tableKeysOf(def),
     partitionRows: (r) => items.partitionRange({ ...r, scope: def.tid }),
     scopeRows: (r) => items.tableRange({ ...r, scope: def.tid }),
     keyOf: (row) => {
@@ -79,36 +88,44 @@ function tableSource(items: ItemStore, def: TableDef): ReadSource {
 }
 
 function indexSource(indexes: IndexStore, def: TableDef, index: IndexDef): ReadSource {
-  const { hash, range } = indexKeysOf(def, index);
+  const keys = indexKeysOf(def, index);
+  const { hashes, ranges } = keys;
   const tableHash = hashKeyOf(def);
   const tableRange = rangeKeyOf(def);
   return {
     def,
     index,
-    hash,
-    range,
+    keys,
     partitionRows: (r) => indexes.partitionRange({ ...r, scope: index.iid }),
     scopeRows: (r) => indexes.scopeRange({ ...r, scope: index.iid }),
     keyOf: (row) => {
       const key: Item = {};
       put(key, tableHash, decodeKey(tableHash.type, encodedPartitionKeyOf(new Uint8Array(row.tpk ?? EMPTY))));
       if (tableRange) put(key, tableRange, decodeKey(tableRange.type, new Uint8Array(row.tsk ?? EMPTY)));
-      put(key, hash, decodeKey(hash.type, encodedPartitionKeyOf(new Uint8Array(row.pk))));
-      if (range) put(key, range, decodeKey(range.type, new Uint8Array(row.sk)));
+      const hashValues = decodeKeyBytes(hashes, encodedPartitionKeyOf(new Uint8Array(row.pk)));
+      hashes.forEach((attr, i) => put(key, attr, hashValues[i] as string));
+      const rangeValues = decodeKeyBytes(ranges, new Uint8Array(row.sk));
+      ranges.forEach((attr, i) => put(key, attr, rangeValues[i] as string));
       return key;
     },
     start: (esk, operation) => {
       const values = validateItem(esk);
-      const expected = new Set(
-        [tableHash.name, tableRange?.name, hash.name, range?.name].filter((n) => n !== undefined),
-      );
+      const expected = new Set([tableHash.name, tableRange?.name, ...[...hashes, ...ranges].map((a) => a.name)]);
       if (Object.keys(values).some((name) => !expected.has(name))) throw invalidStart(operation);
       const tableKey: Item = {};
       for (const attr of [tableHash, tableRange])
         if (attr && values[attr.name]) tableKey[attr.name] = values[attr.name] as AttributeValue;
       const key = tableKeyOrInvalid(def, tableKey, operation);
-      const ipk = storedPartitionKey(encodeKey(hash.type, scalarOrInvalid(values, hash, operation)));
-      const isk = range ? encodeKey(range.type, scalarOrInvalid(values, range, operation)) : EMPTY;
+      const ipk = storedPartitionKey(
+        keyBytes(
+          hashes,
+          hashes.map((a) => scalarOrInvalid(values, a, operation)),
+        ),
+      );
+      const isk = keyBytes(
+        ranges,
+        ranges.map((a) => scalarOrInvalid(values, a, operation)),
+      );
       return { pk: ipk, inPartition: [isk, key.pk, key.sk], inScope: [ipk, isk, key.pk, key.sk] };
     },
   };

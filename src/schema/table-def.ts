@@ -65,17 +65,32 @@ export function rangeKeyOf(def: TableDef): KeyAttribute | undefined {
   return keyAttribute(def, "RANGE");
 }
 
+/**
+ * A key's attributes with their types: its HASH attributes, then its RANGE ones, in
+ * KeySchema order. One of each at most for tables and LSIs; a GSI may have up to four of
+ * each (multi-attribute keys).
+ */
+export interface KeyLists {
+  hashes: KeyAttribute[];
+  ranges: KeyAttribute[];
+}
+
 /** An index's key attributes with their types (from the table's AttributeDefinitions). */
-export function indexKeysOf(def: TableDef, index: IndexDef): { hash: KeyAttribute; range: KeyAttribute | undefined } {
-  const typed = (element: KeySchemaElement | undefined): KeyAttribute | undefined => {
-    if (!element) return undefined;
+export function indexKeysOf(def: TableDef, index: IndexDef): KeyLists {
+  const typed = (element: KeySchemaElement): KeyAttribute => {
     const definition = def.attributeDefinitions.find((a) => a.AttributeName === element.AttributeName);
     return { name: element.AttributeName, type: definition?.AttributeType ?? "S" };
   };
   return {
-    hash: typed(index.keySchema.find((k) => k.KeyType === "HASH")) as KeyAttribute,
-    range: typed(index.keySchema.find((k) => k.KeyType === "RANGE")),
+    hashes: index.keySchema.filter((k) => k.KeyType === "HASH").map(typed),
+    ranges: index.keySchema.filter((k) => k.KeyType === "RANGE").map(typed),
   };
+}
+
+/** The table's own key attributes, as KeyLists. */
+export function tableKeysOf(def: TableDef): KeyLists {
+  const range = rangeKeyOf(def);
+  return { hashes: [hashKeyOf(def)], ranges: range ? [range] : [] };
 }
 
 export function indexOf(def: TableDef, name: string): IndexDef | undefined {

@@ -13,7 +13,7 @@ import type { EncodedKey } from "../keys/item-key.js";
 import type { Item } from "../types.js";
 import { base64ToBytes, bytesToBase64 } from "../values/base64.js";
 import { type Catalogue } from "./catalogue.js";
-import { indexEntry } from "./index-maintenance.js";
+import { indexEntry, indexKeyAttributes } from "./index-maintenance.js";
 import type { IndexStore } from "./index-store.js";
 import type { Sql } from "./sql.js";
 import { indexKeysOf, type IndexDef, type TableDef } from "../schema/table-def.js";
@@ -106,14 +106,16 @@ function copyChunk(
 
 /** Whether every key attribute `item` has for `index` has the index's type and is non-empty. */
 function hasValidIndexKey(def: TableDef, index: IndexDef, item: Item): boolean {
-  const { hash, range } = indexKeysOf(def, index);
-  for (const attr of range ? [hash, range] : [hash]) {
+  const { hashes } = indexKeysOf(def, index);
+  for (const attr of indexKeyAttributes(def, index)) {
     const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;
     if (!value) continue;
     const scalar = (value as Record<string, unknown>)[attr.type];
     if (typeof scalar !== "string" || (scalar === "" && attr.type !== "N")) return false;
     // Too large for an index key: skipped too (Alternator's test_gsi_updatetable.py, run against AWS).
-    if (keySize(value) > (attr === hash ? MAX_HASH_KEY_SIZE : MAX_RANGE_KEY_SIZE)) return false;
+    if (keySize(value) > (hashes.some((h) => h.name === attr.name) ? MAX_HASH_KEY_SIZE : MAX_RANGE_KEY_SIZE)) {
+      return false;
+    }
   }
   return true;
 }

@@ -2,15 +2,13 @@
 // writeItem (./write.ts), which calls into here inside the write's transaction.
 // Sparse indexes: an item lacking an index key attribute has no entry in that index.
 import { validation } from "../errors.js";
-import { encodeKey } from "../keys/encode.js";
+import { keyBytes } from "../keys/index-key.js";
 import type { EncodedKey } from "../keys/item-key.js";
 import { storedPartitionKey } from "../keys/partition.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { itemSize } from "../values/size.js";
 import type { IndexRowKey } from "./index-store.js";
 import { indexKeysOf, type IndexDef, type TableDef } from "../schema/table-def.js";
-
-const EMPTY = new Uint8Array(0);
 
 export interface IndexEntry {
   key: IndexRowKey;
@@ -24,8 +22,7 @@ export interface IndexEntry {
  */
 export function checkIndexKeys(def: TableDef, item: Item): void {
   for (const index of def.indexes ?? []) {
-    const { hash, range } = indexKeysOf(def, index);
-    for (const attr of range ? [hash, range] : [hash]) {
+    for (const attr of indexKeyAttributes(def, index)) {
       const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;
       if (!value) continue;
       const actual = Object.keys(value)[0] ?? "";
@@ -44,23 +41,37 @@ export function checkIndexKeys(def: TableDef, item: Item): void {
   }
 }
 
-/** The entry `item` has in `index`, or undefined when the index is sparse for it. */
+/**
+ * The entry `item` has in `index`, or undefined when the index is sparse for it (it lacks
+ * one of the index's key attributes).
+ */
 export function indexEntry(def: TableDef, index: IndexDef, item: Item, tableKey: EncodedKey): IndexEntry | undefined {
-  const { hash, range } = indexKeysOf(def, index);
-  const hashValue = item[hash.name];
-  const rangeValue = range ? item[range.name] : undefined;
-  if (!hashValue || (range && !rangeValue)) return undefined;
+  const { hashes, ranges } = indexKeysOf(def, index);
+  const hashValues = scalarsOf(item, hashes);
+  const rangeValues = scalarsOf(item, ranges);
+  if (!hashValues || !rangeValues) return undefined;
   const projected = project(def, index, item);
   return {
     key: {
-      ipk: storedPartitionKey(encodeKey(hash.type, scalarOf(hashValue))),
-      isk: range && rangeValue ? encodeKey(range.type, scalarOf(rangeValue)) : EMPTY,
+      ipk: storedPartitionKey(keyBytes(hashes, hashValues)),
+      isk: keyBytes(ranges, rangeValues),
       tpk: tableKey.pk,
       tsk: tableKey.sk,
     },
     doc: JSON.stringify(projected),
     size: itemSize(projected),
   };
+}
+
+/** The wire scalars of `item`'s values of `attrs`, or undefined when one is missing. */
+function scalarsOf(item: Item, attrs: readonly KeyAttribute[]): string[] | undefined {
+  const out: string[] = [];
+  for (const attr of attrs) {
+    const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;
+    if (!value) return undefined;
+    out.push(scalarOf(value));
+  }
+  return out;
 }
 
 /** The attributes an index stores for an item: ALL, KEYS_ONLY or INCLUDE (keys + NonKeyAttributes). */
@@ -80,9 +91,10 @@ export function projectedNames(def: TableDef, index: IndexDef): string[] {
   return [...new Set(names)];
 }
 
+/** Every key attribute of an index: its HASH ones, then its RANGE ones. */
 export function indexKeyAttributes(def: TableDef, index: IndexDef): KeyAttribute[] {
-  const { hash, range } = indexKeysOf(def, index);
-  return range ? [hash, range] : [hash];
+  const { hashes, ranges } = indexKeysOf(def, index);
+  return [...hashes, ...ranges];
 }
 
 function scalarOf(value: AttributeValue): string {

@@ -216,13 +216,6 @@ describe("CreateTable with secondary indexes", () => {
       }
     });
 
-    it("CreateTable: refuses multi-attribute GSI keys, which this version cannot store", async () => {
-      expect(await fails("CreateTable", withGsi({ KeySchema: [hash("gk"), hash("pk")] }))).toEqual([
-        V,
-        "Global secondary indexes with more than one HASH or RANGE key attribute are not supported by this version of durable-dynamodb",
-      ]);
-    });
-
     it("CreateTable: rejects AttributeDefinitions naming an attribute no key uses, listing the keys used", async () => {
       // DynamoDB's own example (ack-api-quirks DDB-TABLE-127): definitions in the order sent,
       // keys used in its (hash set) order.

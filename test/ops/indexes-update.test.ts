@@ -444,11 +444,6 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
           `${INVALID}Some index key attributes are not defined in AttributeDefinitions. Keys: [x], AttributeDefinitions: [pk, sk, lk, gk]`,
         ],
         [
-          createGsi("byX", { KeySchema: [hash("gk"), hash("sk")] }),
-          [def("gk")],
-          "Global secondary indexes with more than one HASH or RANGE key attribute are not supported by this version of durable-dynamodb",
-        ],
-        [
           createGsi("byX", { KeySchema: [range("gk")] }),
           [def("gk")],
           "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
