@@ -20,6 +20,8 @@ export type DynamoErrorType =
   | "InvalidSignatureException"
   // PartiQL INSERT of an existing key (src/partiql)
   | "DuplicateItemException"
+  // Resource-based policies (src/ops/resource-policies.ts)
+  | "PolicyNotFoundException"
   // DynamoDB Streams (src/streams)
   | "ExpiredIteratorException"
   | "TrimmedDataAccessException";

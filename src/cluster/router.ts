@@ -8,8 +8,8 @@
 // validates and executes item operations alone. A partition key lives in shard
 // floor(h * N / 2^32) of its 32-bit hash h (src/cluster/placement.ts).
 //
-// Control plane. CreateTable, UpdateTable, DeleteTable, TagResource and UntagResource
-// run on shard 0; then the router reads shard 0's resulting definition and applies it to
+// Control plane. CreateTable, UpdateTable, DeleteTable, TagResource, UntagResource and
+// Put/DeleteResourcePolicy run on shard 0; then the router reads shard 0's resulting definition and applies it to
 // shards 1..N-1 (`applyTable`, idempotent). This is not atomic: a shard that misses the
 // broadcast (its RPC failed) keeps its old copy until repaired, which happens (a) on the
 // next control-plane call naming the table, whatever its outcome (even a failing
@@ -20,7 +20,9 @@
 //
 // Routing cache. The router needs a table's key schema and shard count to route item
 // operations: a per-isolate cache of definitions, filled from shard 0 (`tableInfo`),
-// dropped on every control-plane call naming the table and on ResourceNotFound. Each
+// dropped on every control-plane call naming the table and on ResourceNotFound; entries
+// older than DEFINITION_MAX_AGE_MS are read again, so a resource policy put through
+// another isolate applies within seconds (DynamoDB applies policies eventually too). Each
 // routed request carries the TableId the router expects (ClusterMeta.expect), so a shard
 // answers ResourceNotFound for a table deleted and recreated behind the cache's back, and
 // the router refreshes and retries.
@@ -63,7 +65,15 @@ const IDS = new WeakMap<object, Map<string, DurableObjectId>>();
 const MAX_IDS = 4096;
 
 /** Per-isolate definitions cache: namespace -> `${tenant}\0${table}` -> definition. */
-const CACHE = new WeakMap<object, Map<string, TableDef>>();
+const CACHE = new WeakMap<object, Map<string, Cached>>();
+
+interface Cached {
+  def: TableDef;
+  /** Date.now() when read from shard 0. */
+  at: number;
+}
+
+const DEFINITION_MAX_AGE_MS = 5_000;
 
 type Json = Record<string, unknown>;
 
@@ -93,6 +103,8 @@ export class Router {
         return this.control(operation, body, meta, stringOf(input.TableName));
       case "TagResource":
       case "UntagResource":
+      case "PutResourcePolicy":
+      case "DeleteResourcePolicy":
         return this.control(operation, body, meta, tableOfArn(input.ResourceArn));
       case "DescribeTable":
         return this.describeTable(body, meta, stringOf(input.TableName));
@@ -126,6 +138,11 @@ export class Router {
     }
   }
 
+  /** A table's definition as the router sees it (cached): the edge reads resource policies from it. */
+  definition(name: string): Promise<TableDef | undefined> {
+    return this.table(name);
+  }
+
   // ---- shards and the definitions cache
 
   private stub(index: number): ShardStub {
@@ -147,7 +164,7 @@ export class Router {
     return this.stub(index).handle(operation, body, meta);
   }
 
-  private cache(): Map<string, TableDef> {
+  private cache(): Map<string, Cached> {
     const ns = (this.ns ??= this.locate());
     let map = CACHE.get(ns);
     if (!map) CACHE.set(ns, (map = new Map()));
@@ -166,9 +183,9 @@ export class Router {
   private async table(name: string): Promise<TableDef | undefined> {
     const key = this.cacheKey(name);
     const cached = this.cache().get(key);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < DEFINITION_MAX_AGE_MS) return cached.def;
     const def = (await this.stub(0).tableInfo(name)) ?? undefined;
-    if (def) this.cache().set(key, def);
+    if (def) this.cache().set(key, { def, at: Date.now() });
     return def;
   }
 

@@ -51,3 +51,12 @@ export function accessDenied(accessKeyId: string, action: string, resource: stri
       `on resource: ${resource} because no identity-based policy allows the dynamodb:${action} action`,
   );
 }
+
+/** IAM's refusal for an action a resource-based policy denies explicitly. */
+export function explicitDeny(accessKeyId: string, action: string, resource: string): WireReply {
+  return authError(
+    "AccessDeniedException",
+    `User: arn:aws:iam::${ACCOUNT_ID}:user/${accessKeyId} is not authorized to perform: dynamodb:${action} ` +
+      `on resource: ${resource} with an explicit deny in a resource-based policy`,
+  );
+}

@@ -7,9 +7,9 @@
 // PutItem/UpdateItem/DeleteItem/ConditionCheckItem on each table, TransactGetItems GetItem.
 // Operations on no table (ListTables, DescribeLimits, DescribeEndpoints, ListStreams
 // without a table...) need a grant whose tables include "*".
+import { wildcard } from "../schema/resource-policy.js";
 import { decodeIterator } from "../streams/iterator.js";
-import { accessDenied, ACCOUNT_ID } from "./auth-errors.js";
-import type { WireReply } from "../protocol/reply.js";
+import { ACCOUNT_ID } from "./auth-errors.js";
 
 export interface Grant {
   actions: RegExp[];
@@ -53,8 +53,8 @@ export function parseGrants(text: string): ReadonlyMap<string, readonly Grant[]>
     grants.set(
       key,
       good.map((g) => ({
-        actions: g.actions.map((a) => glob(a.replace(/^dynamodb:/i, ""), "i")),
-        tables: g.tables.map((t) => glob(t, "")),
+        actions: g.actions.map((a) => wildcard(a.replace(/^dynamodb:/i, ""), "i")),
+        tables: g.tables.map((t) => wildcard(t, "")),
         anyTable: g.tables.includes("*"),
       })),
     );
@@ -62,21 +62,13 @@ export function parseGrants(text: string): ReadonlyMap<string, readonly Grant[]>
   return grants;
 }
 
-/** The refusal for the first need no grant covers, or undefined when all are allowed. */
-export function checkGrants(
-  accessKeyId: string,
-  grants: readonly Grant[],
-  needs: readonly Need[],
-): WireReply | undefined {
-  for (const need of needs) {
-    const ok = grants.some(
-      (g) =>
-        g.actions.some((a) => a.test(need.action)) &&
-        (need.table === undefined ? g.anyTable : g.tables.some((t) => t.test(need.table!))),
-    );
-    if (!ok) return accessDenied(accessKeyId, need.action, need.resource);
-  }
-  return undefined;
+/** Whether one of `grants` covers `need`. */
+export function grantsAllow(grants: readonly Grant[], need: Need): boolean {
+  return grants.some(
+    (g) =>
+      g.actions.some((a) => a.test(need.action)) &&
+      (need.table === undefined ? g.anyTable : g.tables.some((t) => t.test(need.table!))),
+  );
 }
 
 /** The (action, resource) pairs of a request, from its operation and parsed body. */
@@ -109,6 +101,13 @@ export function needsOf(operation: string, input: Record<string, unknown>, regio
     case "UntagResource":
     case "ListTagsOfResource":
       return [onTable(operation, input.ResourceArn)];
+    case "PutResourcePolicy":
+    case "GetResourcePolicy":
+    case "DeleteResourcePolicy": {
+      // The resource is the ARN named: a table's or its stream's policy.
+      const need = onTable(operation, input.ResourceArn);
+      return [need.table === undefined ? need : { ...need, resource: String(input.ResourceArn) }];
+    }
     case "DescribeStream":
     case "GetShardIterator": {
       // Checked against the stream's table; refused naming the stream, as IAM does.
@@ -144,14 +143,6 @@ function tableName(value: unknown): string | undefined {
   if (typeof value !== "string" || value === "") return undefined;
   if (!value.includes(":")) return value;
   return /:table\/([^/]+)/.exec(value)?.[1];
-}
-
-function glob(pattern: string, flags: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, flags);
 }
 
 function keysOf(value: unknown): string[] {

@@ -2,11 +2,12 @@
 // run before any operation is dispatched (see SECURITY.md). Two calls, so other routes
 // (the console) can reuse them:
 //   authenticate(request, body, env) -> the principal, or DynamoDB's refusal
-//   authorize(principal, operation, bodyText, env) -> undefined, or AccessDeniedException
+//   authorize(principal, operation, bodyText, env, region, policies) -> undefined, or AccessDeniedException
 import { authConfig, type AuthEnv } from "./auth-config.js";
 import { unrecognizedClient } from "./auth-errors.js";
 import { parseClaim } from "./auth-parse.js";
-import { checkGrants, needsOf } from "./auth-permissions.js";
+import { checkAccess, type PolicySource } from "./auth-access.js";
+import { needsOf } from "./auth-permissions.js";
 import { verifySignature } from "./auth-verify.js";
 import type { WireReply } from "../protocol/reply.js";
 
@@ -61,19 +62,21 @@ export async function authenticate(
 }
 
 /**
- * Checks DDB_PERMISSIONS for an authenticated request to `operation` (the name after the
- * target prefix) with JSON body `bodyText`. Without DDB_PERMISSIONS (or with auth off)
- * everything is allowed.
+ * Checks an authenticated request to `operation` (the name after the target prefix) with
+ * JSON body `bodyText` against the tables' resource-based policies (read through
+ * `policies`) and DDB_PERMISSIONS (./auth-access.ts). With auth off there is no principal
+ * to judge, and everything is allowed.
  */
-export function authorize(
+export async function authorize(
   principal: Principal,
   operation: string,
   bodyText: string,
   env: AuthEnv,
   region = principal.region ?? "us-east-1",
-): WireReply | undefined {
+  policies?: PolicySource,
+): Promise<WireReply | undefined> {
   const { grants } = authConfig(env);
-  if (grants === undefined || principal.accessKeyId === undefined) return undefined;
+  if (principal.accessKeyId === undefined) return undefined;
   let input: unknown;
   try {
     input = JSON.parse(bodyText === "" ? "{}" : bodyText);
@@ -84,5 +87,5 @@ export function authorize(
   // SerializationException before touching any data, as DynamoDB checks the body first.
   if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
   const needs = needsOf(operation, input as Record<string, unknown>, region);
-  return checkGrants(principal.accessKeyId, grants.get(principal.accessKeyId) ?? [], needs);
+  return checkAccess(principal.accessKeyId, grants && (grants.get(principal.accessKeyId) ?? []), needs, policies);
 }

@@ -69,10 +69,13 @@ async function answer(request: Request, env: Env): Promise<Response> {
     return reply(request, errorReply(new DynamoError("UnknownOperationException", "")));
   }
   const region = auth.principal.region ?? regionOf(request) ?? DEFAULT_REGION;
-  const denied = authorize(auth.principal, streams ?? operation, body, env, region); // DDB_PERMISSIONS
-  if (denied) return reply(request, denied);
   // The untenanted shards, through the same router as the SDK client.
   const router = new Router(() => env.DYNAMODB, undefined, defaultShards(env));
+  // Resource-based policies and DDB_PERMISSIONS (SECURITY.md).
+  const denied = await authorize(auth.principal, streams ?? operation, body, env, region, (table) =>
+    router.definition(table),
+  );
+  if (denied) return reply(request, denied);
   const result =
     streams === undefined
       ? await router.deliver(operation, body, { region, host: url.host })

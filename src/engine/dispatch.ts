@@ -6,15 +6,18 @@ import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem } from "../ops/batch-write-item.js";
 import { createTable } from "../ops/create-table.js";
 import { deleteItem } from "../ops/delete-item.js";
+import { deleteResourcePolicy } from "../ops/delete-resource-policy.js";
 import { deleteTable } from "../ops/delete-table.js";
 import { describeEndpoints } from "../ops/describe-endpoints.js";
 import { describeLimits } from "../ops/describe-limits.js";
 import { describeTable } from "../ops/describe-table.js";
 import { getItem } from "../ops/get-item.js";
+import { getResourcePolicy } from "../ops/get-resource-policy.js";
 import { listTables } from "../ops/list-tables.js";
 import { listTagsOfResource } from "../ops/list-tags-of-resource.js";
 import { checkRequest, type OpContext, type Operation } from "../ops/operation.js";
 import { putItem } from "../ops/put-item.js";
+import { putResourcePolicy } from "../ops/put-resource-policy.js";
 import { query } from "../ops/query.js";
 import { scan } from "../ops/scan.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
@@ -37,15 +40,18 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   BatchWriteItem: batchWriteItem,
   CreateTable: createTable,
   DeleteItem: deleteItem,
+  DeleteResourcePolicy: deleteResourcePolicy,
   DeleteTable: deleteTable,
   DescribeEndpoints: describeEndpoints,
   DescribeLimits: describeLimits,
   DescribeTable: describeTable,
   DescribeTimeToLive: describeTimeToLive,
   GetItem: getItem,
+  GetResourcePolicy: getResourcePolicy,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,
+  PutResourcePolicy: putResourcePolicy,
   Query: query,
   Scan: scan,
   TransactGetItems: transactGetItems,

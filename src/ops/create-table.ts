@@ -18,6 +18,7 @@ import {
 import { defineOp } from "./operation.js";
 import { describeTable } from "./table-description.js";
 import { checkTags, tagListShape, type TagInput } from "./tags.js";
+import { parsePolicy } from "../schema/resource-policy.js";
 import { registerStream } from "../streams/registry.js";
 import {
   checkCreateStream,
@@ -39,6 +40,7 @@ interface CreateTableInput {
   DeletionProtectionEnabled?: boolean;
   TableClass?: string;
   StreamSpecification?: StreamSpecificationInput;
+  ResourcePolicy?: string;
 }
 
 export { keySchemaShape, provisionedThroughputShape };
@@ -75,6 +77,7 @@ export const createTable = defineOp<CreateTableInput>({
     DeletionProtectionEnabled: { kind: "boolean" },
     TableClass: { kind: "string", enum: ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] },
     StreamSpecification: streamSpecificationShape,
+    ResourcePolicy: { kind: "string" },
   },
   validate(input) {
     checkBilling(input.BillingMode, input.ProvisionedThroughput);
@@ -85,6 +88,7 @@ export const createTable = defineOp<CreateTableInput>({
     // list is accepted here, unlike TagResource.
     checkTags(input.Tags ?? []);
     checkCreateStream(input.StreamSpecification);
+    if (input.ResourcePolicy !== undefined) parsePolicy(input.ResourcePolicy);
   },
   execute(ctx, input) {
     if (ctx.catalogue.get(input.TableName)) {
@@ -115,6 +119,10 @@ export const createTable = defineOp<CreateTableInput>({
         tags: Object.fromEntries(checkTags(input.Tags ?? [])),
       };
       if (billingMode === "PAY_PER_REQUEST") created.lastPayPerRequestAt = createdAt;
+      // The policy given at creation is the table's first revision (PutResourcePolicy's kind).
+      if (input.ResourcePolicy !== undefined) {
+        created.policy = { document: input.ResourcePolicy, revisionId: String(ctx.now) };
+      }
       const shards = ctx.cluster?.createShards;
       if (shards !== undefined && shards > 1) created.shards = shards;
       const indexes = [

@@ -186,6 +186,8 @@ export const updateTable = defineOp<UpdateTableInput>({
     if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
     if (input.StreamSpecification) {
       next.stream = updatedStream(def, input.StreamSpecification, ctx.now, ctx.region);
+      // A stream policy belongs to its stream's ARN; a new stream starts without one.
+      if (next.stream.label !== def.stream?.label) delete next.streamPolicy;
       // Retention of the stream (and noting when it was disabled) runs on the alarm.
       ctx.scheduleHousekeeping();
     }

@@ -2,6 +2,7 @@
 // types, indexes, stream and TTL settings, shard count), and its key attributes with their
 // types. Plain data and pure functions: every layer from key encoding up reads them.
 import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types.js";
+import type { StoredPolicy } from "./resource-policy.js";
 import type { StreamState } from "./stream.js";
 
 export type BillingMode = "PROVISIONED" | "PAY_PER_REQUEST";
@@ -37,6 +38,10 @@ export interface TableDef {
   stream?: StreamState;
   /** Time to Live (src/ttl); absent = never enabled. */
   ttl?: TtlState;
+  /** The table's resource-based policy (PutResourcePolicy); absent = none. */
+  policy?: StoredPolicy;
+  /** Its stream's resource-based policy; absent = none. */
+  streamPolicy?: StoredPolicy;
 }
 
 export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";

@@ -138,7 +138,13 @@ describe("a user's projects, made of README's files", () => {
 async function startServe(dir: string): Promise<{ lines: string[]; stop: () => void }> {
   const { spawn } = await import("node:child_process");
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` };
-  const child = spawn("npx", ["durable-dynamodb", "serve", "--in-memory", "--port", "0"], { cwd: dir, env });
+  // Its own process group: npx does not pass SIGTERM on, so the group (npx, serve and its
+  // workerd) is stopped together.
+  const child = spawn("npx", ["durable-dynamodb", "serve", "--in-memory", "--port", "0"], {
+    cwd: dir,
+    env,
+    detached: true,
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -146,5 +152,5 @@ async function startServe(dir: string): Promise<{ lines: string[]; stop: () => v
   while (!output.includes("auth:") && Date.now() < deadline && child.exitCode === null) {
     await new Promise((done) => setTimeout(done, 100));
   }
-  return { lines: output.trim().split("\n"), stop: () => child.kill("SIGTERM") };
+  return { lines: output.trim().split("\n"), stop: () => process.kill(-child.pid!, "SIGTERM") };
 }
