@@ -6,21 +6,15 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DuplicateItemException,
-  DynamoDBClient,
   DynamoDBServiceException,
   ExecuteStatementCommand,
   ExecuteTransactionCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ExecuteStatementCommand as DocExecuteStatementCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, REGION, endpoint, uniqueName } from "./support";
+import { uniqueName, sdkClient } from "./support";
 
-const client = new DynamoDBClient({
-  endpoint,
-  region: REGION,
-  credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-  maxAttempts: 1,
-});
+const client = sdkClient();
 const doc = DynamoDBDocumentClient.from(client);
 
 const SKIP_REASON = AWS_SKIP_REASON;

@@ -3,21 +3,15 @@
 import {
   CreateTableCommand,
   DeleteResourcePolicyCommand,
-  DynamoDBClient,
   GetItemCommand,
   GetResourcePolicyCommand,
   PutItemCommand,
   PutResourcePolicyCommand,
 } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_ID, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, REGION, endpoint, uniqueName } from "./support";
+import { ACCOUNT_ID, DUMMY_ACCESS_KEY_ID, REGION, uniqueName, sdkClient } from "./support";
 
-const client = new DynamoDBClient({
-  endpoint,
-  region: REGION,
-  credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-  maxAttempts: 1,
-});
+const client = sdkClient();
 
 async function failure(promise: Promise<unknown>): Promise<[string, string]> {
   try {

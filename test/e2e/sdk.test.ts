@@ -5,7 +5,6 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   DynamoDBServiceException,
   GetItemCommand,
   ListTablesCommand,
@@ -20,14 +19,9 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNT_ID, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, REGION, endpoint, uniqueName } from "./support";
+import { ACCOUNT_ID, REGION, uniqueName, sdkClient } from "./support";
 
-const client = new DynamoDBClient({
-  endpoint,
-  region: REGION,
-  credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-  maxAttempts: 1,
-});
+const client = sdkClient();
 const documentClient = DynamoDBDocumentClient.from(client);
 
 /** Waiters poll every few seconds at most; a table is ACTIVE at once, so this is ample. */

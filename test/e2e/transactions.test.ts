@@ -8,7 +8,6 @@ import {
   BatchGetItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
-  DynamoDBClient,
   DynamoDBServiceException,
   IdempotentParameterMismatchException,
   TransactionCanceledException,
@@ -26,14 +25,9 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, REGION, endpoint, uniqueName } from "./support";
+import { uniqueName, sdkClient } from "./support";
 
-const client = new DynamoDBClient({
-  endpoint,
-  region: REGION,
-  credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-  maxAttempts: 1,
-});
+const client = sdkClient();
 const documentClient = DynamoDBDocumentClient.from(client);
 
 const orders = uniqueName("orders");
