@@ -251,6 +251,25 @@ describe("SigV4: refused", () => {
     );
   });
 
+  it("SigV4: an expired date is reported before an unknown key, a wrong scope or a missing Host", async () => {
+    const signed = Date.now() - 20 * 60_000;
+    const request = await sign("ListTables", "{}", {
+      signingDate: new Date(signed),
+      credentials: { accessKeyId: "AKIDNOBODY", secretAccessKey: "x" },
+    });
+    // DynamoDB judges the time window first: the rest of the header is not looked at.
+    const auth = authorizationOf(request)
+      .replace("/dynamodb/", "/s3/")
+      .replace(/SignedHeaders=[^,]+/, "SignedHeaders=x-amz-date");
+    const headers = new Headers(request.headers);
+    headers.set("authorization", auth);
+    const [status, type, message] = errorOf(
+      await send(new Request(request.url, { method: "POST", headers, body: "{}" })),
+    );
+    expect([status, type]).toEqual([400, INVALID]);
+    expect(message).toMatch(new RegExp(`^Signature expired: ${basic(signed)} is now earlier than `));
+  });
+
   it("SigV4: refuses a request dated more than 15 minutes ahead", async () => {
     const signed = Date.now() + 16 * 60_000;
     const [status, type, message] = errorOf(await send(sign("ListTables", "{}", { signingDate: new Date(signed) })));
