@@ -53,9 +53,10 @@ import { scanShards } from "./scan.js";
 import { executePartiql } from "../partiql/execute.js";
 import { leavesOfExpression } from "../query/key-condition.js";
 import { isObject } from "../protocol/shape.js";
+import { requestObject } from "../protocol/json-body.js";
+import type { JsonObject } from "../types.js";
 import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "./placement.js";
-import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
-import type { ClusterMeta } from "../protocol/reply.js";
+import { errorReply, type CallMeta, type WireReply, type ClusterMeta } from "../protocol/reply.js";
 import { hashKeyOf, type TableDef } from "../schema/table-def.js";
 import type { ShardNamespace, ShardStub, TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
@@ -87,14 +88,15 @@ export class Router {
     private readonly createShards: number = 1,
   ) {}
 
-  async deliver(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    let input: unknown;
-    try {
-      input = JSON.parse(body === "" ? "{}" : body);
-    } catch {
-      return this.send(0, operation, body, meta);
-    }
-    if (!isObject(input)) return this.send(0, operation, body, meta);
+  /** `input` is `body` read as JSON (`requestObject`), when the caller has already read it. */
+  async deliver(
+    operation: string,
+    body: string,
+    meta: CallMeta,
+    input: JsonObject | undefined = requestObject(body),
+  ): Promise<WireReply> {
+    // Not a JSON object: shard 0's engine answers with DynamoDB's error.
+    if (!input) return this.send(0, operation, body, meta);
     switch (operation) {
       case "CreateTable":
       case "UpdateTable":

@@ -7,7 +7,8 @@
 import { shardName } from "./placement.js";
 import type { ShardNamespace } from "../protocol/shard-rpc.js";
 import { shardOfIterator, shardOfShardId } from "../streams/iterator.js";
-import { isObject } from "../protocol/shape.js";
+import { requestObject } from "../protocol/json-body.js";
+import type { JsonObject } from "../types.js";
 import type { CallMeta, WireReply } from "../protocol/reply.js";
 
 type Json = Record<string, unknown>;
@@ -20,14 +21,15 @@ export class StreamsRouter {
     private readonly tenant: string | undefined,
   ) {}
 
-  async deliver(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    let input: unknown;
-    try {
-      input = JSON.parse(body === "" ? "{}" : body);
-    } catch {
-      return this.send(0, operation, body, meta);
-    }
-    if (!isObject(input)) return this.send(0, operation, body, meta);
+  /** `input` is `body` read as JSON (`requestObject`), when the caller has already read it. */
+  async deliver(
+    operation: string,
+    body: string,
+    meta: CallMeta,
+    input: JsonObject | undefined = requestObject(body),
+  ): Promise<WireReply> {
+    // Not a JSON object: shard 0's engine answers with DynamoDB's error.
+    if (!input) return this.send(0, operation, body, meta);
     switch (operation) {
       case "DescribeStream":
         return this.describeStream(body, meta);

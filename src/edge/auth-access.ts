@@ -6,7 +6,8 @@
 // policy governs them through statements naming the index ARN.
 import { evaluatePolicy, parsePolicy, type PolicyStatement, type StoredPolicy } from "../schema/resource-policy.js";
 import type { WireReply } from "../protocol/reply.js";
-import { accessDenied, ACCOUNT_ID, explicitDeny } from "./auth-errors.js";
+import { accessDenied, explicitDeny } from "./auth-errors.js";
+import { ACCOUNT_ID } from "../schema/table-def.js";
 import { grantsAllow, type Grant, type Need } from "./auth-permissions.js";
 
 /** A table's resource policies as the router knows them; undefined when there is no such table. */

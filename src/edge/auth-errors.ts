@@ -1,12 +1,10 @@
-import type { WireReply } from "../protocol/reply.js";
 // The errors of the authentication layer, as DynamoDB answers them: all in the
 // `com.amazon.coral.service#` namespace, all status 400 (DynamoDB does not use 403 for
 // these). Built here as wire replies rather than DynamoError because the layer runs before
 // any operation, and AccessDeniedException carries its text under `Message` (capital M), as
 // DynamoDB's coral front end sends it.
-
-/** The account id in every ARN the engine shows (as src/engine/engine.ts). */
-export const ACCOUNT_ID = "000000000000";
+import type { WireReply } from "../protocol/reply.js";
+import { ACCOUNT_ID } from "../schema/table-def.js";
 
 export type AuthErrorType =
   | "MissingAuthenticationTokenException"

@@ -9,7 +9,7 @@
 // without a table...) need a grant whose tables include "*".
 import { wildcard } from "../schema/resource-policy.js";
 import { decodeIterator } from "../streams/iterator.js";
-import { ACCOUNT_ID } from "./auth-errors.js";
+import { ACCOUNT_ID } from "../schema/table-def.js";
 
 export interface Grant {
   actions: RegExp[];

@@ -2,7 +2,7 @@
 // run before any operation is dispatched (see SECURITY.md). Two calls, so other routes
 // (the console) can reuse them:
 //   authenticate(request, body, env) -> the principal, or DynamoDB's refusal
-//   authorize(principal, operation, bodyText, env, region, policies) -> undefined, or AccessDeniedException
+//   authorize(principal, operation, input, env, region, policies) -> undefined, or AccessDeniedException
 import { authConfig, type AuthEnv } from "./auth-config.js";
 import { unrecognizedClient } from "./auth-errors.js";
 import { parseClaim } from "./auth-parse.js";
@@ -62,30 +62,23 @@ export async function authenticate(
 }
 
 /**
- * Checks an authenticated request to `operation` (the name after the target prefix) with
- * JSON body `bodyText` against the tables' resource-based policies (read through
- * `policies`) and DDB_PERMISSIONS (./auth-access.ts). With auth off there is no principal
- * to judge, and everything is allowed.
+ * Checks an authenticated request to `operation` (the name after the target prefix), its
+ * body read as JSON (`input`; undefined when it is not a JSON object, which the engine
+ * refuses with SerializationException before touching any data, as DynamoDB checks the
+ * body first), against the tables' resource-based policies (read through `policies`) and
+ * DDB_PERMISSIONS (./auth-access.ts). With auth off there is no principal to judge, and
+ * everything is allowed.
  */
 export async function authorize(
   principal: Principal,
   operation: string,
-  bodyText: string,
+  input: Record<string, unknown> | undefined,
   env: AuthEnv,
   region = principal.region ?? "us-east-1",
   policies?: PolicySource,
 ): Promise<WireReply | undefined> {
+  if (principal.accessKeyId === undefined || input === undefined) return undefined;
   const { grants } = authConfig(env);
-  if (principal.accessKeyId === undefined) return undefined;
-  let input: unknown;
-  try {
-    input = JSON.parse(bodyText === "" ? "{}" : bodyText);
-  } catch {
-    input = undefined;
-  }
-  // Not a JSON object: the engine parses the same text the same way and refuses it with
-  // SerializationException before touching any data, as DynamoDB checks the body first.
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
-  const needs = needsOf(operation, input as Record<string, unknown>, region);
+  const needs = needsOf(operation, input, region);
   return checkAccess(principal.accessKeyId, grants && (grants.get(principal.accessKeyId) ?? []), needs, policies);
 }

@@ -15,8 +15,7 @@
 // (Alternator's test_compressed_response.py and test_crc.py; the Go SDK's checksum
 // middleware checks it before decompressing).
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
-import type { DynamoError } from "../errors.js";
-import { serialization } from "../errors.js";
+import { type DynamoError, serialization } from "../errors.js";
 import { MAX_REQUEST_BYTES, requestTooLarge } from "./limits.js";
 
 export type Coding = "gzip" | "deflate";

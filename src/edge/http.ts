@@ -13,6 +13,7 @@ import { isKnownOperation } from "../engine/dispatch.js";
 import { streamsOperationOf } from "../engine/streams-dispatch.js";
 import type { Env } from "../env.js";
 import { DynamoError } from "../errors.js";
+import { requestObject } from "../protocol/json-body.js";
 import { DYNAMODB_TARGET_PREFIX, errorReply, type WireReply } from "../protocol/reply.js";
 import { authenticate, authorize } from "./auth.js";
 import { consoleResponse } from "./console/serve.js";
@@ -71,15 +72,18 @@ async function answer(request: Request, env: Env): Promise<Response> {
   const region = auth.principal.region ?? regionOf(request) ?? DEFAULT_REGION;
   // The untenanted shards, through the same router as the SDK client.
   const router = new Router(() => env.DYNAMODB, undefined, defaultShards(env));
+  // Read once, for the access check and for routing.
+  const input = requestObject(body);
   // Resource-based policies and DDB_PERMISSIONS (SECURITY.md).
-  const denied = await authorize(auth.principal, streams ?? operation, body, env, region, (table) =>
+  const denied = await authorize(auth.principal, streams ?? operation, input, env, region, (table) =>
     router.definition(table),
   );
   if (denied) return reply(request, denied);
+  const meta = { region, host: url.host };
   const result =
     streams === undefined
-      ? await router.deliver(operation, body, { region, host: url.host })
-      : await new StreamsRouter(() => env.DYNAMODB, undefined).deliver(streams, body, { region, host: url.host });
+      ? await router.deliver(operation, body, meta, input)
+      : await new StreamsRouter(() => env.DYNAMODB, undefined).deliver(streams, body, meta, input);
   if (result.status === 200 && EMPTY_SUCCESS.has(operation)) return reply(request, { status: 200, body: "" });
   return reply(request, result);
 }

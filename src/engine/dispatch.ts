@@ -68,7 +68,8 @@ export function isKnownOperation(name: string): boolean {
 }
 
 export function dispatch(ctx: OpContext, operation: string, body: unknown): JsonObject {
-  const op = OPERATIONS[operation] as Operation<JsonObject> | undefined;
-  if (!op) throw new DynamoError("UnknownOperationException", "");
+  // Own entries only: "constructor" and the like are not operations.
+  if (!Object.hasOwn(OPERATIONS, operation)) throw new DynamoError("UnknownOperationException", "");
+  const op = OPERATIONS[operation] as Operation<JsonObject>;
   return op.execute(ctx, checkRequest(op, body));
 }

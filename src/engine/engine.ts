@@ -19,7 +19,7 @@ import { nextTrimAt, trimStreams } from "../streams/registry.js";
 import { TtlIndex } from "../storage/ttl-index.js";
 import { sweepExpired } from "../ttl/sweeper.js";
 import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
-import type { IndexDef, TableDef } from "../schema/table-def.js";
+import { ACCOUNT_ID, type IndexDef, type TableDef } from "../schema/table-def.js";
 import type { JsonObject } from "../types.js";
 import { parseJsonBody } from "../protocol/json-body.js";
 
@@ -255,7 +255,7 @@ export class Engine {
       items: this.items,
       indexes: this.indexes,
       region: meta.region,
-      accountId: "000000000000",
+      accountId: ACCOUNT_ID,
       now: Date.now(),
       host: meta.host,
       scheduleHousekeeping: this.schedule,

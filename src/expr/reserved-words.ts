@@ -6,9 +6,8 @@
 // case-insensitive; the error names the word as written. Placeholders (#name) and
 // function names (size(a)) are never checked.
 
-import type { ConditionNode, OperandNode, PathNode, ProjectionNode, UpdateNode } from "./ast.js";
+import type { ConditionNode, OperandNode, PathNode, ProjectionNode, UpdateNode, ExpressionKind } from "./ast.js";
 import { validation } from "../errors.js";
-import type { ExpressionKind } from "./ast.js";
 
 const WORDS = `
   ABORT ABSOLUTE ACTION ADD AFTER AGENT AGGREGATE ALL ALLOCATE ALTER ANALYZE AND ANY ARCHIVE ARE ARRAY

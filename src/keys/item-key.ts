@@ -1,11 +1,10 @@
 // Extracting and validating a table's primary key from an item (PutItem) or a key map
 // (GetItem/DeleteItem), then encoding it for storage.
-import type { AttributeValue, Item } from "../types.js";
+import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { validateKeyValues } from "../values/validate.js";
 import { encodeKey } from "./encode.js";
 import { storedPartitionKey } from "./partition.js";
 import { hashKeyOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
-import type { KeyAttribute } from "../types.js";
 
 export interface EncodedKey {
   /** Stored partition key: hash prefix + encoding (./partition.ts). */

@@ -23,10 +23,10 @@ export interface PolicyTarget {
 
 /** The table or stream a policy ARN names; an unknown table is ResourceNotFoundException. */
 export function policyTarget(ctx: OpContext, arn: string): PolicyTarget {
-  const name = parseTableArn(ctx, arn) ?? /:table\/([^/]+)\/stream\//.exec(arn)?.[1];
-  const def = name === undefined ? undefined : ctx.catalogue.get(name);
-  if (!def || name === undefined) throw notFound(`Requested resource not found: Table: ${name ?? arn} not found`);
-  if (!arn.includes("/stream/")) return { def, member: "policy", arn };
+  const { table, stream } = parseTableArn(ctx, arn);
+  const def = ctx.catalogue.get(table);
+  if (!def) throw notFound(`Requested resource not found: Table: ${table} not found`);
+  if (!stream) return { def, member: "policy", arn };
   const latest = def.stream && streamArn(ctx.region, ctx.accountId, def.name, def.stream.label);
   if (arn !== latest) throw notFound(`Requested resource not found: Stream: ${arn} not found`);
   return { def, member: "streamPolicy", arn };

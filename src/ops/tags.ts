@@ -85,16 +85,21 @@ export function checkTags(tags: TagInput[]): Map<string, string> {
   return out;
 }
 
+/** A table or stream ARN, parsed: the table it names, and whether it names the table's stream. */
+export interface ParsedArn {
+  table: string;
+  stream: boolean;
+}
+
 /**
- * The table name a tagging request's ARN stands for, checked the way DynamoDB checks it,
- * in order: the ARN must start with "arn:"; it must be a DynamoDB table ARN; a foreign
- * account is AccessDenied; another region (or partition), or a table name DynamoDB could
- * not have issued, is an "Invalid TableArn"; index ARNs are refused (only table and
- * stream ARNs are taggable). Returns null for a stream ARN: streams are a later issue, so
- * none exists yet. Whether the table exists is checked later, by `tableForArn`, after
+ * The resource a tagging or policy request's ARN stands for, checked the way DynamoDB
+ * checks it, in order: the ARN must start with "arn:"; it must be a DynamoDB table ARN; a
+ * foreign account is AccessDenied; another region (or partition), or a table name
+ * DynamoDB could not have issued, is an "Invalid TableArn"; index ARNs are refused (only
+ * table and stream ARNs are accepted). Whether the resource exists is checked later, after
  * the request's own validation (DynamoDB validates before it looks the table up).
  */
-export function parseTableArn(ctx: OpContext, arn: string): string | null {
+export function parseTableArn(ctx: OpContext, arn: string): ParsedArn {
   if (!arn.startsWith("arn:")) {
     throw validation(`One or more parameter values were invalid: ARNs must start with 'arn:': ${arn}`);
   }
@@ -109,24 +114,25 @@ export function parseTableArn(ctx: OpContext, arn: string): string | null {
   const segments = resource.split("/");
   const name = segments[1] ?? "";
   if (partition !== "aws" || region !== ctx.region || !isTableName(name)) throw invalidTableArn(arn);
-  if (segments.length === 2) return name;
+  if (segments.length === 2) return { table: name, stream: false };
   if (segments[2] === "index") {
     throw validation(
       `One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`,
     );
   }
-  // Backups, exports and imports live under table/<name>/ too, but are not taggable.
+  // Backups, exports and imports live under table/<name>/ too, but are not accepted.
   if (segments[2] !== "stream" || segments.length !== 4) throw notDynamoDbArn(arn);
-  return null;
+  return { table: name, stream: true };
 }
 
 /**
- * The table behind a parsed ARN. For a resource that does not exist DynamoDB answers
- * AccessDeniedException, as it does since tables have resource-based policies: nothing
- * allows an action on a resource that is not there.
+ * The table a tagging request's parsed ARN names. For a resource that does not exist
+ * DynamoDB answers AccessDeniedException, as it does since tables have resource-based
+ * policies: nothing allows an action on a resource that is not there. Streams carry no
+ * tags here, so a stream ARN is answered the same way.
  */
-export function tableForArn(ctx: OpContext, arn: string, name: string | null, operation: string): TableDef {
-  const def = name === null ? undefined : ctx.catalogue.get(name);
+export function tableForArn(ctx: OpContext, arn: string, parsed: ParsedArn, operation: string): TableDef {
+  const def = parsed.stream ? undefined : ctx.catalogue.get(parsed.table);
   if (!def) {
     throw new DynamoError(
       "AccessDeniedException",

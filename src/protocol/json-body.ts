@@ -2,6 +2,22 @@
 // the message says where the text stops being JSON (line, column and offset), which
 // JSON.parse's own messages do not always say. The scan runs only on that error path.
 import { serialization } from "../errors.js";
+import type { JsonObject } from "../types.js";
+import { isObject } from "./shape.js";
+
+/**
+ * The body's JSON object, read once by whoever routes or checks a request before the engine
+ * runs it; undefined when the text is not a JSON object (the engine refuses it then, with
+ * the message above).
+ */
+export function requestObject(text: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(text === "" ? "{}" : text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function parseJsonBody(text: string): unknown {
   try {

@@ -4,8 +4,7 @@
 // The result compiles to an index range over the stored (pk, sk) encodings.
 import { validation } from "../errors.js";
 import type { ResolvedCondition, ResolvedOperand } from "../expr/ast.js";
-import type { KeyAttribute } from "../types.js";
-import type { AttributeValue } from "../types.js";
+import type { KeyAttribute, AttributeValue } from "../types.js";
 
 export type SortCondition =
   | { op: "=" | "<" | "<=" | ">" | ">="; value: AttributeValue }

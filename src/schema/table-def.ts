@@ -5,6 +5,9 @@ import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../typ
 import type { StoredPolicy } from "./resource-policy.js";
 import type { StreamState } from "./stream.js";
 
+/** The account id in every ARN the engine shows and the endpoint judges (one account per endpoint). */
+export const ACCOUNT_ID = "000000000000";
+
 export type BillingMode = "PROVISIONED" | "PAY_PER_REQUEST";
 
 /** Everything DynamoDB remembers about a table, as persisted in `tables.def`. */

@@ -71,3 +71,20 @@ export function basic(time: number): string {
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}/, "");
 }
+
+/** CreateTable input for the auth suites' tables: key pk (S), a GSI byG on g (S), on demand. */
+export function indexedTable(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "g", AttributeType: "S" },
+    ],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    GlobalSecondaryIndexes: [
+      { IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
+    ],
+    BillingMode: "PAY_PER_REQUEST",
+    ...extra,
+  };
+}

@@ -3,7 +3,7 @@
 // dynamodb:<Action> on resource: <ARN> because no identity-based policy allows ...".
 import { describe, expect, it } from "vitest";
 import { signedRequest, uniqueName } from "../support/wire";
-import { callWith, errorOf, JSON_HEADERS, type Reply } from "./helpers";
+import { callWith, errorOf, indexedTable, JSON_HEADERS, type Reply } from "./helpers";
 
 const ADMIN = { accessKeyId: "AKIDADMIN", secretAccessKey: "admin-secret" };
 const READER = { accessKeyId: "AKIDREADER", secretAccessKey: "reader-secret" };
@@ -57,18 +57,7 @@ function denied(user: string, action: string, resource: string): [number, string
 const arn = (table: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${table}`;
 
 async function createTable(name: string): Promise<void> {
-  const reply = await as(ADMIN, "CreateTable", {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "g", AttributeType: "S" },
-    ],
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-    GlobalSecondaryIndexes: [
-      { IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  const reply = await as(ADMIN, "CreateTable", indexedTable(name));
   expect(reply.status).toBe(200);
 }
 

@@ -4,7 +4,7 @@
 // in a resource-based policy" and "... because no identity-based policy allows ...".
 import { describe, expect, it } from "vitest";
 import { signedRequest, uniqueName } from "../support/wire";
-import { callWith, errorOf, JSON_HEADERS, type Reply } from "./helpers";
+import { callWith, errorOf, indexedTable, JSON_HEADERS, type Reply } from "./helpers";
 
 const ADMIN = { accessKeyId: "AKIDPADMIN", secretAccessKey: "admin-secret" };
 const READER = { accessKeyId: "AKIDPREADER", secretAccessKey: "reader-secret" };
@@ -63,19 +63,7 @@ function policy(...statements: Record<string, unknown>[]): string {
 
 async function createTable(extra: Record<string, unknown> = {}): Promise<string> {
   const name = uniqueName("rbp");
-  const reply = await as(ADMIN, "CreateTable", {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "g", AttributeType: "S" },
-    ],
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-    GlobalSecondaryIndexes: [
-      { IndexName: "byG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-    ...extra,
-  });
+  const reply = await as(ADMIN, "CreateTable", indexedTable(name, extra));
   expect(reply.status).toBe(200);
   return name;
 }
