@@ -89,6 +89,8 @@ describe("ResourcePolicies", () => {
     ).toEqual(["PolicyNotFoundException", `${NOT_FOUND}${arn}`]);
   });
 
+  // DynamoDB's texts for malformed documents are not recorded anywhere we could find; these
+  // are ours (README's feature matrix says so), the error type is DynamoDB's.
   it("PutResourcePolicy: rejects a document that is not a policy", async () => {
     const { arn } = await table();
     const cases: [string, string][] = [
