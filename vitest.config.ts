@@ -1,12 +1,21 @@
+import { availableParallelism } from "node:os";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 // Unit and integration tests run inside workerd, against the Worker and Durable Object
 // declared in wrangler.toml. Test-only additions: the main module is a test entry that
 // re-exports the product Worker plus test Durable Object classes, and MIXIN_TEST binds one
 // of them (a SQLite-backed class using the withDynamoDB mixin).
-/** Suites that look at the HTTP edge itself or inside shard 0's SQLite: the wire door only. */
-const WIRE_ONLY: string[] = [];
+//
+// One project per front door (test/support/doors.ts): `wire` runs every suite through the
+// HTTP edge; `client-1`, `client-4` and `mixin` run the conformance suites again through the
+// SDK client's router (tables on 1 and 4 shards) and the mixin. One `vitest run` runs them
+// all; `--project wire` (or a door's name) runs one.
+
+/** The suites that check DynamoDB's behaviour operation by operation: run through every door. */
+const CONFORMANCE = ["test/ops/**/*.test.ts", "test/query/**/*.test.ts", "test/partiql/**/*.test.ts"];
+/** Among them, suites that send no request through a door (unit tests of the SQL translation). */
+const DOORLESS = ["test/query/filter-sql.test.ts"];
 
 // Inside the repository the package's own name means its sources, so tests and examples
 // run the code as it is (test/e2e/package.test.ts tests the packed dist/).
@@ -16,36 +25,63 @@ const SELF = [
   { find: /^durable-dynamodb\/(lib|do|testing)$/, replacement: source("./src/$1.ts") },
 ];
 
+const EXCLUDE = ["test/e2e/**", "**/node_modules/**"];
+
+type Door = "wire" | "client-1" | "client-4" | "mixin";
+
+function door(
+  name: Door,
+  include: string[],
+  groupOrder: number,
+  exclude: string[] = [],
+): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    plugins: [
+      cloudflareTest({
+        main: "./test/client/worker.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          durableObjects: {
+            MIXIN_TEST: { className: "MixinTestObject", useSQLite: true },
+            EXAMPLE_ROOM: { className: "ChatRoom", useSQLite: true }, // examples/mixin
+          },
+          // The endpoint requires SigV4 (SECURITY.md); test/support/wire.ts signs with this pair.
+          // DDB_TTL_SWEEP_SECONDS: a TTL sweep every second (test/streams/ttl.test.ts).
+          // DDB_TEST_DEPTH: `deep` (npm run test:deep) runs the property tests at full size.
+          bindings: {
+            DDB_CREDENTIALS: "AKIDVITEST:vitest-secret-access-key",
+            DDB_TTL_SWEEP_SECONDS: "1",
+            DDB_TEST_DOOR: name,
+            DDB_TEST_DEPTH: process.env.DDB_TEST_DEPTH ?? "ci",
+          },
+        },
+      }),
+    ],
+    test: { name, include, exclude: [...EXCLUDE, ...exclude], sequence: { groupOrder } },
+  };
+}
+
 export default defineConfig({
   resolve: { alias: SELF },
-  plugins: [
-    cloudflareTest({
-      main: "./test/client/worker.ts",
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        durableObjects: {
-          MIXIN_TEST: { className: "MixinTestObject", useSQLite: true },
-          EXAMPLE_ROOM: { className: "ChatRoom", useSQLite: true }, // examples/mixin
-        },
-        // The endpoint requires SigV4 (SECURITY.md); test/support/wire.ts signs with this pair.
-        // DDB_TTL_SWEEP_SECONDS: a TTL sweep every second (test/streams/ttl.test.ts).
-        // DDB_TEST_DOOR: `npm run test:doors` runs the conformance suites through the SDK
-        // client's router (1 and 4 shards) and the mixin (test/support/doors.ts).
-        bindings: {
-          DDB_CREDENTIALS: "AKIDVITEST:vitest-secret-access-key",
-          DDB_TTL_SWEEP_SECONDS: "1",
-          DDB_TEST_DOOR: process.env.DDB_TEST_DOOR ?? "wire",
-        },
-      },
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+    projects: [
+      door("wire", ["test/**/*.test.ts", "examples/**/*.test.ts"], 0),
+      door("client-1", CONFORMANCE, 1, DOORLESS),
+      door("client-4", CONFORMANCE, 2, DOORLESS),
+      door("mixin", CONFORMANCE, 3, DOORLESS),
+    ],
     // ElectroDB (examples/electrodb) is CommonJS requiring @aws-sdk/lib-dynamodb: pre-bundled,
     // as the Vitest plugin's docs advise for CommonJS dependencies.
     deps: { optimizer: { ssr: { enabled: true, include: ["electrodb"] } } },
+    // A pool worker (one workerd) runs file after file with one module graph, instead of a
+    // fresh runtime per file: importing the engine and the AWS SDK once, not 80 times, is
+    // most of the suite's time. test/support/file-isolation.ts empties storage per file.
+    isolate: false,
+    setupFiles: ["test/support/file-isolation.ts"],
+    // Vitest's default leaves one core free; on the two-core project machine that is half of it.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // 2 shared cores: the first request of a file starts workerd state and can be slow.
     testTimeout: 30_000,
-    exclude: ["test/e2e/**", ...(process.env.DDB_TEST_DOOR ? WIRE_ONLY : [])],
   },
 });

@@ -14,6 +14,7 @@ import type { AttributeValue, Item } from "../../src/types";
 import { bytesToBase64 } from "../../src/values/base64";
 import { normalizeNumber } from "../../src/values/number";
 import type { Env } from "../../src/worker";
+import { sized } from "../support/depth";
 
 // ---------------------------------------------------------------------------------------
 // Generators. Small alphabets and pools so that filters often meet equal, prefix and
@@ -258,7 +259,7 @@ describe("translateFilter: SQL and TypeScript agree", () => {
             if (outcome.matches > 0 && outcome.matches < stored.length) selective++;
           }
         }),
-        { seed: 424242, numRuns: 3000 },
+        { seed: 424242, numRuns: sized(1000, 3000) },
       );
       console.log(
         `filters: ${translated} translated (${selective} selecting some but not all items), ${refused} refused`,
@@ -276,7 +277,7 @@ describe("translateFilter: SQL and TypeScript agree", () => {
         fc.property(condition, (cond) => {
           checkBothWays(sql, stored, cond);
         }),
-        { numRuns: 1000 },
+        { numRuns: sized(300, 1000) },
       );
     });
   });

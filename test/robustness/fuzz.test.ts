@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/engine/dispatch";
 import { DynamoError, type DynamoErrorType } from "../../src/errors";
+import { sized } from "../support/depth";
 import { ok, wire, type WireResult } from "../support/wire";
 import { mutate, mutation, randomBody } from "./fuzz-requests";
 import { AUX, MAIN, TEMPLATED, template } from "./fuzz-templates";
@@ -16,8 +17,8 @@ import { changedTables, storedState } from "./support";
 
 const SEED = 20261122;
 /** Mutated requests per operation, and wholly random bodies per operation. */
-const MUTATED_PER_OP = 80;
-const RANDOM_PER_OP = 15;
+const MUTATED_PER_OP = sized(30, 80);
+const RANDOM_PER_OP = sized(8, 15);
 const HANG_MS = 20_000;
 
 const ERROR_TYPES: DynamoErrorType[] = [

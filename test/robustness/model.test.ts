@@ -6,6 +6,7 @@
 // sequences (fc.commands) and shrinks a failing one to a minimal replay.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sized } from "../support/depth";
 import { createHashRangeTable, ok, uniqueName, wire } from "../support/wire";
 import { canonical } from "./support";
 
@@ -305,7 +306,7 @@ describe("model-based", () => {
           await fc.asyncModelRun(() => Promise.resolve({ model: new Map<string, Row>(), real: { table } }), cmds);
         },
       ),
-      { numRuns: 40, seed: 20261122 },
+      { numRuns: sized(20, 40), seed: 20261122 },
     );
     console.log(`model: ${steps} steps in ${runs} sequences, every result equal to the reference`);
   }, 240_000);

@@ -1,6 +1,7 @@
-// The conformance suites run through every front door (issue 7): `npm run test:doors` runs
-// test/ops, test/query and test/partiql again with DDB_TEST_DOOR set, and `wire()` then
-// delivers each DynamoDB_20120810 request through that door instead of the HTTP edge:
+// The conformance suites run through every front door (issue 7): vitest.config.ts runs
+// test/ops, test/query and test/partiql again in one project per door (DDB_TEST_DOOR is the
+// project's binding), and `wire()` then delivers each DynamoDB_20120810 request through
+// that door instead of the HTTP edge:
 //
 //   client-1, client-4  the cluster router the SDK-compatible client's handler uses, with
 //                       new tables spread over 1 or 4 shards (the client minus the SDK's
@@ -10,7 +11,7 @@
 //
 // A reply comes back exactly as the edge would send it (status and JSON body), so the
 // same assertions hold. Suites that look at HTTP headers or inside shard 0's SQLite stay
-// on the wire door (vitest.config.ts excludes them from the door runs).
+// on the wire door (itInShardZero below, or left out of the door projects).
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { Router } from "../../src/cluster/router";
