@@ -1,6 +1,6 @@
 // Compiles every grammar/*.peggy into grammar/generated/<name>.js (ES module, with .d.ts).
 // Parsers are generated at build time because workerd forbids eval/new Function.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import peggy from "peggy";
 
@@ -21,8 +21,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".peggy"))) {
     // exponential on inputs like "((((((((a".
     cache: true,
   });
-  writeFileSync(join(out, `${name}.js`), code);
-  writeFileSync(
+  writeIfChanged(join(out, `${name}.js`), code);
+  writeIfChanged(
     join(out, `${name}.d.ts`),
     [
       "export interface ParseOptions {",
@@ -41,4 +41,13 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".peggy"))) {
     ].join("\n"),
   );
   console.log(`grammar: ${file} -> generated/${name}.js`);
+}
+
+/**
+ * Writes only a changed file: `npm test` builds while the Workers pool may be importing
+ * these files, and a rewrite in place would let it read a half-written module.
+ */
+function writeIfChanged(file, text) {
+  if (existsSync(file) && readFileSync(file, "utf8") === text) return;
+  writeFileSync(file, text);
 }

@@ -2,9 +2,11 @@
 //
 //   build                       first: the generated parsers the rest compile and import
 //   then, side by side:
-//     typecheck, lint, format   one after another (each takes one core for seconds)
+//     typecheck, then test:e2e  Node clients against `npm start` (vitest.e2e.config.ts); after
+//                               the typecheck, which reads dist/'s declarations, because the
+//                               suite builds dist/ again (npm start, npm pack)
 //     test:workers              every suite inside workerd, through every door (vitest.config.ts)
-//     test:e2e                  Node clients against `npm start` (vitest.e2e.config.ts)
+//     lint, format:check        (neither reads dist/)
 //
 // The Workers pool keeps both cores busy only part of the time (a group's last slow file runs
 // alone), and the end-to-end suite mostly waits on its server, the AWS CLI and Python: run
@@ -18,7 +20,7 @@ import { spawn } from "node:child_process";
 const SERIAL = process.argv.includes("--serial");
 
 /** A step is an npm script; a lane is steps run one after another. */
-const LANES = [["typecheck", "lint", "format:check"], ["test:workers"], ["test:e2e"]];
+const LANES = [["typecheck", "test:e2e"], ["test:workers"], ["lint", "format:check"]];
 
 const started = Date.now();
 const timings = [];
