@@ -29,12 +29,7 @@ const EXCLUDE = ["test/e2e/**", "**/node_modules/**"];
 
 type Door = "wire" | "client-1" | "client-4" | "mixin";
 
-function door(
-  name: Door,
-  include: string[],
-  groupOrder: number,
-  exclude: string[] = [],
-): TestProjectInlineConfiguration {
+function door(name: Door, include: string[], exclude: string[] = []): TestProjectInlineConfiguration {
   return {
     extends: true,
     plugins: [
@@ -58,7 +53,7 @@ function door(
         },
       }),
     ],
-    test: { name, include, exclude: [...EXCLUDE, ...exclude], sequence: { groupOrder } },
+    test: { name, include, exclude: [...EXCLUDE, ...exclude] },
   };
 }
 
@@ -66,10 +61,10 @@ export default defineConfig({
   resolve: { alias: SELF },
   test: {
     projects: [
-      door("wire", ["test/**/*.test.ts", "examples/**/*.test.ts"], 0),
-      door("client-1", CONFORMANCE, 1, DOORLESS),
-      door("client-4", CONFORMANCE, 2, DOORLESS),
-      door("mixin", CONFORMANCE, 3, DOORLESS),
+      door("wire", ["test/**/*.test.ts", "examples/**/*.test.ts"]),
+      door("client-1", CONFORMANCE, DOORLESS),
+      door("client-4", CONFORMANCE, DOORLESS),
+      door("mixin", CONFORMANCE, DOORLESS),
     ],
     // ElectroDB (examples/electrodb) is CommonJS requiring @aws-sdk/lib-dynamodb: pre-bundled,
     // as the Vitest plugin's docs advise for CommonJS dependencies.
