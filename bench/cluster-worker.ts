@@ -18,7 +18,8 @@ import {
   type AttributeValue as SdkValue,
 } from "../src/index";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQueryCommand } from "../src/lib";
-import { shardOfKeyValue } from "../src/cluster/placement";
+import { partitionOfKeyValue } from "../src/cluster/placement";
+import { equalPartitions } from "../src/schema/partition-map";
 import type { Item } from "../src/types";
 import type { BenchShard } from "./worker";
 import { gridTable, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
@@ -283,13 +284,13 @@ function balance(keys: number, shards: number): { maxOverMean: number; counts: n
   const def = {
     keySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
     attributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-    shards,
+    partitions: equalPartitions(shards),
   } as TableDef;
   const counts = new Array<number>(shards).fill(0);
   const random = rng(987654321);
   for (let i = 0; i < keys; i++) {
     const key = `user#${random(2 ** 31).toString(36)}${random(2 ** 31).toString(36)}`;
-    counts[shardOfKeyValue(def, { S: key })]! += 1;
+    counts[partitionOfKeyValue(def, { S: key })]! += 1;
   }
   return { maxOverMean: Math.max(...counts) / (keys / shards), counts };
 }

@@ -1,7 +1,7 @@
 // The seed example, driven as a client of the Worker would: the same code that ran on the
 // AWS SDK, on a 4-shard cluster. The checkout's TransactWrite spans shards.
 import { describe, expect, it } from "vitest";
-import { shardOfKeyValue } from "../../src/cluster/placement";
+import { partitionOfKeyValue } from "../../src/cluster/placement";
 import worker from "./worker";
 import type { TableDef } from "../../src/schema/table-def";
 
@@ -18,7 +18,7 @@ function shardOf(hashKey: string, value: string): number {
     attributeDefinitions: [{ AttributeName: hashKey, AttributeType: "S" }],
     shards: 4,
   } as TableDef;
-  return shardOfKeyValue(def, { S: value });
+  return partitionOfKeyValue(def, { S: value });
 }
 
 describe("examples/seed", () => {

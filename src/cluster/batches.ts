@@ -1,6 +1,7 @@
-// BatchGetItem and BatchWriteItem over shards (router: ./router.ts): a request's keys split
-// by owning shard, and the shards' replies merged into one.
-import { shardOfKeyValue } from "./placement.js";
+// BatchGetItem and BatchWriteItem over partitions (router: ./router.ts): a request's keys
+// split by the object holding their partition (one object may hold partitions of several
+// tables), and the objects' replies merged into one.
+import { objectName, partitionObject, partitionOfKeyValue } from "./placement.js";
 import { isObject } from "../protocol/shape.js";
 import { hashKeyOf, type TableDef } from "../schema/table-def.js";
 import { mergeCapacity } from "../ops/capacity.js";
@@ -16,22 +17,24 @@ export function keyValue(def: TableDef, values: unknown): unknown {
   return values[hashKeyOf(def).name];
 }
 
-function groupFor(groups: Map<number, Json>, shard: number): Json {
-  let group = groups.get(shard);
-  if (!group) groups.set(shard, (group = {}));
+/** The group of the object holding `values`' partition of the table. */
+function groupFor(groups: Map<string, Json>, def: TableDef, values: unknown, tenant: string | undefined): Json {
+  const object = objectName(tenant, partitionObject(def, partitionOfKeyValue(def, keyValue(def, values))));
+  let group = groups.get(object);
+  if (!group) groups.set(object, (group = {}));
   return group;
 }
 
-/** BatchGetItem's RequestItems split by shard (each table's other members kept). */
-export function splitGets(defs: TableDef[], requestItems: Json): Map<number, Json> {
-  const groups = new Map<number, Json>();
+/** BatchGetItem's RequestItems split by object (each table's other members kept). */
+export function splitGets(defs: TableDef[], requestItems: Json, tenant: string | undefined): Map<string, Json> {
+  const groups = new Map<string, Json>();
   let total = 0;
   for (const def of defs) {
     const request = requestItems[def.name];
     if (!isObject(request) || !Array.isArray(request.Keys)) throw new Unroutable();
     for (const key of request.Keys as unknown[]) {
       total++;
-      const group = groupFor(groups, shardOfKeyValue(def, keyValue(def, key)));
+      const group = groupFor(groups, def, key, tenant);
       const entry = (group[def.name] ??= { ...request, Keys: [] }) as { Keys: unknown[] };
       entry.Keys.push(key);
     }
@@ -41,9 +44,9 @@ export function splitGets(defs: TableDef[], requestItems: Json): Map<number, Jso
   return groups;
 }
 
-/** BatchWriteItem's RequestItems split by shard. */
-export function splitWrites(defs: TableDef[], requestItems: Json): Map<number, Json> {
-  const groups = new Map<number, Json>();
+/** BatchWriteItem's RequestItems split by object. */
+export function splitWrites(defs: TableDef[], requestItems: Json, tenant: string | undefined): Map<string, Json> {
+  const groups = new Map<string, Json>();
   let total = 0;
   for (const def of defs) {
     const requests = requestItems[def.name];
@@ -54,7 +57,7 @@ export function splitWrites(defs: TableDef[], requestItems: Json): Map<number, J
       const put = request.PutRequest;
       const del = request.DeleteRequest;
       const values = isObject(put) ? put.Item : isObject(del) ? del.Key : undefined;
-      const group = groupFor(groups, shardOfKeyValue(def, keyValue(def, values)));
+      const group = groupFor(groups, def, values, tenant);
       ((group[def.name] ??= []) as unknown[]).push(request);
     }
   }

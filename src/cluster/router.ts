@@ -1,16 +1,18 @@
 // The cluster router, shared by the SDK client's request handler and the HTTP edge: takes
-// one wire request (operation name + JSON text) and delivers it to the shard Durable
-// Object(s) that serve it, merging the replies of a fan-out.
+// one wire request (operation name + JSON text) and delivers it to the Durable Object(s)
+// that serve it, merging the replies of a fan-out.
 //
-// Layout. A tenant's shard k is the Durable Object `shardName(tenant, k)`. Shard 0 is the
-// catalogue home: every table is defined there, and a table created with N > 1 shards
-// (TableDef.shards) also has a copy of its definition in shards 1..N-1, so each shard
-// validates and executes item operations alone. A partition key lives in shard
-// floor(h * N / 2^32) of its 32-bit hash h (src/cluster/placement.ts).
+// Layout. A tenant's shard 0, the Durable Object `shardName(tenant, 0)`, is the catalogue
+// home: every table is defined there. A table's items live in its partitions, contiguous
+// ranges of the 32-bit partition-key hash, each held by the object its partition map names
+// (TableDef.partitions, src/schema/partition-map.ts; ./placement.ts). Every object holding
+// a partition also holds a copy of the definition, so it validates and executes item
+// operations alone. Tables created with N > 1 partitions today get N equal ranges in the
+// shared objects shard-0..shard-N-1, as tables did before maps existed.
 //
 // Control plane. CreateTable, UpdateTable, DeleteTable, TagResource, UntagResource and
 // Put/DeleteResourcePolicy run on shard 0; then the router reads shard 0's resulting definition and applies it to
-// shards 1..N-1 (`applyTable`, idempotent). This is not atomic: a shard that misses the
+// the table's other partition objects (`applyTable`, idempotent). This is not atomic: a shard that misses the
 // broadcast (its RPC failed) keeps its old copy until repaired, which happens (a) on the
 // next control-plane call naming the table, whatever its outcome (even a failing
 // CreateTable re-broadcasts), and (b) when an item operation gets ResourceNotFound from a
@@ -18,7 +20,7 @@
 // that missed a DeleteTable keeps a ghost copy that no router reaches once its cache is
 // refreshed, and that the next CreateTable of the name replaces.
 //
-// Routing cache. The router needs a table's key schema and shard count to route item
+// Routing cache. The router needs a table's key schema and partition map to route item
 // operations: a per-isolate cache of definitions, filled from shard 0 (`tableInfo`),
 // dropped on every control-plane call naming the table and on ResourceNotFound; entries
 // older than DEFINITION_MAX_AGE_MS are read again, so a resource policy put through
@@ -27,16 +29,16 @@
 // answers ResourceNotFound for a table deleted and recreated behind the cache's back, and
 // the router refreshes and retries.
 //
-// Across shards (N > 1 only; tables with one shard, the default, send every request to
-// shard 0 unchanged):
-// - Scan of the table walks the shards in hash order with one 1 MB / Limit budget for the
-//   page (./scan.ts); LSI scans merge whole shard pages (scanFrom).
-// - Query/Scan of a global secondary index read every shard and merge in index order,
+// Across partitions (N > 1 only; a table of one partition gets every request at its object):
+// - Scan of the table walks the partitions in hash order with one 1 MB / Limit budget for
+//   the page (./scan.ts); LSI scans merge whole partition pages (scanFrom).
+// - Query/Scan of a global secondary index read every partition and merge in index order,
 //   with exact, stateless Limit and LastEvaluatedKey (./gsi.ts, src/engine/index-read.ts).
-// - BatchGetItem/BatchWriteItem parts go to their shards in parallel; a shard that fails
-//   leaves its part in UnprocessedKeys/UnprocessedItems.
-// - Transactions whose items lie on several shards (or that carry a ClientRequestToken on
-//   a multi-shard table) run two-phase commit under a coordinator object of the shard
+// - BatchGetItem/BatchWriteItem parts go to the objects holding them in parallel (one call
+//   per object, whatever the tables); an object that fails leaves its part in
+//   UnprocessedKeys/UnprocessedItems.
+// - Transactions whose items lie in several objects (or that carry a ClientRequestToken on
+//   a multi-partition table) run two-phase commit under a coordinator object of the shard
 //   class, `txn:<tenant>:<id>` (src/txn/coordinator.ts).
 import { DynamoError } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
@@ -55,9 +57,17 @@ import { leavesOfExpression } from "../query/key-condition.js";
 import { isObject } from "../protocol/shape.js";
 import { requestObject } from "../protocol/json-body.js";
 import type { JsonObject } from "../types.js";
-import { shardName, shardOfKeyValue, shardsOf, shardsOfSegment } from "./placement.js";
+import {
+  objectName,
+  partitionCount,
+  partitionObject,
+  partitionOfKeyValue,
+  partitionsOfSegment,
+  shardName,
+} from "./placement.js";
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta } from "../protocol/reply.js";
-import { hashKeyOf, type TableDef } from "../schema/table-def.js";
+import { partitionRange } from "../schema/partition-map.js";
+import { hashKeyOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import type { ShardNamespace, ShardStub, TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
 
@@ -84,7 +94,7 @@ export class Router {
   constructor(
     private readonly locate: () => ShardNamespace,
     private readonly tenant: string | undefined,
-    /** Shard count for tables created through this router. */
+    /** Partition count of tables created through this router. */
     private readonly createShards: number = 1,
   ) {}
 
@@ -96,7 +106,7 @@ export class Router {
     input: JsonObject | undefined = requestObject(body),
   ): Promise<WireReply> {
     // Not a JSON object: shard 0's engine answers with DynamoDB's error.
-    if (!input) return this.send(0, operation, body, meta);
+    if (!input) return this.sendHome(operation, body, meta);
     switch (operation) {
       case "CreateTable":
       case "UpdateTable":
@@ -113,12 +123,12 @@ export class Router {
       case "GetItem":
       case "DeleteItem":
       case "UpdateItem":
-        return this.single(operation, body, meta, input, (def) => shardOfKeyValue(def, keyValue(def, input.Key)));
+        return this.single(operation, body, meta, input, (def) => partitionOfKeyValue(def, keyValue(def, input.Key)));
       case "PutItem":
-        return this.single(operation, body, meta, input, (def) => shardOfKeyValue(def, keyValue(def, input.Item)));
+        return this.single(operation, body, meta, input, (def) => partitionOfKeyValue(def, keyValue(def, input.Item)));
       case "Query":
         if (typeof input.IndexName === "string") return this.indexQuery(body, meta, input);
-        return this.single(operation, body, meta, input, (def) => queryShard(def, input));
+        return this.single(operation, body, meta, input, (def) => queryPartition(def, input));
       case "Scan":
         return this.scan(body, meta, input);
       case "BatchGetItem":
@@ -136,7 +146,7 @@ export class Router {
           call: (op, json) => this.deliver(op, JSON.stringify(json), meta),
         });
       default:
-        return this.send(0, operation, body, meta);
+        return this.sendHome(operation, body, meta);
     }
   }
 
@@ -147,11 +157,20 @@ export class Router {
 
   // ---- shards and the definitions cache
 
-  private stub(index: number): ShardStub {
+  /** The catalogue's home, the tenant's shard 0: every table is defined there. */
+  private home(): ShardStub {
+    return this.stub(shardName(this.tenant, 0));
+  }
+
+  /** Partition `index` of the table. */
+  private part(def: TableDef, index: number): ShardStub {
+    return this.stub(objectName(this.tenant, partitionObject(def, index)));
+  }
+
+  private stub(name: string): ShardStub {
     const ns = (this.ns ??= this.locate());
     // Ids are plain values (not I/O objects), so they are kept across requests; a stub
     // belongs to the request that makes it, so stubs are not.
-    const name = shardName(this.tenant, index);
     let ids = IDS.get(ns);
     if (!ids) IDS.set(ns, (ids = new Map()));
     let id = ids.get(name);
@@ -162,8 +181,13 @@ export class Router {
     return ns.get(id);
   }
 
-  private send(index: number, operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    return this.stub(index).handle(operation, body, meta);
+  /** A request the catalogue's home answers (or reports as invalid). */
+  private sendHome(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
+    return this.home().handle(operation, body, meta);
+  }
+
+  private send(def: TableDef, index: number, operation: string, body: string, meta: CallMeta): Promise<WireReply> {
+    return this.part(def, index).handle(operation, body, meta);
   }
 
   private cache(): Map<string, Cached> {
@@ -186,16 +210,25 @@ export class Router {
     const key = this.cacheKey(name);
     const cached = this.cache().get(key);
     if (cached && Date.now() - cached.at < DEFINITION_MAX_AGE_MS) return cached.def;
-    const def = (await this.stub(0).tableInfo(name)) ?? undefined;
+    const def = (await this.home().tableInfo(name)) ?? undefined;
     if (def) this.cache().set(key, { def, at: Date.now() });
     return def;
   }
 
-  /** Applies shard 0's definition (or its absence) to shards 1..shards-1; failures are logged, not thrown. */
-  private async broadcast(name: string, def: TableDef | null, shards: number): Promise<void> {
-    const results = await Promise.allSettled(
-      Array.from({ length: shards - 1 }, (_, i) => this.stub(i + 1).applyTable(name, def)),
-    );
+  /**
+   * Applies the home's definition (or its absence) to the other objects holding partitions
+   * of `layouts` (the table's definitions before and after a change); failures are logged,
+   * not thrown.
+   */
+  private async broadcast(name: string, def: TableDef | null, layouts: (TableDef | null)[]): Promise<void> {
+    const home = shardName(this.tenant, 0);
+    const objects = new Set<string>();
+    for (const layout of layouts) {
+      if (!layout) continue;
+      for (const entry of partitionMapOf(layout).partitions) objects.add(objectName(this.tenant, entry.object));
+    }
+    objects.delete(home);
+    const results = await Promise.allSettled([...objects].map((object) => this.stub(object).applyTable(name, def)));
     for (const result of results) {
       if (result.status === "rejected")
         console.error(`durable-dynamodb: broadcast of table ${name} failed`, result.reason);
@@ -227,8 +260,8 @@ export class Router {
         this.forget(def.name);
         const fresh = await this.table(def.name);
         // Same table, yet some shard did not know it: it missed a broadcast.
-        if (fresh && fresh.tableId === def.tableId && shardsOf(fresh) > 1) {
-          await this.broadcast(fresh.name, fresh, shardsOf(fresh));
+        if (fresh && fresh.tableId === def.tableId && partitionCount(fresh) > 1) {
+          await this.broadcast(fresh.name, fresh, [fresh]);
         }
       }
     }
@@ -237,21 +270,21 @@ export class Router {
   // ---- control plane
 
   private async control(operation: string, body: string, meta: CallMeta, name: string | undefined): Promise<WireReply> {
-    if (name === undefined) return this.send(0, operation, body, meta);
+    if (name === undefined) return this.sendHome(operation, body, meta);
     this.forget(name);
     const shards = operation === "CreateTable" ? this.createShards : 1;
-    const before = operation === "CreateTable" ? null : await this.stub(0).tableInfo(name);
-    // DeleteTable describes the table it deletes: its counts are those of every shard,
-    // read from the others before shard 0 drops the definition.
+    const before = operation === "CreateTable" ? null : await this.home().tableInfo(name);
+    // DeleteTable describes the table it deletes: its counts are those of every partition,
+    // read from the others before the home drops the definition.
     const others =
-      operation === "DeleteTable" && before && shardsOf(before) > 1
+      operation === "DeleteTable" && before && partitionCount(before) > 1
         ? await Promise.all(
-            Array.from({ length: shardsOf(before) - 1 }, (_, k) =>
-              this.send(k + 1, "DescribeTable", JSON.stringify({ TableName: name }), meta),
+            Array.from({ length: partitionCount(before) - 1 }, (_, k) =>
+              this.send(before, k + 1, "DescribeTable", JSON.stringify({ TableName: name }), meta),
             ),
           )
         : [];
-    let reply = await this.send(0, operation, body, shards > 1 ? withCluster(meta, { createShards: shards }) : meta);
+    let reply = await this.sendHome(operation, body, shards > 1 ? withCluster(meta, { createShards: shards }) : meta);
     if (reply.status === 200 && others.length > 0) {
       const out = JSON.parse(reply.body) as { TableDescription: Json };
       for (const other of others) {
@@ -259,22 +292,21 @@ export class Router {
       }
       reply = { status: 200, body: JSON.stringify(out) };
     }
-    const after = await this.stub(0).tableInfo(name);
-    const spread = Math.max(before ? shardsOf(before) : 1, after ? shardsOf(after) : 1);
-    if (spread > 1) await this.broadcast(name, after, spread);
+    const after = await this.home().tableInfo(name);
+    await this.broadcast(name, after, [before, after]);
     this.forget(name);
     return reply;
   }
 
   private async describeTable(body: string, meta: CallMeta, name: string | undefined): Promise<WireReply> {
-    if (name === undefined) return this.send(0, "DescribeTable", body, meta);
+    if (name === undefined) return this.sendHome("DescribeTable", body, meta);
     const def = await this.table(name);
-    if (!def || shardsOf(def) === 1) {
+    if (!def || partitionCount(def) === 1) {
       if (!def) this.forget(name);
-      return this.send(0, "DescribeTable", body, meta);
+      return this.sendHome("DescribeTable", body, meta);
     }
     const replies = await Promise.all(
-      Array.from({ length: shardsOf(def) }, (_, k) => this.send(k, "DescribeTable", body, meta)),
+      Array.from({ length: partitionCount(def) }, (_, k) => this.send(def, k, "DescribeTable", body, meta)),
     );
     const first = replies[0] as WireReply;
     if (first.status !== 200) {
@@ -282,8 +314,20 @@ export class Router {
       return first;
     }
     const out = JSON.parse(first.body) as { Table: Json };
+    // Our extension lists the partitions with their hash ranges and what each holds.
+    const map = partitionMapOf(def);
+    const partitions = replies.map((reply, k) => {
+      const stats = reply.status === 200 ? (JSON.parse(reply.body) as { Table: Json }).Table : {};
+      const { low, high } = partitionRange(map, k);
+      return {
+        HashStart: low,
+        HashEnd: high,
+        ItemCount: stats.ItemCount ?? 0,
+        TableSizeBytes: stats.TableSizeBytes ?? 0,
+      };
+    });
     for (const reply of replies.slice(1)) {
-      if (reply.status !== 200) continue; // a shard missing the table counts as empty
+      if (reply.status !== 200) continue; // a partition missing the table counts as empty
       const other = (JSON.parse(reply.body) as { Table: Json }).Table;
       sumStats(out.Table, other);
       for (const kind of ["LocalSecondaryIndexes", "GlobalSecondaryIndexes"]) {
@@ -295,6 +339,7 @@ export class Router {
         }
       }
     }
+    if (isObject(out.Table.DurableDynamoDB)) out.Table.DurableDynamoDB.Partitions = partitions;
     return { status: 200, body: JSON.stringify(out) };
   }
 
@@ -308,81 +353,83 @@ export class Router {
     pick: (def: TableDef) => number,
   ): Promise<WireReply> {
     const name = stringOf(input.TableName);
-    if (name === undefined) return this.send(0, operation, body, meta);
+    if (name === undefined) return this.sendHome(operation, body, meta);
     const reply = await this.withTables([name], meta, async ([def], routed) => {
-      let shard: number;
+      let partition: number;
       try {
-        shard = pick(def as TableDef);
+        partition = pick(def as TableDef);
       } catch (err) {
         if (err instanceof DynamoError) return errorReply(err);
-        shard = 0; // unroutable (invalid key): shard 0 reports the validation error
+        return this.sendHome(operation, body, routed); // unroutable (invalid key): the home reports it
       }
-      return this.send(shard, operation, body, routed);
+      return this.send(def as TableDef, partition, operation, body, routed);
     });
-    return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
+    return reply.status === -1 ? this.sendHome(operation, body, meta) : reply;
   }
 
   // ---- Query of an index: a GSI of a multi-shard table is read from every shard (./gsi.ts)
 
   private async indexQuery(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
     const name = stringOf(input.TableName);
-    if (name === undefined) return this.send(0, "Query", body, meta);
+    if (name === undefined) return this.sendHome("Query", body, meta);
     const reply = await this.withTables([name], meta, async ([table], routed) => {
       const def = table as TableDef;
-      if (shardsOf(def) > 1 && isGlobalIndex(def, input.IndexName)) {
-        return scatterIndexRead("Query", input, def, shardsOf(def), (k) =>
-          this.stub(k).indexRead("Query", body, routed),
+      if (partitionCount(def) > 1 && isGlobalIndex(def, input.IndexName)) {
+        return scatterIndexRead("Query", input, def, partitionCount(def), (k) =>
+          this.part(def, k).indexRead("Query", body, routed),
         );
       }
-      let shard: number;
+      let partition: number;
       try {
-        shard = queryShard(def, input);
+        partition = queryPartition(def, input);
       } catch (err) {
         if (err instanceof DynamoError) return errorReply(err);
-        shard = 0;
+        return this.sendHome("Query", body, routed);
       }
-      return this.send(shard, "Query", body, routed);
+      return this.send(def, partition, "Query", body, routed);
     });
-    return reply.status === -1 ? this.send(0, "Query", body, meta) : reply;
+    return reply.status === -1 ? this.sendHome("Query", body, meta) : reply;
   }
 
   // ---- Scan
 
   private async scan(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
     const name = stringOf(input.TableName);
-    if (name === undefined) return this.send(0, "Scan", body, meta);
+    if (name === undefined) return this.sendHome("Scan", body, meta);
     const reply = await this.withTables([name], meta, async ([table], routed) => {
       const def = table as TableDef;
-      const shards = shardsOf(def);
-      if (shards === 1) return this.send(0, "Scan", body, routed);
+      const partitions = partitionCount(def);
+      if (partitions === 1) return this.send(def, 0, "Scan", body, routed);
       if (isGlobalIndex(def, input.IndexName)) {
-        return scatterIndexRead("Scan", input, def, shards, (k) => this.stub(k).indexRead("Scan", body, routed));
+        return scatterIndexRead("Scan", input, def, partitions, (k) =>
+          this.part(def, k).indexRead("Scan", body, routed),
+        );
       }
       let first = 0;
-      let last = shards - 1;
+      let last = partitions - 1;
       const { Segment: segment, TotalSegments: total } = input;
       if (segment !== undefined || total !== undefined) {
-        if (!validSegment(segment, total)) return this.send(0, "Scan", body, routed); // shard 0 reports it
-        [first, last] = shardsOfSegment(segment, total as number, shards);
+        if (!validSegment(segment, total)) return this.sendHome("Scan", body, routed); // the home reports it
+        [first, last] = partitionsOfSegment(def, segment, total as number);
       }
       let start = first;
       if (input.ExclusiveStartKey !== undefined) {
         try {
-          start = shardOfKeyValue(def, keyValue(def, input.ExclusiveStartKey));
+          start = partitionOfKeyValue(def, keyValue(def, input.ExclusiveStartKey));
         } catch {
-          return this.send(first, "Scan", body, routed); // the shard reports the bad key
+          return this.send(def, first, "Scan", body, routed); // the partition reports the bad key
         }
-        // A key outside the segment: the shard reports it (or, out of range, its own answer).
-        if (start < first || start > last) return this.send(start, "Scan", body, routed);
+        // A key outside the segment: the partition reports it (or, out of range, its own answer).
+        if (start < first || start > last) return this.send(def, start, "Scan", body, routed);
       }
       if (input.IndexName === undefined) {
         return scanShards(def, start, last, input, routed, (k, request, m) =>
-          this.stub(k).indexRead("Scan", request, m),
+          this.part(def, k).indexRead("Scan", request, m),
         );
       }
-      return this.scanFrom(start, last, body, routed, input);
+      return this.scanFrom(def, start, last, body, routed, input);
     });
-    return reply.status === -1 ? this.send(0, "Scan", body, meta) : reply;
+    return reply.status === -1 ? this.sendHome("Scan", body, meta) : reply;
   }
 
   /**
@@ -393,12 +440,19 @@ export class Router {
    * scans, whose filter may need table attributes only the shard fetches: their merged
    * pages may exceed 1 MB (up to one page per shard). The table's own Scan: ./scan.ts.
    */
-  private async scanFrom(start: number, last: number, body: string, meta: CallMeta, input: Json): Promise<WireReply> {
+  private async scanFrom(
+    def: TableDef,
+    start: number,
+    last: number,
+    body: string,
+    meta: CallMeta,
+    input: Json,
+  ): Promise<WireReply> {
     let merged: Json | undefined;
     let request = body;
     let limit = typeof input.Limit === "number" ? input.Limit : undefined;
     for (let k = start; k <= last; k++) {
-      const reply = await this.send(k, "Scan", request, meta);
+      const reply = await this.send(def, k, "Scan", request, meta);
       if (reply.status !== 200) return reply;
       const page = JSON.parse(reply.body) as Json;
       merged = merged ? mergeReadPage(merged, page) : page;
@@ -419,18 +473,19 @@ export class Router {
 
   private async batch(operation: string, body: string, meta: CallMeta, input: Json): Promise<WireReply> {
     const requestItems = input.RequestItems;
-    if (!isObject(requestItems)) return this.send(0, operation, body, meta);
+    if (!isObject(requestItems)) return this.sendHome(operation, body, meta);
     const names = Object.keys(requestItems);
     const isWrite = operation === "BatchWriteItem";
     const reply = await this.withTables(names, meta, async (defs, routed) => {
-      let groups: Map<number, Json>;
+      let groups: Map<string, Json>;
       try {
-        groups = isWrite ? splitWrites(defs, requestItems) : splitGets(defs, requestItems);
+        groups = isWrite ? splitWrites(defs, requestItems, this.tenant) : splitGets(defs, requestItems, this.tenant);
       } catch (err) {
         if (!(err instanceof Unroutable) && !(err instanceof TypeError)) throw err;
-        return this.send(0, operation, body, routed);
+        return this.sendHome(operation, body, routed);
       }
-      if (groups.size <= 1) return this.send(groups.keys().next().value ?? 0, operation, body, routed);
+      if (groups.size === 0) return this.sendHome(operation, body, routed);
+      if (groups.size === 1) return this.stub(groups.keys().next().value as string).handle(operation, body, routed);
       try {
         // The request's own checks before any shard applies its part.
         // A write batch is checked whole against the tables (keys, index keys, duplicates),
@@ -443,11 +498,11 @@ export class Router {
         if (err instanceof DynamoError) return errorReply(err);
         throw err;
       }
-      const entries = [...groups.entries()].sort((a, b) => a[0] - b[0]);
+      const entries = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       const settled = await Promise.allSettled(
         entries.map(async ([k, items]) => {
           reach("router:batch-shard");
-          return this.send(k, operation, JSON.stringify({ ...input, RequestItems: items }), routed);
+          return this.stub(k).handle(operation, JSON.stringify({ ...input, RequestItems: items }), routed);
         }),
       );
       // A shard that failed (unreachable, or a server error) leaves its part unprocessed
@@ -465,7 +520,7 @@ export class Router {
         else if (reply.status < 500) return reply;
         else {
           lost ??= reply;
-          const items = (entries[i] as [number, Json])[1];
+          const items = (entries[i] as [string, Json])[1];
           pages.push(isWrite ? { UnprocessedItems: items } : { UnprocessedKeys: items });
         }
       }
@@ -474,50 +529,53 @@ export class Router {
       const merged = isWrite ? mergeBatchWrite(pages, defs, requestItems) : mergeBatchGet(pages);
       return { status: 200, body: JSON.stringify(merged) };
     });
-    return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
+    return reply.status === -1 ? this.sendHome(operation, body, meta) : reply;
   }
 
   // ---- transactions
 
   private async transact(operation: string, body: string, meta: CallMeta, input: Json): Promise<WireReply> {
     const items = Array.isArray(input.TransactItems) ? (input.TransactItems as unknown[]) : undefined;
-    if (!items) return this.send(0, operation, body, meta);
+    if (!items) return this.sendHome(operation, body, meta);
     const actions: Json[] = [];
     for (const item of items) {
       const action = isObject(item) ? Object.values(item)[0] : undefined;
-      if (!isObject(action) || stringOf(action.TableName) === undefined) return this.send(0, operation, body, meta);
+      if (!isObject(action) || stringOf(action.TableName) === undefined) return this.sendHome(operation, body, meta);
       actions.push(action);
     }
     const names = [...new Set(actions.map((a) => a.TableName as string))];
     const token = operation === "TransactWriteItems" ? stringOf(input.ClientRequestToken) : undefined;
     const reply = await this.withTables(names, meta, async (defs, routed) => {
       const byName = new Map(defs.map((d) => [d.name, d]));
-      const owners: number[] = [];
+      const owners: string[] = [];
       try {
         for (const action of actions) {
           const def = byName.get(action.TableName as string) as TableDef;
-          owners.push(shardOfKeyValue(def, keyValue(def, action.Key ?? action.Item)));
+          const partition = partitionOfKeyValue(def, keyValue(def, action.Key ?? action.Item));
+          owners.push(objectName(this.tenant, partitionObject(def, partition)));
         }
       } catch {
-        return this.send(0, operation, body, routed); // an invalid key: shard 0 reports it
+        return this.sendHome(operation, body, routed); // an invalid key: the home reports it
       }
       const distinct = new Set(owners);
-      // One shard runs it alone, unless a token must be remembered where every retry of
+      // One object runs it alone, unless a token must be remembered where every retry of
       // it meets it (a coordinator named after the token).
-      const spread = defs.some((d) => shardsOf(d) > 1);
+      const spread = defs.some((d) => partitionCount(d) > 1);
       if (distinct.size <= 1 && !(token !== undefined && spread)) {
-        return this.send(owners[0] ?? 0, operation, body, routed);
+        return owners[0] === undefined
+          ? this.sendHome(operation, body, routed)
+          : this.stub(owners[0]).handle(operation, body, routed);
       }
       return this.twoPhase(operation, input, owners, token, routed);
     });
-    return reply.status === -1 ? this.send(0, operation, body, meta) : reply;
+    return reply.status === -1 ? this.sendHome(operation, body, meta) : reply;
   }
 
   /** A transaction over several shards, handed to its coordinator object (src/txn/coordinator.ts). */
   private async twoPhase(
     operation: string,
     input: Json,
-    owners: number[],
+    owners: string[],
     token: string | undefined,
     meta: CallMeta,
   ): Promise<WireReply> {
@@ -533,16 +591,16 @@ export class Router {
     const items = input.TransactItems as unknown[];
     const rest: Json = { ...input };
     delete rest.ClientRequestToken;
-    const byShard = new Map<number, number[]>();
-    owners.forEach((shard, index) => {
-      const list = byShard.get(shard);
+    const byObject = new Map<string, number[]>();
+    owners.forEach((object, index) => {
+      const list = byObject.get(object);
       if (list) list.push(index);
-      else byShard.set(shard, [index]);
+      else byObject.set(object, [index]);
     });
-    const shares = [...byShard.entries()]
-      .sort((a, b) => a[0] - b[0])
+    const shares = [...byObject.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([shard, indices]) => ({
-        shard: shardName(this.tenant, shard),
+        shard,
         indices,
         body: JSON.stringify({ ...rest, TransactItems: indices.map((i) => items[i]) }),
       }));
@@ -599,11 +657,11 @@ function validSegment(segment: unknown, total: unknown): segment is number {
 }
 
 /**
- * A Query's shard: that of the partition key value its key condition fixes (LSIs share the
- * table's partition key; GSI queries of a multi-shard table go to indexQuery instead).
+ * A Query's partition: that of the partition key value its key condition fixes (LSIs share
+ * the table's partition key; GSI queries of a multi-partition table go to indexQuery instead).
  */
-function queryShard(def: TableDef, input: Json): number {
-  if (shardsOf(def) === 1) return 0;
+function queryPartition(def: TableDef, input: Json): number {
+  if (partitionCount(def) === 1) return 0;
   let leaves: ReturnType<typeof leavesOfExpression> | undefined;
   try {
     // The Query operation's own checks compile the key condition; an invalid request
@@ -615,7 +673,7 @@ function queryShard(def: TableDef, input: Json): number {
   const hash = hashKeyOf(def).name;
   const leaf = leaves?.find((l) => l.name === hash && l.condition.op === "=");
   if (!leaf || !("value" in leaf.condition)) throw new Unroutable();
-  return shardOfKeyValue(def, leaf.condition.value);
+  return partitionOfKeyValue(def, leaf.condition.value);
 }
 
 function sumStats(into: Json, from: Json, sizeField = "TableSizeBytes"): void {

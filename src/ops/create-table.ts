@@ -18,6 +18,7 @@ import {
 import { defineOp } from "./operation.js";
 import { describeTable } from "./table-description.js";
 import { checkTags, tagListShape, type TagInput } from "./tags.js";
+import { equalPartitions } from "../schema/partition-map.js";
 import { parsePolicy } from "../schema/resource-policy.js";
 import { registerStream } from "../streams/registry.js";
 import {
@@ -123,8 +124,7 @@ export const createTable = defineOp<CreateTableInput>({
       if (input.ResourcePolicy !== undefined) {
         created.policy = { document: input.ResourcePolicy, revisionId: String(ctx.now) };
       }
-      const shards = ctx.cluster?.createShards;
-      if (shards !== undefined && shards > 1) created.shards = shards;
+      created.partitions = equalPartitions(ctx.cluster?.createShards ?? 1);
       const indexes = [
         ...(input.LocalSecondaryIndexes ?? []).map((i) => indexDef("LSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
         ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),

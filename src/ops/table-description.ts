@@ -3,7 +3,7 @@
 import type { OpContext } from "./operation.js";
 import { tableArn } from "./tables.js";
 import { streamArn } from "../schema/stream.js";
-import type { IndexDef, TableDef } from "../schema/table-def.js";
+import { partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
 export type IndexStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
@@ -48,10 +48,14 @@ export function describeTable(
     TableId: def.tableId,
     DeletionProtectionEnabled: def.deletionProtection,
   };
-  // Our extension (README, "Sharded cluster"): how many shard objects hold a table spread by
-  // the cluster router. Absent for one shard, so such tables describe exactly as DynamoDB's.
-  // The SDKs drop members they do not model; the wire JSON and the console show it.
-  if (def.shards !== undefined && def.shards > 1) description.DurableDynamoDB = { ShardCount: def.shards };
+  // Our extension (README, "Sharded cluster"): how many partition objects hold the table and
+  // the version of its partition map. Absent for one partition, so such tables describe
+  // exactly as DynamoDB's. The SDKs drop members they do not model; the wire JSON and the
+  // console show it.
+  const map = partitionMapOf(def);
+  if (map.partitions.length > 1) {
+    description.DurableDynamoDB = { PartitionCount: map.partitions.length, PartitionMapVersion: map.version };
+  }
   if (def.billingMode === "PAY_PER_REQUEST" || def.lastPayPerRequestAt !== undefined) {
     const summary: Record<string, unknown> = { BillingMode: def.billingMode };
     if (def.lastPayPerRequestAt !== undefined) summary.LastUpdateToPayPerRequestDateTime = def.lastPayPerRequestAt;

@@ -2,6 +2,7 @@
 // types, indexes, stream and TTL settings, shard count), and its key attributes with their
 // types. Plain data and pure functions: every layer from key encoding up reads them.
 import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types.js";
+import { equalPartitions, type PartitionMap } from "./partition-map.js";
 import type { StoredPolicy } from "./resource-policy.js";
 import type { StreamState } from "./stream.js";
 
@@ -32,9 +33,12 @@ export interface TableDef {
   tags: Record<string, string>;
   /** Secondary indexes, LSIs and GSIs, in creation order. */
   indexes?: IndexDef[];
+  /** Which Durable Objects hold which hash ranges of its items (./partition-map.ts). */
+  partitions?: PartitionMap;
   /**
-   * Number of shard Durable Objects the table's items are spread over by partition-key
-   * hash (src/cluster/router.ts). Absent = 1: the table lives in shard 0 alone.
+   * Definitions written before partition maps: the number of shared shard objects the
+   * items are spread over in equal hash ranges (absent = 1, shard 0 alone). Read through
+   * `partitionMapOf`, never written.
    */
   shards?: number;
   /** The latest DynamoDB stream (src/streams); absent = never enabled. */
@@ -63,6 +67,11 @@ export interface IndexDef {
   status: "CREATING" | "ACTIVE";
   /** Where the backfill resumes: the last table row copied (base64 of pk and sk). */
   backfillAfter?: { pk: string; sk: string };
+}
+
+/** The table's partition map; a definition from before maps reads as its equal ranges, data in place. */
+export function partitionMapOf(def: TableDef): PartitionMap {
+  return def.partitions ?? equalPartitions(def.shards ?? 1);
 }
 
 export function hashKeyOf(def: TableDef): KeyAttribute {

@@ -8,7 +8,7 @@ import type { Catalogue } from "../storage/catalogue.js";
 import type { Sql } from "../storage/sql.js";
 import type { KeySchemaElement } from "../types.js";
 import { RETENTION_MS, streamId } from "../schema/stream.js";
-import type { TableDef } from "../schema/table-def.js";
+import { partitionMapOf, type TableDef } from "../schema/table-def.js";
 
 export interface StreamRow {
   stream: string;
@@ -38,7 +38,7 @@ export function registerStream(sql: Sql, def: TableDef, createdAt: number): void
     def.tableId,
     stream.viewType,
     JSON.stringify(def.keySchema),
-    def.shards ?? 1,
+    partitionMapOf(def).partitions.length,
     createdAt,
   );
 }

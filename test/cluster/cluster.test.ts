@@ -4,7 +4,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName, shardOfHash } from "../../src/cluster/placement";
+import { shardName } from "../../src/cluster/placement";
+import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import {
@@ -59,7 +60,7 @@ async function rowsOn(tenant: string, k: number, table: string): Promise<number[
 }
 
 function shardOfKey(pk: string): number {
-  return shardOfHash(partitionHash(encodeKey("S", pk)), SHARDS);
+  return partitionOfHash(equalPartitions(SHARDS), partitionHash(encodeKey("S", pk)));
 }
 
 function hashOf(pk: string): number {
@@ -131,7 +132,7 @@ describe("sharded cluster (4 shards)", () => {
     const tableId = defs[0]?.tableId;
     expect(tableId).toBeDefined();
     for (const def of defs) {
-      expect(def).toMatchObject({ name: table, tableId, shards: SHARDS });
+      expect(def).toMatchObject({ name: table, tableId, partitions: equalPartitions(SHARDS) });
       expect(def?.indexes?.map((i) => [i.name, i.status])).toEqual([["byG", "ACTIVE"]]);
     }
 
@@ -140,7 +141,7 @@ describe("sharded cluster (4 shards)", () => {
     for (let k = 0; k < SHARDS; k++) {
       const hashes = await rowsOn(tenant, k, table);
       expect(hashes.length).toBeGreaterThan(0);
-      for (const h of hashes) expect(shardOfHash(h, SHARDS)).toBe(k);
+      for (const h of hashes) expect(partitionOfHash(equalPartitions(SHARDS), h)).toBe(k);
       total += hashes.length;
     }
     expect(total).toBe(200);
@@ -432,7 +433,7 @@ describe("sharded cluster (4 shards)", () => {
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, sk: { N: "1" } } }));
     }
     expect(await rowsOn(tenant, 0, table)).toHaveLength(2);
-    expect((await defOn(tenant, 0, table))?.shards).toBeUndefined();
+    expect((await defOn(tenant, 0, table))?.partitions).toEqual(equalPartitions(1));
   });
 });
 
@@ -452,7 +453,7 @@ describe("tables with one shard", () => {
     for (let i = 0; i < 20; i++) {
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } }));
     }
-    expect((await defOn(tenant, 0, table))?.shards).toBeUndefined();
+    expect((await defOn(tenant, 0, table))?.partitions).toEqual(equalPartitions(1));
     expect(await rowsOn(tenant, 0, table)).toHaveLength(20);
     expect(await defOn(tenant, 1, table)).toBeUndefined();
   });

@@ -2,14 +2,15 @@
 // (string keys of random content and length, as applications make them) spread over 16
 // shards with the largest shard at most 5% above the mean.
 import { describe, expect, it } from "vitest";
-import { shardOfKeyValue } from "../../src/cluster/placement";
+import { partitionOfKeyValue } from "../../src/cluster/placement";
+import { equalPartitions } from "../../src/schema/partition-map";
 import type { TableDef } from "../../src/schema/table-def";
 
 function table(type: "S" | "N", shards: number): TableDef {
   return {
     keySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
     attributeDefinitions: [{ AttributeName: "pk", AttributeType: type }],
-    shards,
+    partitions: equalPartitions(shards),
   } as TableDef;
 }
 
@@ -34,7 +35,7 @@ describe("shard balance", () => {
       let key = "";
       const length = 4 + Math.floor(random() * 28);
       for (let k = 0; k < length; k++) key += alphabet[Math.floor(random() * alphabet.length)];
-      counts[shardOfKeyValue(def, { S: key })]! += 1;
+      counts[partitionOfKeyValue(def, { S: key })]! += 1;
     }
     const ratio = Math.max(...counts) / (1_000_000 / 16);
     console.log(`shard balance: 1,000,000 string keys over 16 shards, max/mean = ${ratio.toFixed(4)}`);
@@ -45,7 +46,7 @@ describe("shard balance", () => {
   it("Cluster: sequential number keys (1..200,000) over 16 shards, max/mean <= 1.05", () => {
     const def = table("N", 16);
     const counts = new Array<number>(16).fill(0);
-    for (let i = 1; i <= 200_000; i++) counts[shardOfKeyValue(def, { N: String(i) })]! += 1;
+    for (let i = 1; i <= 200_000; i++) counts[partitionOfKeyValue(def, { N: String(i) })]! += 1;
     expect(Math.max(...counts) / (200_000 / 16)).toBeLessThanOrEqual(1.05);
   });
 });

@@ -3,7 +3,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName, shardOfHash } from "../../src/cluster/placement";
+import { shardName } from "../../src/cluster/placement";
+import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { handleHttp } from "../../src/edge/http";
@@ -61,7 +62,7 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
       BillingMode: "PAY_PER_REQUEST",
     });
     expect(created.status).toBe(200);
-    for (let k = 0; k < 3; k++) expect((await defOn(k, table))?.shards).toBe(3);
+    for (let k = 0; k < 3; k++) expect((await defOn(k, table))?.partitions).toEqual(equalPartitions(3));
 
     for (let i = 0; i < 30; i++) {
       const put = await call("PutItem", {
@@ -76,7 +77,7 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
       partitionHash(encodeKey("S", item.pk.S)),
     );
     expect(hashes).toEqual([...hashes].sort((a, b) => a - b));
-    expect(new Set(hashes.map((h) => shardOfHash(h, 3))).size).toBeGreaterThan(1);
+    expect(new Set(hashes.map((h) => partitionOfHash(equalPartitions(3), h))).size).toBeGreaterThan(1);
 
     const lsiScan = await call("Scan", { TableName: table, IndexName: "byL" });
     expect(lsiScan.body.Count).toBe(30);
@@ -91,8 +92,26 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
 
     const described = await call("DescribeTable", { TableName: table });
     expect((described.body.Table as { ItemCount: number }).ItemCount).toBe(30);
-    // Our documented extension: the shard count of a multi-shard table.
-    expect((described.body.Table as { DurableDynamoDB?: unknown }).DurableDynamoDB).toEqual({ ShardCount: 3 });
+    // Our documented extension: the partition count and map version of a multi-partition table.
+    // Each partition with its hash range [HashStart, HashEnd) and what it holds.
+    const extension = (described.body.Table as { DurableDynamoDB?: Record<string, unknown> }).DurableDynamoDB;
+    const partitions = extension?.Partitions as { ItemCount: number; TableSizeBytes: number }[];
+    expect(extension).toEqual({
+      PartitionCount: 3,
+      PartitionMapVersion: 1,
+      Partitions: equalPartitions(3).partitions.map((p, k, all) => ({
+        HashStart: p.low,
+        HashEnd: all[k + 1]?.low ?? 2 ** 32,
+        ItemCount: partitions[k]?.ItemCount,
+        TableSizeBytes: partitions[k]?.TableSizeBytes,
+      })),
+    });
+    const byPartition = new Array<number>(3).fill(0);
+    for (const h of hashes) byPartition[partitionOfHash(equalPartitions(3), h)]! += 1;
+    expect(partitions.map((p) => p.ItemCount)).toEqual(byPartition);
+    expect(partitions.reduce((sum, p) => sum + p.TableSizeBytes, 0)).toBe(
+      (described.body.Table as { TableSizeBytes: number }).TableSizeBytes,
+    );
     const lsi = (described.body.Table as { LocalSecondaryIndexes: { ItemCount: number }[] }).LocalSecondaryIndexes;
     expect(lsi[0]?.ItemCount).toBe(30);
 
@@ -108,7 +127,7 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
       KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
       BillingMode: "PAY_PER_REQUEST",
     });
-    const shardOf = (pk: string) => shardOfHash(partitionHash(encodeKey("S", pk)), 3);
+    const shardOf = (pk: string) => partitionOfHash(equalPartitions(3), partitionHash(encodeKey("S", pk)));
     let other = 1;
     while (shardOf(`t${other}`) === shardOf("t0")) other++;
     const keys = ["t0", `t${other}`];

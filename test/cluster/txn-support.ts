@@ -2,7 +2,8 @@
 // to land on distinct shards, and direct looks into shard and coordinator objects.
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
-import { shardName, shardOfHash } from "../../src/cluster/placement";
+import { shardName } from "../../src/cluster/placement";
+import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { CreateTableCommand, DynamoDBClient } from "../../src/index";
@@ -13,7 +14,7 @@ export const env = workerEnv as unknown as Env;
 export const SHARDS = 4;
 
 export function shardOfKey(pk: string): number {
-  return shardOfHash(partitionHash(encodeKey("S", pk)), SHARDS);
+  return partitionOfHash(equalPartitions(SHARDS), partitionHash(encodeKey("S", pk)));
 }
 
 /** `count` account names, each on another shard than the previous one, cycling through shards. */

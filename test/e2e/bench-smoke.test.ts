@@ -71,6 +71,9 @@ describe("bench (quick mode)", () => {
         "M.scan",
         "S.added",
         "S.added.gzip",
+        "P.median.splits",
+        "P.median.settle",
+        "P.halve.splits",
       ]) {
         expect(ids).toContain(id);
       }

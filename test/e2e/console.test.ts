@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SERVER_SHARDS } from "./settings";
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, REGION, endpoint, uniqueName } from "./support";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -109,6 +110,12 @@ describe("web console", () => {
     const facts = await page.textContent("dl.facts");
     expect(facts).toContain("Key schemapk: S (partition key), sk: N (sort key)");
     expect(facts).toContain("StreamNEW_AND_OLD_IMAGES");
+    // The endpoint spreads tables over SERVER_SHARDS partitions: one row each, the whole hash space.
+    const ranges = await page.locator("#partition-list tbody tr td:first-child").allTextContents();
+    expect(ranges).toHaveLength(SERVER_SHARDS);
+    expect(ranges[0]?.startsWith("00000000–")).toBe(true);
+    expect(ranges.at(-1)?.endsWith("–ffffffff")).toBe(true);
+    expect(await page.textContent("h3:has-text('Partitions')")).toBe("Partitions (map version 1)");
     await shot("02-overview");
     await page.click("#tab-items");
     await page.locator("#no-items").waitFor();

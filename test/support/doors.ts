@@ -59,7 +59,7 @@ export async function throughDoor(
 
 /**
  * The conformance suites compare DynamoDB's members; our DescribeTable extension
- * (`DurableDynamoDB.ShardCount`, present on multi-shard tables) is tested on its own in
+ * (`DurableDynamoDB`: partition count and map version, present on multi-partition tables) is tested on its own in
  * test/cluster, so it is taken out of table descriptions here.
  */
 function withoutExtension(body: Record<string, unknown>): Record<string, unknown> {

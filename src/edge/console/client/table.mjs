@@ -127,6 +127,7 @@ function showOverview(el, t) {
             ),
           ),
         ),
+    ...partitionList(t),
     h("h3", {}, "Danger zone"),
     deleteButton(t.TableName ?? ""),
   );
@@ -143,6 +144,47 @@ function showOverview(el, t) {
       ttl.textContent = `unavailable (${errorText(err)})`;
     }
   })();
+}
+
+/**
+ * The table's partitions, from DescribeTable's `DurableDynamoDB` extension (tables of more
+ * than one partition): each one's hash range, items and size.
+ * @param {TableDescription} t
+ */
+function partitionList(t) {
+  /** @typedef {{ HashStart: number; HashEnd: number; ItemCount: number; TableSizeBytes: number }} Partition */
+  const described = /** @type {{ DurableDynamoDB?: { PartitionMapVersion?: number; Partitions?: Partition[] } }} */ (
+    /** @type {unknown} */ (t)
+  );
+  const extension = described.DurableDynamoDB;
+  const partitions = extension?.Partitions;
+  if (!partitions) return [];
+  const hex = (/** @type {number} */ n) => n.toString(16).padStart(8, "0");
+  return [
+    h("h3", {}, `Partitions (map version ${extension?.PartitionMapVersion ?? 1})`),
+    h(
+      "table",
+      { class: "grid", id: "partition-list" },
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", {}, "Hash range"), h("th", { class: "num" }, "Items"), h("th", { class: "num" }, "Size")),
+      ),
+      h(
+        "tbody",
+        {},
+        partitions.map((p) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, `${hex(p.HashStart)}–${hex(p.HashEnd - 1)}`),
+            h("td", { class: "num" }, countText(p.ItemCount)),
+            h("td", { class: "num" }, bytesText(p.TableSizeBytes)),
+          ),
+        ),
+      ),
+    ),
+  ];
 }
 
 /** A two-step delete: the first click asks, the second deletes. @param {string} name */

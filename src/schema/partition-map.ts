@@ -1,0 +1,66 @@
+// A table's partitions: contiguous ranges of the 32-bit partition-key hash space
+// (src/keys/partition.ts), in hash order, each held by one Durable Object. The map is part
+// of the table's definition in the catalogue, so every router and every partition object
+// reads the same one; its version rises with every change, so a holder of an older map can
+// tell. Plain data and pure functions; src/cluster/placement.ts turns objects into stubs.
+
+/** Where a table's items live. */
+export interface PartitionMap {
+  /** 1 for the map a table is created with; raised by every change. */
+  version: number;
+  /** In hash order: the first starts at hash 0, each ends where the next starts, the last at 2^32. */
+  partitions: PartitionEntry[];
+}
+
+export interface PartitionEntry {
+  /** The first 32-bit hash the partition holds. */
+  low: number;
+  /** Its Durable Object, named without the tenant's prefix (placement adds it). */
+  object: string;
+}
+
+export const HASH_SPACE = 2 ** 32;
+
+/**
+ * The shared objects of the layout before partition maps: `shard-k` holds part of every
+ * table of its tenant, and shard 0 is the catalogue's home.
+ */
+export function sharedObject(index: number): string {
+  return `shard-${index}`;
+}
+
+/**
+ * `count` equal ranges in the shared objects shard-0..count-1: partition k holds the hashes
+ * h with floor(h * count / 2^32) = k, the placement of tables created before maps existed,
+ * so such a table reads as this map with its data where it already is.
+ */
+export function equalPartitions(count: number, version = 1): PartitionMap {
+  return {
+    version,
+    partitions: Array.from({ length: count }, (_, k) => ({
+      low: Math.ceil((k * HASH_SPACE) / count),
+      object: sharedObject(k),
+    })),
+  };
+}
+
+/** The index of the partition holding `hash`: the last one whose range starts at or below it. */
+export function partitionOfHash(map: PartitionMap, hash: number): number {
+  const list = map.partitions;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((list[mid] as PartitionEntry).low <= hash) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The hashes partition `index` holds, [low, high). */
+export function partitionRange(map: PartitionMap, index: number): { low: number; high: number } {
+  return {
+    low: (map.partitions[index] as PartitionEntry).low,
+    high: map.partitions[index + 1]?.low ?? HASH_SPACE,
+  };
+}
