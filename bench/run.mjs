@@ -13,12 +13,14 @@
 //   F  the SDK-compatible client inside a Worker vs a raw DO RPC (and, F/D, vs the wire)
 //   G  shards: key balance over 16 shards, point-write throughput on 1, 4 and 16 shards
 //   M  memory: peak workerd memory while scanning figure B's table page by page
+//   P  elastic partitions, simulated: splits of a 1,000-partition table under a skewed load
+//      (bench/partition-sim.mjs; a model with Cloudflare's per-object limit, not a measurement)
 //   S  size: what the package adds to a user's Worker (bench/size: the import swap vs the
 //      same Worker on the plain SDK, each bundled by `wrangler deploy --dry-run`)
 //   (F, G and M: bench/cluster-phases.mjs)
 //
 // Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
-// --out FILE (default bench/results.json), --only A,B,D,E,F,G,M,S (groups; C comes with A),
+// --out FILE (default bench/results.json), --only A,B,D,E,F,G,M,P,S (groups; C comes with A),
 // --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
 import { Hash } from "@smithy/hash-node";
@@ -41,6 +43,7 @@ import { dirname, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { figureInWorkerVsWire, phaseF, phaseG, phaseM } from "./cluster-phases.mjs";
 import { gridTable, makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
+import { simulateSplits } from "./partition-sim.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -52,7 +55,7 @@ const option = (name) => {
 const QUICK = flag("--quick");
 const PEER = !flag("--no-peer");
 const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
-const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,M,S").split(",").map((s) => s.trim().toUpperCase()));
+const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,M,P,S").split(",").map((s) => s.trim().toUpperCase()));
 
 /** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
 const CONFIG = QUICK
@@ -826,6 +829,56 @@ async function phaseD() {
  * the upload totals it prints are compared. `durable-dynamodb` resolves to the built dist/
  * (bench/size/tsconfig.json has no `paths`), as in a user's project. Deterministic: one round.
  */
+/**
+ * P: elastic partitions simulated (./partition-sim.mjs): a table of 1,000 partitions under a
+ * Zipf-skewed write load (exponent 1, half of Cloudflare's ~1,000 requests/s per object on
+ * average), splitting objects over 80% of it for 10 s; 1,000 rows of 1 KB per key (1 GB per
+ * partition), moved at an assumed 5,000 rows/s. Each split point policy: splits, and seconds
+ * until no object is over its limit.
+ */
+function phaseP() {
+  const base = {
+    partitions: QUICK ? 100 : 1000,
+    keys: QUICK ? 100_000 : 1_000_000,
+    zipf: 1,
+    meanLoad: 0.5,
+    limit: 1000,
+    keyLimit: 1000,
+    splitAt: 0.8,
+    sustain: 10,
+    rowsPerKey: 1000,
+    moveRate: 5000,
+    maxSeconds: 24 * 3600,
+    seed: 20261207,
+  };
+  for (const policy of ["median", "halve"]) {
+    progress(`bench: P simulating ${base.partitions} partitions, split point ${policy}`);
+    const result = simulateSplits({ ...base, policy });
+    const info = (id, name, unit, value) =>
+      figure({ id, group: "P", name, unit, refLabel: "", ratio: "none", goal: null }).rounds.push({
+        ours: value,
+        ref: null,
+        ratio: null,
+      });
+    const where = policy === "median" ? "at the load's median" : "in the hash range's middle";
+    info(
+      `P.${policy}.splits`,
+      `simulated ${base.partitions} partitions, Zipf 1, split ${where}: splits`,
+      "count",
+      result.splits,
+    );
+    info(`P.${policy}.settle`, `  same: seconds until no object is over its limit`, "s", result.settledSeconds);
+    if (policy === "median") {
+      info(
+        "P.throttled",
+        "  same: share of the load over DynamoDB's per-key limit (throttled, no split helps)",
+        "ratio",
+        result.throttledShare,
+      );
+    }
+  }
+}
+
 function phaseS() {
   progress("bench: S bundling bench/size with wrangler");
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -904,6 +957,8 @@ function formatValue(value, unit) {
   if (unit === "ratio") return value.toFixed(3);
   if (unit === "MB") return `${value.toFixed(1)} MB`;
   if (unit === "KiB") return `${value.toFixed(1)} KiB`;
+  if (unit === "count") return Math.round(value).toLocaleString("en");
+  if (unit === "s") return `${Math.round(value).toLocaleString("en")} s`;
   return `${Math.round(value).toLocaleString("en")}/s`;
 }
 
@@ -961,6 +1016,7 @@ async function main() {
     }
     if (ONLY.has("D")) await phaseD();
     if (ONLY.has("S")) phaseS();
+    if (ONLY.has("P")) phaseP();
   } finally {
     progressDone();
     await cleanup();
