@@ -2,13 +2,14 @@
 // @ts-check
 // `npx durable-dynamodb serve`: the local endpoint (bin/lib/serve.mjs).
 // `npx durable-dynamodb import|export`: load and dump tables through any DynamoDB endpoint
-// (`serve`'s, a deployed Worker's, or AWS's). Plain ES modules with JSDoc types (checked
+// (`serve`'s, a deployed Worker's, or AWS's). `partitions list`: a table's partitions. Plain ES modules with JSDoc types (checked
 // by `tsc -p bin`) rather than TypeScript: Node refuses to strip types from files under
 // node_modules, which is where this script lives once the package is installed.
 import { parseArgs } from "node:util";
 import { makeClient, describeError } from "./lib/client.mjs";
 import { runExport } from "./lib/export.mjs";
 import { runImport } from "./lib/import.mjs";
+import { listPartitions, partitionsText } from "./lib/partitions.mjs";
 import { serve, serveOptions, SERVE_USAGE } from "./lib/serve.mjs";
 import { createTable } from "./lib/table.mjs";
 
@@ -20,8 +21,9 @@ const USAGE = `${SERVE_USAGE}
                           [--page-size N] [--max-items N] [--state-file F]
   durable-dynamodb export --resume out.jsonl.export-state.json
   durable-dynamodb export --table-name T --file out.jsonl --starting-token TOKEN
+  durable-dynamodb partitions list --table-name T [--output text|json]
 
-Options of import and export (as the AWS CLI takes them):
+Options of import, export and partitions (as the AWS CLI takes them):
   --endpoint-url URL     e.g. http://127.0.0.1:8787 (npm start)
   --region R             else AWS_REGION / AWS_DEFAULT_REGION / the profile's region
   --profile P            else AWS_PROFILE; credentials from AWS_ACCESS_KEY_ID /
@@ -56,9 +58,10 @@ function positiveInt(text, flag) {
 /**
  * @param {string | undefined} text
  * @param {readonly string[]} allowed
+ * @param {string} [flag]
  */
-function oneOf(text, allowed) {
-  if (text !== undefined && !allowed.includes(text)) usage(`--format must be one of ${allowed.join(", ")}`);
+function oneOf(text, allowed, flag = "--format") {
+  if (text !== undefined && !allowed.includes(text)) usage(`${flag} must be one of ${allowed.join(", ")}`);
   return text;
 }
 
@@ -77,7 +80,11 @@ async function main() {
     await serve(rest, process.env);
     return undefined; // serving until SIGINT or SIGTERM
   }
-  if (command !== "import" && command !== "export") usage(`unknown command ${JSON.stringify(command)}`);
+  if (command !== "import" && command !== "export" && command !== "partitions") {
+    usage(`unknown command ${JSON.stringify(command)}`);
+  }
+  const subcommand = command === "partitions" ? rest.shift() : undefined;
+  if (command === "partitions" && subcommand !== "list") usage("partitions: the subcommand is list");
   /** @type {ReturnType<typeof parseArgs<{ options: typeof OPTIONS, args: string[], strict: true }>>} */
   let parsed;
   try {
@@ -89,6 +96,13 @@ async function main() {
   const client = makeClient({ endpointUrl: v["endpoint-url"], region: v.region, profile: v.profile });
   const progress = !v["no-progress"];
   try {
+    if (command === "partitions") {
+      if (!v["table-name"]) usage("partitions list: --table-name is required");
+      const output = oneOf(v.output, ["text", "json"], "--output") ?? "text";
+      const list = await listPartitions(client, /** @type {string} */ (v["table-name"]));
+      process.stdout.write(`${output === "json" ? JSON.stringify(list, null, 2) : partitionsText(list)}\n`);
+      return 0;
+    }
     if (command === "import") {
       if (!v["table-name"]) usage("import: --table-name is required");
       if (!v.file) usage("import: --file is required");
@@ -138,6 +152,7 @@ const OPTIONS = /** @type {const} */ ({
   "table-name": { type: "string" },
   file: { type: "string" },
   format: { type: "string" },
+  output: { type: "string" },
   "create-table": { type: "boolean" },
   "key-schema": { type: "string" },
   concurrency: { type: "string" },

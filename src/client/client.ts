@@ -70,6 +70,55 @@ export class DynamoDBClient extends SdkDynamoDBClient {
     const handler: unknown = this.config.requestHandler;
     if (handler instanceof SdkRequestHandler) handler.useRegion(this.config.region);
   }
+
+  /**
+   * The table's partitions: DescribeTable's `DurableDynamoDB` member, which the SDK's
+   * DescribeTable output drops (it is not in DynamoDB's model). A table of one partition
+   * reports one covering the whole hash space. Rejects with the DynamoDB error's type as
+   * its name (ResourceNotFoundException for no such table).
+   */
+  async listPartitions(tableName: string): Promise<PartitionList> {
+    const handler: unknown = this.config.requestHandler;
+    if (!(handler instanceof SdkRequestHandler)) {
+      throw new TypeError("durable-dynamodb: listPartitions needs the client's own request handler");
+    }
+    const reply = await handler.call("DescribeTable", JSON.stringify({ TableName: tableName }));
+    const out = JSON.parse(reply.body) as { Table?: Record<string, unknown>; __type?: string; message?: string };
+    if (reply.status !== 200 || !out.Table) {
+      const err = new Error(out.message ?? reply.body);
+      err.name = out.__type?.split("#").pop() ?? "InternalServerError";
+      throw err;
+    }
+    const table = out.Table as {
+      ItemCount?: number;
+      TableSizeBytes?: number;
+      DurableDynamoDB?: Record<string, unknown>;
+    };
+    const itemCount = table.ItemCount ?? 0;
+    const sizeBytes = table.TableSizeBytes ?? 0;
+    const extension = table.DurableDynamoDB as
+      { PartitionMapVersion?: number; Partitions?: PartitionList["partitions"] } | undefined;
+    return {
+      table: tableName,
+      version: extension?.PartitionMapVersion ?? 1,
+      partitions: extension?.Partitions ?? [
+        { HashStart: 0, HashEnd: 2 ** 32, ItemCount: itemCount, TableSizeBytes: sizeBytes },
+      ],
+      itemCount,
+      sizeBytes,
+    };
+  }
+}
+
+/** A table's partitions, as `DynamoDBClient.listPartitions` and `durable-dynamodb partitions list` report them. */
+export interface PartitionList {
+  table: string;
+  /** The partition map's version (1 as created; raised by every change). */
+  version: number;
+  /** In hash order: each one's hash range [HashStart, HashEnd), items and bytes. */
+  partitions: { HashStart: number; HashEnd: number; ItemCount: number; TableSizeBytes: number }[];
+  itemCount: number;
+  sizeBytes: number;
 }
 
 function checkOptions(binding: string | undefined, shards: number | undefined, tenant: string | undefined): void {

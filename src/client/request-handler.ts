@@ -86,6 +86,12 @@ export abstract class SdkRequestHandler {
     return { response: toResponse(reply) };
   }
 
+  /** One request as the wire has it (operation and JSON text), without the SDK around it. */
+  async call(operation: string, body: string): Promise<WireReply> {
+    this.region ??= await this.regionProvider();
+    return this.deliver(operation, body, { region: this.region, host: "localhost" });
+  }
+
   /** The operation an X-Amz-Target names, or undefined when it names none this handler serves. */
   protected abstract operationOf(target: string): string | undefined;
 

@@ -27,7 +27,9 @@
 // another isolate applies within seconds (DynamoDB applies policies eventually too). Each
 // routed request carries the TableId the router expects (ClusterMeta.expect), so a shard
 // answers ResourceNotFound for a table deleted and recreated behind the cache's back, and
-// the router refreshes and retries.
+// the router refreshes and retries; likewise with the partition map version it placed the
+// request by (ClusterMeta.mapVersion), so a map changed since the router read it is read
+// again, and an object that missed the change is repaired before the retry.
 //
 // Across partitions (N > 1 only; a table of one partition gets every request at its object):
 // - Scan of the table walks the partitions in hash order with one 1 MB / Limit budget for
@@ -253,14 +255,18 @@ export class Router {
         defs.push(def);
       }
       const expect: Record<string, string> = {};
-      for (const def of defs) expect[def.name] = def.tableId;
-      const reply = await run(defs, withCluster(meta, { expect }));
+      const mapVersion: Record<string, number> = {};
+      for (const def of defs) {
+        expect[def.name] = def.tableId;
+        mapVersion[def.name] = partitionMapOf(def).version;
+      }
+      const reply = await run(defs, withCluster(meta, { expect, mapVersion }));
       if (attempt > 0 || !isNotFound(reply)) return reply;
       for (const def of defs) {
         this.forget(def.name);
         const fresh = await this.table(def.name);
-        // Same table, yet some shard did not know it: it missed a broadcast.
-        if (fresh && fresh.tableId === def.tableId && partitionCount(fresh) > 1) {
+        // Same table and map, yet some object did not know them: it missed a broadcast.
+        if (fresh && fresh.tableId === def.tableId && partitionMapOf(fresh).version === partitionMapOf(def).version) {
           await this.broadcast(fresh.name, fresh, [fresh]);
         }
       }

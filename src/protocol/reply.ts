@@ -27,6 +27,13 @@ export interface ClusterMeta {
    * which the router refreshes its cache and retries.
    */
   expect?: Record<string, string>;
+  /**
+   * The version of each table's partition map the router placed the request by: an object
+   * whose copy of the map has another version (the map changed since, or this object
+   * missed the change) answers as for another TableId, so the router refreshes, repairs
+   * and retries.
+   */
+  mapVersion?: Record<string, number>;
 }
 
 export interface WireReply {

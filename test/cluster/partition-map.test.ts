@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { shardName } from "../../src/cluster/placement";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
-import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
+import { equalPartitions, partitionOfHash, type PartitionMap } from "../../src/schema/partition-map";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -37,6 +37,27 @@ async function writeLegacyDefinition(tenant: string, k: number, table: string): 
     sql.exec("UPDATE tables SET def = ? WHERE name = ?", JSON.stringify(def), table);
   });
 }
+
+/** Sets the map version of the table's stored definition on shard k. */
+async function setMapVersion(tenant: string, k: number, table: string, version: number): Promise<void> {
+  await runInDurableObject(stubOf(tenant, k), (_i, state) => {
+    const sql = state.storage.sql;
+    const def = JSON.parse(sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).one().def) as {
+      partitions: PartitionMap;
+    };
+    def.partitions.version = version;
+    sql.exec("UPDATE tables SET def = ? WHERE name = ?", JSON.stringify(def), table);
+  });
+}
+
+async function mapVersionOn(tenant: string, k: number, table: string): Promise<number> {
+  return runInDurableObject(stubOf(tenant, k), (_i, state) => {
+    const row = state.storage.sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).one();
+    return (JSON.parse(row.def) as { partitions: PartitionMap }).partitions.version;
+  });
+}
+
+type Handler = { handle(operation: string, body: string, meta: unknown): Promise<{ status: number; body: string }> };
 
 /** The partition-key hashes (the stored keys' prefixes) of the items stored on shard k. */
 async function hashesOn(tenant: string, k: number): Promise<number[]> {
@@ -86,5 +107,132 @@ describe("partition maps", () => {
     expect(all.sort()).toEqual(expected.sort());
     const described = await client.send(new DescribeTableCommand({ TableName: table }));
     expect(described.Table?.ItemCount).toBe(60);
+  });
+
+  it("Cluster: a router placing by an older map version is refused by the partition, refreshes and retries", async () => {
+    const tenant = uniqueName("mapv");
+    const table = uniqueName("t");
+    const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } })); // caches version 1
+    for (let k = 0; k < PARTITIONS; k++) await setMapVersion(tenant, k, table, 2);
+    await abortAllDurableObjects();
+
+    const home = stubOf(tenant, 0) as unknown as Handler;
+    const get = JSON.stringify({ TableName: table, Key: { pk: { S: "a" } } });
+    const meta = (version: number) => ({
+      region: "us-east-1",
+      host: "test",
+      cluster: { mapVersion: { [table]: version } },
+    });
+    const stale = await home.handle("GetItem", get, meta(1));
+    expect([stale.status, JSON.parse(stale.body).__type]).toEqual([
+      400,
+      "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+    ]);
+    expect((await home.handle("GetItem", get, meta(2))).status).toBe(200);
+
+    // The client's router still holds version 1: its requests are refused, then retried on version 2.
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    for (const pk of keys) await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
+    for (const pk of ["a", ...keys]) {
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }));
+      expect(got.Item, pk).toEqual({ pk: { S: pk } });
+    }
+    const described = await client.send(new DescribeTableCommand({ TableName: table }));
+    expect(described.Table?.ItemCount).toBe(21);
+  });
+
+  it("Cluster: a partition that missed a map change is repaired from the catalogue on first use", async () => {
+    const tenant = uniqueName("mapr");
+    const table = uniqueName("t");
+    const meta = { region: "us-east-1", host: "test" };
+    // Created straight on the objects, as another isolate would: no router here caches it.
+    const home = stubOf(tenant, 0) as unknown as Handler;
+    const created = await home.handle(
+      "CreateTable",
+      JSON.stringify({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+      { ...meta, cluster: { createShards: PARTITIONS } },
+    );
+    expect(created.status).toBe(200);
+    const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
+      (instance as unknown as { tableInfo(n: string): unknown }).tableInfo(table),
+    );
+    for (let k = 1; k < PARTITIONS; k++) {
+      await runInDurableObject(stubOf(tenant, k), (instance) => {
+        (instance as unknown as { applyTable(n: string, d: unknown): void }).applyTable(table, def);
+      });
+    }
+    // The catalogue moves to version 2; partitions 1 and 2 never hear of it.
+    await setMapVersion(tenant, 0, table, 2);
+    await abortAllDurableObjects();
+
+    const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    for (const pk of keys) await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
+    const scanned = await client.send(new ScanCommand({ TableName: table }));
+    expect(scanned.Items?.map((i) => i.pk?.S).sort()).toEqual([...keys].sort());
+    for (let k = 0; k < PARTITIONS; k++) expect(await mapVersionOn(tenant, k, table)).toBe(2);
+  });
+
+  it("Cluster: listPartitions reports each partition's range, items and size, and the map version", async () => {
+    const tenant = uniqueName("list");
+    const table = uniqueName("t");
+    const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    for (const pk of keys) await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
+    const list = await client.listPartitions(table);
+    const counts = new Array<number>(PARTITIONS).fill(0);
+    for (const pk of keys)
+      counts[partitionOfHash(equalPartitions(PARTITIONS), partitionHash(encodeKey("S", pk)))]! += 1;
+    const ranges = equalPartitions(PARTITIONS).partitions.map((p, k, all) => [p.low, all[k + 1]?.low ?? 2 ** 32]);
+    expect([list.table, list.version, list.itemCount]).toEqual([table, 1, 40]);
+    expect(list.partitions.map((p) => [p.HashStart, p.HashEnd, p.ItemCount])).toEqual(
+      ranges.map(([low, high], k) => [low, high, counts[k]]),
+    );
+    expect(list.partitions.reduce((sum, p) => sum + p.TableSizeBytes, 0)).toBe(list.sizeBytes);
+
+    const single = uniqueName("one");
+    const one = new DynamoDBClient({ tenant });
+    await one.send(
+      new CreateTableCommand({
+        TableName: single,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await one.send(new PutItemCommand({ TableName: single, Item: { pk: { S: "a" } } }));
+    const whole = await one.listPartitions(single);
+    expect(whole.partitions).toEqual([
+      { HashStart: 0, HashEnd: 2 ** 32, ItemCount: 1, TableSizeBytes: whole.sizeBytes },
+    ]);
+    expect(whole.version).toBe(1);
+
+    const absent = uniqueName("absent");
+    await expect(one.listPartitions(absent)).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+      message: `Requested resource not found: Table: ${absent} not found`,
+    });
   });
 });

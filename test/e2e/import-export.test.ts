@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bytesOf, canonical, cli, cliAt, generate, lines } from "./import-export-support";
+import { SERVER_SHARDS } from "./settings";
 import { uniqueName } from "./support";
 
 const ITEMS = 2_000;
@@ -42,6 +43,36 @@ describe("durable-dynamodb import/export", () => {
       ),
     );
     expect(run.code).toBe(0);
+  });
+
+  it("partitions list: the table's partitions over the whole hash space, their items adding up", async () => {
+    const json = await cli("partitions", "list", "--table-name", table, "--output", "json");
+    expect(json.code, json.stderr).toBe(0);
+    const list = JSON.parse(json.stdout) as {
+      table: string;
+      version: number;
+      itemCount: number;
+      partitions: { HashStart: number; HashEnd: number; ItemCount: number; TableSizeBytes: number }[];
+    };
+    expect([list.table, list.version, list.itemCount, list.partitions.length]).toEqual([table, 1, 2000, SERVER_SHARDS]);
+    expect(list.partitions[0]?.HashStart).toBe(0);
+    expect(list.partitions.at(-1)?.HashEnd).toBe(2 ** 32);
+    list.partitions.slice(1).forEach((p, i) => expect(p.HashStart).toBe(list.partitions[i]?.HashEnd));
+    expect(list.partitions.reduce((sum, p) => sum + p.ItemCount, 0)).toBe(2000);
+    for (const p of list.partitions) expect(p.ItemCount).toBeGreaterThan(0);
+
+    const text = await cli("partitions", "list", "--table-name", table);
+    expect(text.stdout.split("\n")[0]).toMatch(
+      new RegExp(`^${table}: ${SERVER_SHARDS} partitions, map version 1, 2000 items, \\d+ bytes$`),
+    );
+    expect(text.stdout.split("\n")[2]).toMatch(/^0 {2}00000000-[0-9a-f]{8} +\d+ +\d+$/);
+
+    const absent = uniqueName("no-such");
+    const missing = await cli("partitions", "list", "--table-name", absent);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `durable-dynamodb: ResourceNotFoundException: Requested resource not found: Table: ${absent} not found\n`,
+    ]);
   });
 
   it("export: writes every item back, equal to the generated ones", async () => {
