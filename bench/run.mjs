@@ -44,6 +44,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { figureInWorkerVsWire, phaseF, phaseG, phaseM } from "./cluster-phases.mjs";
 import { gridTable, makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
 import { simulateSplits } from "./partition-sim.mjs";
+import { presign, rawDrive } from "./raw-load.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -819,8 +820,78 @@ async function phaseD() {
     }
     if (!warm) health.rounds.push({ ours: await healthRate(ours, seconds), ref: null, ratio: null });
   }
+  await rawRounds(targets, signer, items);
   if (!PEER) figures.splice(0, figures.length, ...figures.filter((f) => !f.peer));
   for (const t of targets) t.agent?.destroy();
+}
+
+/**
+ * D, second load generator (./raw-load.mjs): pre-signed requests from 16 raw keep-alive
+ * connections, no SDK on the client's side, so the figure is the server's capacity: ours
+ * vs dynalite (the goals) and vs the canned floor (information).
+ */
+async function rawRounds(targets, signer, items) {
+  const CONNECTIONS = 16;
+  const random = rng(Number(SEED) + 1);
+  const key = (i) => ({ pk: { S: partitionKey(Math.floor(i / 100)) }, sk: { S: sortKey(i % 100) } });
+  const bodies = {
+    GetItem: Array.from({ length: 256 }, () => JSON.stringify({ TableName: WIRE_TABLE, Key: key(random(items)) })),
+    PutItem: Array.from({ length: 256 }, () =>
+      JSON.stringify({ TableName: WIRE_TABLE, Item: wireItem(random(items)) }),
+    ),
+    Query: Array.from({ length: 64 }, () =>
+      JSON.stringify({
+        TableName: WIRE_TABLE,
+        KeyConditionExpression: "pk = :p",
+        ExpressionAttributeValues: { ":p": { S: partitionKey(random(CONFIG.wirePartitions)) } },
+        Limit: 100,
+      }),
+    ),
+  };
+  const raw = targets.filter((t) => ["ours", "floor", "dynalite"].includes(t.name));
+  const entries = {};
+  for (const op of Object.keys(bodies)) {
+    const what = `${op}${op === "Query" ? " (Limit 100)" : ""}, ${CONNECTIONS} raw connections, pre-signed requests`;
+    entries[`${op}/dynalite`] = figure({
+      id: `D.raw.${op}.${CONNECTIONS}.dynalite`,
+      group: "D",
+      name: `${what}: ours vs dynalite`,
+      unit: "ops/s",
+      refLabel: "dynalite",
+      ratio: "ours/ref",
+      ratioMeaning: "ours / dynalite",
+      goal: { op: ">=", value: op === "Query" ? 2 : 1 },
+      peer: true,
+    });
+    entries[`${op}/floor`] = figure({
+      id: `D.raw.${op}.${CONNECTIONS}.floor`,
+      group: "D",
+      name: `  information: same, ours vs the floor (canned response)`,
+      unit: "ops/s",
+      refLabel: "floor",
+      ratio: "ours/ref",
+      ratioMeaning: "ours / floor",
+      goal: null,
+    });
+    if (!PEER)
+      skipped.push({ id: entries[`${op}/dynalite`].id, figure: entries[`${op}/dynalite`].name, reason: "--no-peer" });
+  }
+  const total = CONFIG.rounds + 1;
+  for (let round = 0; round < total; round++) {
+    const warm = round === 0;
+    const seconds = warm ? CONFIG.wireWarmSec : CONFIG.wireSec;
+    for (const op of Object.keys(bodies)) {
+      const rates = {};
+      for (const t of raw.map((_, k) => raw[(k + round) % raw.length])) {
+        progress(`bench: D raw ${warm ? "warm-up" : `round ${round}/${CONFIG.rounds}`}: ${op}, ${t.name}`);
+        const requests = await presign(signer, t.endpoint, op, bodies[op]);
+        rates[t.name] = await rawDrive(t.endpoint, t.agent, requests, CONNECTIONS, seconds);
+      }
+      if (warm) continue;
+      if (PEER) record(entries[`${op}/dynalite`], rates.ours, rates.dynalite);
+      record(entries[`${op}/floor`], rates.ours, rates.floor);
+    }
+  }
 }
 
 /**

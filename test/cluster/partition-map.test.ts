@@ -26,6 +26,18 @@ function stubOf(tenant: string, k: number): DurableObjectStub {
   return env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(tenant, k)));
 }
 
+/** A table keyed by the string attribute pk, on demand. */
+async function createTable(client: DynamoDBClient, table: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+}
+
 /** Rewrites the table's stored definition on shard k as it was written before partition maps. */
 async function writeLegacyDefinition(tenant: string, k: number, table: string): Promise<void> {
   await runInDurableObject(stubOf(tenant, k), (_i, state) => {
@@ -74,14 +86,7 @@ describe("partition maps", () => {
     const tenant = uniqueName("legacy");
     const table = uniqueName("t");
     const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createTable(client, table);
     const before = Array.from({ length: 30 }, (_, i) => `old${i}`);
     for (const pk of before) await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
     for (let k = 0; k < PARTITIONS; k++) await writeLegacyDefinition(tenant, k, table);
@@ -113,14 +118,7 @@ describe("partition maps", () => {
     const tenant = uniqueName("mapv");
     const table = uniqueName("t");
     const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createTable(client, table);
     await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } })); // caches version 1
     for (let k = 0; k < PARTITIONS; k++) await setMapVersion(tenant, k, table, 2);
     await abortAllDurableObjects();
@@ -191,14 +189,7 @@ describe("partition maps", () => {
     const tenant = uniqueName("list");
     const table = uniqueName("t");
     const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createTable(client, table);
     const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
     for (const pk of keys) await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
     const list = await client.listPartitions(table);
@@ -214,14 +205,7 @@ describe("partition maps", () => {
 
     const single = uniqueName("one");
     const one = new DynamoDBClient({ tenant });
-    await one.send(
-      new CreateTableCommand({
-        TableName: single,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createTable(one, single);
     await one.send(new PutItemCommand({ TableName: single, Item: { pk: { S: "a" } } }));
     const whole = await one.listPartitions(single);
     expect(whole.partitions).toEqual([

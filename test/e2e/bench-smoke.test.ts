@@ -1,7 +1,8 @@
 // The benchmark (bench/run.mjs) in quick mode, so it cannot rot: it must build its worker,
 // run every figure group (in-object A/B/C/E, the in-Worker client and shard figures F/G,
 // memory M, the wire phase D against its own `npm start` server and the canned-response
-// floor, the package's size in a Worker S; no dynalite, to keep CI short) and write a
+// floor, through the SDK and from raw pre-signed connections, the package's size in a
+// Worker S, the split simulation P; no dynalite, to keep CI short) and write a
 // results file with a boolean `met` for every goal it measured. The figures themselves are
 // not checked: quick-mode numbers on a loaded two-core machine mean nothing.
 import { spawn } from "node:child_process";
@@ -62,6 +63,9 @@ describe("bench (quick mode)", () => {
         "D.PutItem.1.floor",
         "D.GetItem.16.floor",
         "D.Query.1.floor",
+        "D.raw.GetItem.16.floor",
+        "D.raw.PutItem.16.floor",
+        "D.raw.Query.16.floor",
         "F.get",
         "F.put",
         "F.get.floor",
