@@ -34,7 +34,9 @@ export function partitionCount(def: TableDef): number {
 
 /** The object (tenant-relative name) of partition `index` of the table. */
 export function partitionObject(def: TableDef, index: number): string {
-  return partitionMapOf(def).partitions[index]?.object ?? sharedObject(0);
+  const entry = partitionMapOf(def).partitions[index];
+  if (!entry) throw new RangeError(`table ${def.name} has no partition ${index}`);
+  return entry.object;
 }
 
 /**
