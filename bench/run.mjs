@@ -648,21 +648,8 @@ async function phaseD() {
     sha256: Hash.bind(null, "sha256"),
   });
   const record1 = async (operation, body) => {
-    const url = new URL(`${ours}/`);
-    const signed = await signer.sign({
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      headers: {
-        host: url.host,
-        "content-type": "application/x-amz-json-1.0",
-        "x-amz-target": `DynamoDB_20120810.${operation}`,
-      },
-      body: JSON.stringify(body),
-    });
-    const response = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
+    const [request] = await presign(signer, ours, operation, [JSON.stringify(body)]);
+    const response = await fetch(`${ours}/`, { method: "POST", headers: request.headers, body: request.body });
     const text = await response.text();
     if (!response.ok) throw new Error(`${operation}: ${text}`);
     canned[operation] = { body: text, crc: String(crc32(new TextEncoder().encode(text))) };

@@ -29,8 +29,8 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
-  ScanCommand,
+  paginateQuery,
+  paginateScan,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -202,20 +202,9 @@ async function clientLoop(c, until) {
         db.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: S(`c${c}`), sk: S(key) } })),
       );
     } else if (dice < 80) {
+      // Seven items a page, to the end.
       await timed("Query", async () => {
-        let start;
-        do {
-          const page = await db.send(
-            new QueryCommand({
-              TableName: TABLE,
-              KeyConditionExpression: "pk = :p",
-              ExpressionAttributeValues: { ":p": S(`c${c}`) },
-              Limit: 7,
-              ExclusiveStartKey: start,
-            }),
-          );
-          start = page.LastEvaluatedKey;
-        } while (start);
+        for await (const page of paginateQuery({ client: db, pageSize: 7 }, ownKeys(c))) void page;
       }).catch((err) => count(err, "Query"));
     } else if (dice < 90) {
       const keys = [key, keyOf(c, (k + 1) % KEYS_PER_CLIENT), keyOf(c, (k + 2) % KEYS_PER_CLIENT)];
@@ -249,6 +238,11 @@ async function clientLoop(c, until) {
   db.destroy();
 }
 
+/** Query of client c's own items. */
+function ownKeys(c) {
+  return { TableName: TABLE, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S(`c${c}`) } };
+}
+
 function count(err, kind) {
   const type = err.name ?? "Error";
   errors[phase][type] = (errors[phase][type] ?? 0) + 1;
@@ -261,20 +255,9 @@ async function verify() {
   const problems = [];
   const stored = new Map();
   for (let c = 0; c < CLIENTS; c++) {
-    let start;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: TABLE,
-          KeyConditionExpression: "pk = :p",
-          ExpressionAttributeValues: { ":p": S(`c${c}`) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
+    for await (const page of paginateQuery({ client: db }, { ...ownKeys(c), ConsistentRead: true })) {
       for (const item of page.Items ?? []) stored.set(item.sk.S, item.v?.S ?? null);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
   for (const [key, entry] of model) {
     const got = stored.has(key) ? stored.get(key) : null;
@@ -290,13 +273,9 @@ async function verify() {
     if (applied[0] !== applied[1]) problems.push(`transaction ${txn.value}: on one of its two items`);
   }
   inflight.clear();
-  const scanned = await db.send(new ScanCommand({ TableName: TABLE, Select: "COUNT" }));
-  let scanCount = scanned.Count ?? 0;
-  let start = scanned.LastEvaluatedKey;
-  while (start) {
-    const page = await db.send(new ScanCommand({ TableName: TABLE, Select: "COUNT", ExclusiveStartKey: start }));
+  let scanCount = 0;
+  for await (const page of paginateScan({ client: db }, { TableName: TABLE, Select: "COUNT" })) {
     scanCount += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
   }
   const described = await db.send(new DescribeTableCommand({ TableName: TABLE }));
   if (described.Table?.ItemCount !== scanCount || scanCount !== stored.size) {

@@ -25,11 +25,10 @@
 // dropped on every control-plane call naming the table and on ResourceNotFound; entries
 // older than DEFINITION_MAX_AGE_MS are read again, so a resource policy put through
 // another isolate applies within seconds (DynamoDB applies policies eventually too). Each
-// routed request carries the TableId the router expects (ClusterMeta.expect), so a shard
-// answers ResourceNotFound for a table deleted and recreated behind the cache's back, and
-// the router refreshes and retries; likewise with the partition map version it placed the
-// request by (ClusterMeta.mapVersion), so a map changed since the router read it is read
-// again, and an object that missed the change is repaired before the retry.
+// routed request carries the TableId and partition map version the router placed it by
+// (ClusterMeta.expect), so an object answers ResourceNotFound for a table deleted and
+// recreated, or a map changed, behind the cache's back; the router then rereads the
+// definition, repairs objects that missed a change, and retries.
 //
 // Across partitions (N > 1 only; a table of one partition gets every request at its object):
 // - Scan of the table walks the partitions in hash order with one 1 MB / Limit budget for
@@ -67,9 +66,9 @@ import {
   partitionsOfSegment,
   shardName,
 } from "./placement.js";
-import { errorReply, type CallMeta, type WireReply, type ClusterMeta } from "../protocol/reply.js";
+import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
-import { hashKeyOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import type { ShardNamespace, ShardStub, TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
 
@@ -254,19 +253,15 @@ export class Router {
         if (!def) return { status: -1, body: "" }; // caller's fallback: shard 0 unchanged
         defs.push(def);
       }
-      const expect: Record<string, string> = {};
-      const mapVersion: Record<string, number> = {};
-      for (const def of defs) {
-        expect[def.name] = def.tableId;
-        mapVersion[def.name] = partitionMapOf(def).version;
-      }
-      const reply = await run(defs, withCluster(meta, { expect, mapVersion }));
+      const expect: Record<string, Expected> = {};
+      for (const def of defs) expect[def.name] = { tableId: def.tableId, mapVersion: mapVersionOf(def) };
+      const reply = await run(defs, withCluster(meta, { expect }));
       if (attempt > 0 || !isNotFound(reply)) return reply;
       for (const def of defs) {
         this.forget(def.name);
         const fresh = await this.table(def.name);
         // Same table and map, yet some object did not know them: it missed a broadcast.
-        if (fresh && fresh.tableId === def.tableId && partitionMapOf(fresh).version === partitionMapOf(def).version) {
+        if (fresh && fresh.tableId === def.tableId && mapVersionOf(fresh) === mapVersionOf(def)) {
           await this.broadcast(fresh.name, fresh, [fresh]);
         }
       }

@@ -1,16 +1,14 @@
 // Looking up tables for an operation, with DynamoDB's not-found messages.
 import { notFound } from "../errors.js";
 import type { OpContext } from "./operation.js";
-import { partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { mapVersionOf, type TableDef } from "../schema/table-def.js";
 
 /** Data-plane operations say only "Requested resource not found". */
 export function tableForData(ctx: OpContext, name: string): TableDef {
   const def = ctx.catalogue.get(name);
   if (!def) throw notFound();
   const expected = ctx.cluster?.expect?.[name];
-  if (expected !== undefined && expected !== def.tableId) throw notFound();
-  const version = ctx.cluster?.mapVersion?.[name];
-  if (version !== undefined && version !== partitionMapOf(def).version) throw notFound();
+  if (expected && (expected.tableId !== def.tableId || expected.mapVersion !== mapVersionOf(def))) throw notFound();
   return def;
 }
 

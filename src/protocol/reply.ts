@@ -21,19 +21,18 @@ export interface ClusterMeta {
   /** CreateTable: the number of shards the new table is spread over (> 1). */
   createShards?: number;
   /**
-   * The TableId the router's cached definition has, per table name: a data-plane request
-   * for a table whose local definition has another TableId (the table was deleted and
-   * recreated since the router cached it) fails with ResourceNotFoundException, upon
-   * which the router refreshes its cache and retries.
+   * Per table name, the definition the router placed the request by: its TableId and its
+   * partition map's version. A data-plane request for a table whose local definition
+   * differs in either (the table was deleted and recreated, or its map changed, since the
+   * router read it; or this object missed the change) fails with ResourceNotFoundException,
+   * upon which the router rereads the definition, repairs objects that missed it, and retries.
    */
-  expect?: Record<string, string>;
-  /**
-   * The version of each table's partition map the router placed the request by: an object
-   * whose copy of the map has another version (the map changed since, or this object
-   * missed the change) answers as for another TableId, so the router refreshes, repairs
-   * and retries.
-   */
-  mapVersion?: Record<string, number>;
+  expect?: Record<string, Expected>;
+}
+
+export interface Expected {
+  tableId: string;
+  mapVersion: number;
 }
 
 export interface WireReply {

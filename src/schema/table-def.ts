@@ -69,6 +69,11 @@ export interface IndexDef {
   backfillAfter?: { pk: string; sk: string };
 }
 
+/** The version of the table's partition map, without building one for a definition from before maps. */
+export function mapVersionOf(def: TableDef): number {
+  return def.partitions?.version ?? 1;
+}
+
 /** The table's partition map; a definition from before maps reads as its equal ranges, data in place. */
 export function partitionMapOf(def: TableDef): PartitionMap {
   return def.partitions ?? equalPartitions(def.shards ?? 1);

@@ -123,12 +123,13 @@ describe("partition maps", () => {
     for (let k = 0; k < PARTITIONS; k++) await setMapVersion(tenant, k, table, 2);
     await abortAllDurableObjects();
 
+    const tableId = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableId;
     const home = stubOf(tenant, 0) as unknown as Handler;
     const get = JSON.stringify({ TableName: table, Key: { pk: { S: "a" } } });
     const meta = (version: number) => ({
       region: "us-east-1",
       host: "test",
-      cluster: { mapVersion: { [table]: version } },
+      cluster: { expect: { [table]: { tableId, mapVersion: version } } },
     });
     const stale = await home.handle("GetItem", get, meta(1));
     expect([stale.status, JSON.parse(stale.body).__type]).toEqual([
