@@ -314,22 +314,25 @@ export class Router {
       this.forget(name);
       return first;
     }
-    const out = JSON.parse(first.body) as { Table: Json };
-    // Our extension lists the partitions with their hash ranges and what each holds.
+    // Each partition's description, read once; a partition missing the table counts as empty.
+    const tables = replies.map((reply) =>
+      reply.status === 200 ? (JSON.parse(reply.body) as { Table: Json }).Table : undefined,
+    );
+    const out = { Table: tables[0] as Json };
+    // Our extension lists the partitions with their hash ranges and what each holds (read
+    // before partition 0's description becomes the sum).
     const map = partitionMapOf(def);
-    const partitions = replies.map((reply, k) => {
-      const stats = reply.status === 200 ? (JSON.parse(reply.body) as { Table: Json }).Table : {};
+    const partitions = tables.map((stats, k) => {
       const { low, high } = partitionRange(map, k);
       return {
         HashStart: low,
         HashEnd: high,
-        ItemCount: stats.ItemCount ?? 0,
-        TableSizeBytes: stats.TableSizeBytes ?? 0,
+        ItemCount: stats?.ItemCount ?? 0,
+        TableSizeBytes: stats?.TableSizeBytes ?? 0,
       };
     });
-    for (const reply of replies.slice(1)) {
-      if (reply.status !== 200) continue; // a partition missing the table counts as empty
-      const other = (JSON.parse(reply.body) as { Table: Json }).Table;
+    for (const other of tables.slice(1)) {
+      if (!other) continue;
       sumStats(out.Table, other);
       for (const kind of ["LocalSecondaryIndexes", "GlobalSecondaryIndexes"]) {
         const mine = out.Table[kind] as Json[] | undefined;
