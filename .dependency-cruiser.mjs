@@ -9,6 +9,7 @@ const FLOORS = [
   ["the HTTP edge", "^src/edge/"],
   ["the SDK-compatible clients", "^src/client/"],
   ["the cluster router", "^src/cluster/"],
+  ["partition splits", "^src/split/"],
   ["cross-shard transactions", "^src/txn/"],
   ["the engine", "^src/engine/"],
   ["PartiQL", "^src/partiql/"],

@@ -24,7 +24,10 @@ export type DynamoErrorType =
   | "PolicyNotFoundException"
   // DynamoDB Streams (src/streams)
   | "ExpiredIteratorException"
-  | "TrimmedDataAccessException";
+  | "TrimmedDataAccessException"
+  // Internal, between a partition's object and the cluster router, which retries the
+  // request against the partition's new owner (src/split); never sent to a client.
+  | "PartitionMovedException";
 
 /** Prefix DynamoDB puts before the type in `__type`. */
 const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {
@@ -69,3 +72,7 @@ export const serialization = (message: string): DynamoError => new DynamoError("
 
 export const notFound = (message = "Requested resource not found"): DynamoError =>
   new DynamoError("ResourceNotFoundException", message);
+
+/** A write to a partition range being handed to another object (src/storage/split-log.ts). */
+export const partitionMoved = (): DynamoError =>
+  new DynamoError("PartitionMovedException", "The partition holding this key is moving; retry", 503);

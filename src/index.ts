@@ -4,7 +4,7 @@
 // exports take precedence over the star re-export, so one import line changes.
 export * from "@aws-sdk/client-dynamodb";
 export { DynamoDB } from "./client/aggregated.js";
-export { DynamoDBClient, type DynamoDBClientConfig, type PartitionList } from "./client/client.js";
+export { DynamoDBClient, type DynamoDBClientConfig, type PartitionList, type SplitStarted } from "./client/client.js";
 export { withDynamoDB } from "./mixin.js";
 // DynamoDB Streams: a real @aws-sdk/client-dynamodb-streams client over the shards, and its
 // commands (named explicitly: both SDK packages export AttributeValue, the shared

@@ -15,9 +15,16 @@ import type {
   ShardRpc,
   ShardStub,
   ShareKind,
+  SplitPlan,
+  SplitRow,
+  SplitStart,
   TxnPlan,
 } from "./protocol/shard-rpc.js";
 import type { TableDef } from "./schema/table-def.js";
+import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
+import { SplitSource } from "./split/source.js";
+
+import type { JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
 
@@ -25,6 +32,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly engine: Engine;
   private readonly shares: PreparedShares;
   private readonly coordinator: Coordinator;
+  private readonly splits: SplitSource;
+  /** The split steps running now, if any: one runner at a time. */
+  private splitting: Promise<number | null> | undefined;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
@@ -32,6 +42,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
     this.shares = new PreparedShares(this.engine, state.storage, shards);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards);
+    this.splits = new SplitSource(this.engine, shards);
   }
 
   handle(operation: string, body: string, meta: CallMeta): WireReply {
@@ -74,6 +85,43 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.shares.abort(id);
   }
 
+  splitStart(request: SplitStart): WireReply {
+    const reply = this.engine.run("split start", "{}", () => startSplit(this.engine, request) as unknown as JsonObject);
+    if (reply.status === 200) void this.ctx.storage.setAlarm(Date.now());
+    return reply;
+  }
+
+  splitReceive(name: string, def: TableDef, rows: SplitRow[]): void {
+    receiveRows(this.engine, name, def, rows);
+  }
+
+  splitPublish(plan: SplitPlan): TableDef | null {
+    return publishSplit(this.engine, plan);
+  }
+
+  /** Steps of the splits in progress here for a while; when to run again (null: none left). */
+  private runSplits(): Promise<number | null> {
+    this.splitting ??= this.splitSteps().finally(() => {
+      this.splitting = undefined;
+    });
+    return this.splitting;
+  }
+
+  private async splitSteps(): Promise<number | null> {
+    const until = Date.now() + SPLIT_SLICE_MS;
+    try {
+      for (;;) {
+        const result = await this.splits.step();
+        if (result === "done") return this.splits.active() ? Date.now() : null;
+        if (result !== "more") return Date.now() + result.waitMs;
+        if (Date.now() >= until) return Date.now();
+      }
+    } catch (err) {
+      console.error("durable-dynamodb: partition split step failed", err);
+      return Date.now() + SPLIT_RETRY_MS;
+    }
+  }
+
   /**
    * Housekeeping (purges, index backfill), one bounded step per run, rescheduled while work
    * remains; and transactions left unfinished (coordinator rows, prepared shares).
@@ -91,6 +139,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
         next = Date.now() + 5_000;
       }
     }
+    // A split in progress: a slice of its steps (requests interleave between them).
+    const split = await this.runSplits();
+    if (split !== null) next = next === null ? split : Math.min(next, split);
     if (moreHousekeeping) await this.ctx.storage.setAlarm(Date.now());
     else {
       // Periodic work: TTL sweeps and stream retention (Engine.nextWakeUp).
@@ -100,6 +151,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     }
   }
 }
+
+/** How long one alarm runs split steps before it lets the alarm end and fire again. */
+const SPLIT_SLICE_MS = 250;
+/** After a failed split step (an object unreachable, a crash): when to try again. */
+const SPLIT_RETRY_MS = 1_000;
 
 /** DDB_TTL_SWEEP_SECONDS: seconds between TTL sweeps (default 60; tests set about 1). */
 function ttlSweepSeconds(env: Env): number | undefined {

@@ -24,6 +24,7 @@ import {
 } from "./request-handler.js";
 import type { Route } from "../cluster/placement.js";
 import type { ShardNamespace } from "../protocol/shard-rpc.js";
+import type { WireReply } from "../protocol/reply.js";
 
 export interface DynamoDBClientConfig extends SdkDynamoDBClientConfig {
   // A `requestHandler` given here replaces the Durable Object transport (binding,
@@ -72,6 +73,23 @@ export class DynamoDBClient extends SdkDynamoDBClient {
   }
 
   /**
+   * Starts splitting one of the table's partitions (by default the one holding the most
+   * bytes, at the hash of its median item) into two Durable Objects, online; the split
+   * ends in the background, and `listPartitions` shows the new map when it is published.
+   * Rejects as listPartitions does (ResourceInUseException while the table is splitting).
+   */
+  async splitPartition(tableName: string, options: { partition?: number; at?: number } = {}): Promise<SplitStarted> {
+    const handler: unknown = this.config.requestHandler;
+    if (!(handler instanceof ShardRequestHandler)) {
+      throw new TypeError("durable-dynamodb: splitPartition needs the client's Durable Object request handler");
+    }
+    const body: Record<string, unknown> = { TableName: tableName };
+    if (options.partition !== undefined) body.Partition = options.partition;
+    if (options.at !== undefined) body.SplitAt = options.at;
+    return replyOf(await handler.admin("SplitPartition", JSON.stringify(body))) as unknown as SplitStarted;
+  }
+
+  /**
    * The table's partitions: DescribeTable's `DurableDynamoDB` member, which the SDK's
    * DescribeTable output drops (it is not in DynamoDB's model). A table of one partition
    * reports one covering the whole hash space. Rejects with the DynamoDB error's type as
@@ -82,13 +100,7 @@ export class DynamoDBClient extends SdkDynamoDBClient {
     if (!(handler instanceof SdkRequestHandler)) {
       throw new TypeError("durable-dynamodb: listPartitions needs the client's own request handler");
     }
-    const reply = await handler.call("DescribeTable", JSON.stringify({ TableName: tableName }));
-    const out = JSON.parse(reply.body) as { Table?: Record<string, unknown>; __type?: string; message?: string };
-    if (reply.status !== 200 || !out.Table) {
-      const err = new Error(out.message ?? reply.body);
-      err.name = out.__type?.split("#").pop() ?? "InternalServerError";
-      throw err;
-    }
+    const out = replyOf(await handler.call("DescribeTable", JSON.stringify({ TableName: tableName })));
     const table = out.Table as {
       ItemCount?: number;
       TableSizeBytes?: number;
@@ -108,6 +120,34 @@ export class DynamoDBClient extends SdkDynamoDBClient {
       sizeBytes,
     };
   }
+}
+
+/**
+ * The JSON of a successful reply; a failed one rejects with the DynamoDB error's type as
+ * its name, as the SDK names the exceptions it throws.
+ */
+function replyOf(reply: WireReply): Record<string, unknown> {
+  const out = JSON.parse(reply.body) as { __type?: string; message?: string };
+  if (reply.status !== 200) {
+    const err = new Error(out.message ?? reply.body);
+    err.name = out.__type?.split("#").pop() ?? "InternalServerError";
+    throw err;
+  }
+  return out;
+}
+
+/** A split started by `DynamoDBClient.splitPartition` (or `durable-dynamodb partitions split`). */
+export interface SplitStarted {
+  TableName: string;
+  /** The partition's index in the map it was split from, and its hash range [HashStart, HashEnd). */
+  Partition: number;
+  HashStart: number;
+  HashEnd: number;
+  /** Where it splits: the hashes from SplitAt on move to a new Durable Object. */
+  SplitAt: number;
+  /** The map version before the split; the split raises it when it is published. */
+  PartitionMapVersion: number;
+  SplitStatus: "SPLITTING";
 }
 
 /** A table's partitions, as `DynamoDBClient.listPartitions` and `durable-dynamodb partitions list` report them. */

@@ -88,8 +88,13 @@ export abstract class SdkRequestHandler {
 
   /** One request as the wire has it (operation and JSON text), without the SDK around it. */
   async call(operation: string, body: string): Promise<WireReply> {
+    return this.deliver(operation, body, await this.localMeta());
+  }
+
+  /** What a call made without a request carries: the client's region, host localhost. */
+  protected async localMeta(): Promise<CallMeta> {
     this.region ??= await this.regionProvider();
-    return this.deliver(operation, body, { region: this.region, host: "localhost" });
+    return { region: this.region, host: "localhost" };
   }
 
   /** The operation an X-Amz-Target names, or undefined when it names none this handler serves. */
@@ -130,12 +135,20 @@ export class ShardRequestHandler extends DynamoDBRequestHandler {
   }
 
   protected async deliver(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    const router = new Router(() => (this.namespace ??= this.locate()), this.route.tenant, this.route.shards ?? 1);
     try {
-      return await router.deliver(operation, body, meta);
+      return await this.router().deliver(operation, body, meta);
     } catch (err) {
       throw markRetryable(err);
     }
+  }
+
+  /** One of our administrative operations (Router.admin), as the endpoint's admin target serves them. */
+  async admin(operation: string, body: string): Promise<WireReply> {
+    return this.router().admin(operation, body, await this.localMeta());
+  }
+
+  private router(): Router {
+    return new Router(() => (this.namespace ??= this.locate()), this.route.tenant, this.route.shards ?? 1);
   }
 }
 

@@ -4,7 +4,9 @@
 // src/cluster/router.ts, shared by the SDK client and the HTTP edge.
 import { encodeKey } from "../keys/encode.js";
 import { partitionHash } from "../keys/partition.js";
-import { HASH_SPACE, partitionOfHash, sharedObject } from "../schema/partition-map.js";
+import { HASH_SPACE, objectName, partitionOfHash, sharedObject } from "../schema/partition-map.js";
+
+export { objectName };
 import { hashKeyOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 
 export interface Route {
@@ -12,14 +14,6 @@ export interface Route {
   tenant: string | undefined;
   /** Partition count of tables created through this route (default 1). */
   shards: number | undefined;
-}
-
-/**
- * A tenant's Durable Object: `object`, or `${tenant}:object` for a tenant. Injective:
- * object names contain no colon, so a tenanted name splits at its last colon.
- */
-export function objectName(tenant: string | undefined, object: string): string {
-  return tenant === undefined ? object : `${tenant}:${object}`;
 }
 
 /** The tenant's shared shard k (`shard-k`); shard 0 is the catalogue's home. */

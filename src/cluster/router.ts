@@ -16,7 +16,7 @@
 // broadcast (its RPC failed) keeps its old copy until repaired, which happens (a) on the
 // next control-plane call naming the table, whatever its outcome (even a failing
 // CreateTable re-broadcasts), and (b) when an item operation gets ResourceNotFound from a
-// shard while shard 0 has the table: the router re-broadcasts and retries once. A shard
+// shard while shard 0 has the table: the router re-broadcasts and retries. A shard
 // that missed a DeleteTable keeps a ghost copy that no router reaches once its cache is
 // refreshed, and that the next CreateTable of the name replaces.
 //
@@ -30,6 +30,11 @@
 // recreated, or a map changed, behind the cache's back; the router then rereads the
 // definition, repairs objects that missed a change, and retries.
 //
+// Splits (src/split). A partition's object splits its range online; the home publishes the
+// new map, and a write reaching a range in hand-over is answered PartitionMovedException,
+// which the router retries (withTables) by the new map; clients never see it.
+// SplitPartition, our admin operation, starts one (`admin`).
+//
 // Across partitions (N > 1 only; a table of one partition gets every request at its object):
 // - Scan of the table walks the partitions in hash order with one 1 MB / Limit budget for
 //   the page (./scan.ts); LSI scans merge whole partition pages (scanFrom).
@@ -41,7 +46,7 @@
 // - Transactions whose items lie in several objects (or that carry a ClientRequestToken on
 //   a multi-partition table) run two-phase commit under a coordinator object of the shard
 //   class, `txn:<tenant>:<id>` (src/txn/coordinator.ts).
-import { DynamoError } from "../errors.js";
+import { DynamoError, notFound, validation } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem, planBatchWrite } from "../ops/batch-write-item.js";
 import { query } from "../ops/query.js";
@@ -69,7 +74,7 @@ import {
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
-import type { ShardNamespace, ShardStub, TxnPlan } from "../protocol/shard-rpc.js";
+import type { ShardNamespace, ShardStub, SplitStart, TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
 
 /** Per-isolate Durable Object ids by shard name (bounded: tenants x shards can be many). */
@@ -86,6 +91,11 @@ interface Cached {
 }
 
 const DEFINITION_MAX_AGE_MS = 5_000;
+
+/** Retries of a request refused by a partition range in hand-over, and their waits (doubling). */
+const MOVED_RETRIES = 12;
+const MOVED_FIRST_WAIT_MS = 5;
+const MOVED_MAX_WAIT_MS = 200;
 
 type Json = Record<string, unknown>;
 
@@ -149,6 +159,73 @@ export class Router {
       default:
         return this.sendHome(operation, body, meta);
     }
+  }
+
+  /**
+   * Our administrative operations (ADMIN_TARGET_PREFIX), signed like DynamoDB's:
+   * SplitPartition starts splitting one of a table's partitions (src/split).
+   */
+  async admin(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
+    if (operation !== "SplitPartition") return errorReply(new DynamoError("UnknownOperationException", ""));
+    const input = requestObject(body);
+    const name = stringOf(input?.TableName);
+    if (!input || name === undefined) {
+      return errorReply(
+        validation(
+          "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+        ),
+      );
+    }
+    this.forget(name);
+    const def = await this.table(name);
+    if (!def) return errorReply(notFound(`Requested resource not found: Table: ${name} not found`));
+    const count = partitionCount(def);
+    const index = input.Partition ?? (await this.largestPartition(def, meta));
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
+      return errorReply(validation(`Partition must be an integer from 0 to ${count - 1}`));
+    }
+    const at = input.SplitAt;
+    if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
+      return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
+    }
+    const { low, high } = partitionRange(partitionMapOf(def), index);
+    const request: SplitStart = {
+      table: name,
+      tableId: def.tableId,
+      version: mapVersionOf(def),
+      source: partitionObject(def, index),
+      low,
+      high,
+    };
+    if (this.tenant !== undefined) request.tenant = this.tenant;
+    if (at !== undefined) request.at = at;
+    const reply = await this.part(def, index).splitStart(request);
+    if (reply.status !== 200) return reply;
+    const plan = JSON.parse(reply.body) as { at: number };
+    const out = {
+      TableName: name,
+      Partition: index,
+      HashStart: low,
+      SplitAt: plan.at,
+      HashEnd: high,
+      PartitionMapVersion: mapVersionOf(def),
+      SplitStatus: "SPLITTING",
+    };
+    return { status: 200, body: JSON.stringify(out) };
+  }
+
+  /** The partition holding the most bytes (the first of equals). */
+  private async largestPartition(def: TableDef, meta: CallMeta): Promise<number> {
+    const count = partitionCount(def);
+    if (count === 1) return 0;
+    const body = JSON.stringify({ TableName: def.name });
+    const sizes = await Promise.all(
+      Array.from({ length: count }, async (_, k) => {
+        const reply = await this.send(def, k, "DescribeTable", body, meta);
+        return reply.status === 200 ? ((JSON.parse(reply.body) as { Table: Json }).Table.TableSizeBytes as number) : 0;
+      }),
+    );
+    return sizes.indexOf(Math.max(...sizes));
   }
 
   /** A table's definition as the router sees it (cached): the edge reads resource policies from it. */
@@ -239,13 +316,17 @@ export class Router {
   /**
    * Runs a data-plane request against the current definitions of `names`; on a
    * ResourceNotFound reply, refreshes them from shard 0, repairs shards that miss a
-   * definition shard 0 has, and runs once more.
+   * definition shard 0 has, and runs again (twice at most: a map read before a split's
+   * cut-over, then the split's new object not yet told); on PartitionMovedException (a
+   * range in hand-over), waits a little, rereads and runs again.
    */
   private async withTables(
     names: string[],
     meta: CallMeta,
     run: (defs: TableDef[], meta: CallMeta) => Promise<WireReply>,
   ): Promise<WireReply> {
+    // Up to two repairs: one for a map read before a change, one for an object that missed it.
+    let repairs = 0;
     for (let attempt = 0; ; attempt++) {
       const defs: TableDef[] = [];
       for (const name of names) {
@@ -256,7 +337,18 @@ export class Router {
       const expect: Record<string, Expected> = {};
       for (const def of defs) expect[def.name] = { tableId: def.tableId, mapVersion: mapVersionOf(def) };
       const reply = await run(defs, withCluster(meta, { expect }));
-      if (attempt > 0 || !isNotFound(reply)) return reply;
+      // A range being handed to a new object by a split (src/split): its map is about to
+      // change; read it again shortly and place the request by it.
+      if (isMoved(reply)) {
+        for (const def of defs) this.forget(def.name);
+        if (attempt >= MOVED_RETRIES) {
+          return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
+        }
+        await sleep(Math.min(MOVED_FIRST_WAIT_MS * 2 ** attempt, MOVED_MAX_WAIT_MS));
+        continue;
+      }
+      if (repairs === 2 || !isNotFound(reply)) return reply;
+      repairs++;
       for (const def of defs) {
         this.forget(def.name);
         const fresh = await this.table(def.name);
@@ -301,6 +393,8 @@ export class Router {
 
   private async describeTable(body: string, meta: CallMeta, name: string | undefined): Promise<WireReply> {
     if (name === undefined) return this.sendHome("DescribeTable", body, meta);
+    // The layout as the home has it now (a split may have changed it since it was cached).
+    this.forget(name);
     const def = await this.table(name);
     if (!def || partitionCount(def) === 1) {
       if (!def) this.forget(name);
@@ -641,6 +735,14 @@ function tableOfArn(arn: unknown): string | undefined {
 
 function isNotFound(reply: WireReply): boolean {
   return reply.status === 400 && reply.body.includes("#ResourceNotFoundException");
+}
+
+function isMoved(reply: WireReply): boolean {
+  return reply.status === 503 && reply.body.includes("#PartitionMovedException");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isGlobalIndex(def: TableDef, indexName: unknown): boolean {

@@ -14,7 +14,7 @@ import { streamsOperationOf } from "../engine/streams-dispatch.js";
 import type { Env } from "../env.js";
 import { DynamoError } from "../errors.js";
 import { requestObject } from "../protocol/json-body.js";
-import { DYNAMODB_TARGET_PREFIX, errorReply, type WireReply } from "../protocol/reply.js";
+import { ADMIN_TARGET_PREFIX, DYNAMODB_TARGET_PREFIX, errorReply, type WireReply } from "../protocol/reply.js";
 import { authenticate, authorize } from "./auth.js";
 import { consoleResponse } from "./console/serve.js";
 import { chooseCoding, COMPRESS_ABOVE_BYTES, compress, decodeRequestBody } from "./encoding.js";
@@ -66,7 +66,9 @@ async function answer(request: Request, env: Env): Promise<Response> {
   const target = request.headers.get("x-amz-target") ?? "";
   const operation = target.startsWith(DYNAMODB_TARGET_PREFIX) ? target.slice(DYNAMODB_TARGET_PREFIX.length) : "";
   const streams = streamsOperationOf(target); // DynamoDB Streams (src/streams), same auth path
-  if (!isKnownOperation(operation) && streams === undefined) {
+  // Our administrative operations (partition splits), same auth path.
+  const admin = target.startsWith(ADMIN_TARGET_PREFIX) ? target.slice(ADMIN_TARGET_PREFIX.length) : undefined;
+  if (!isKnownOperation(operation) && streams === undefined && admin !== "SplitPartition") {
     return reply(request, errorReply(new DynamoError("UnknownOperationException", "")));
   }
   const region = auth.principal.region ?? regionOf(request) ?? DEFAULT_REGION;
@@ -75,15 +77,17 @@ async function answer(request: Request, env: Env): Promise<Response> {
   // Read once, for the access check and for routing.
   const input = requestObject(body);
   // Resource-based policies and DDB_PERMISSIONS (SECURITY.md).
-  const denied = await authorize(auth.principal, streams ?? operation, input, env, region, (table) =>
+  const denied = await authorize(auth.principal, streams ?? admin ?? operation, input, env, region, (table) =>
     router.definition(table),
   );
   if (denied) return reply(request, denied);
   const meta = { region, host: url.host };
   const result =
-    streams === undefined
-      ? await router.deliver(operation, body, meta, input)
-      : await new StreamsRouter(() => env.DYNAMODB, undefined).deliver(streams, body, meta, input);
+    admin !== undefined
+      ? await router.admin(admin, body, meta)
+      : streams === undefined
+        ? await router.deliver(operation, body, meta, input)
+        : await new StreamsRouter(() => env.DYNAMODB, undefined).deliver(streams, body, meta, input);
   if (result.status === 200 && EMPTY_SUCCESS.has(operation)) return reply(request, { status: 200, body: "" });
   return reply(request, result);
 }

@@ -5,7 +5,8 @@
 // private to one user Durable Object). Schema migrations run on construction.
 import { dispatch } from "./dispatch.js";
 import { serializeOutput } from "../protocol/raw-json.js";
-import { DynamoError } from "../errors.js";
+import { DynamoError, partitionMoved } from "../errors.js";
+import { isMovingError } from "../storage/split-log.js";
 import type { OpContext } from "../ops/operation.js";
 import { backfillChunk } from "../storage/backfill.js";
 import { Catalogue } from "../storage/catalogue.js";
@@ -94,6 +95,8 @@ export class Engine {
       return { status: 200, body: serializeOutput(execute(parseJsonBody(body))) };
     } catch (err) {
       if (err instanceof DynamoError) return errorReply(err);
+      // A write SQLite refused because its range is being handed over: the router retries.
+      if (isMovingError(err)) return errorReply(partitionMoved());
       console.error(`internal error in ${label}`, err);
       this.catalogue.reload();
       return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));

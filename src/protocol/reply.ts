@@ -8,6 +8,8 @@ import type { DynamoError } from "../errors.js";
 export const DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
 /** X-Amz-Target of DynamoDB Streams' operations: `DynamoDBStreams_20120810.GetRecords`. */
 export const STREAMS_TARGET_PREFIX = "DynamoDBStreams_20120810.";
+/** X-Amz-Target of our own administrative operations: `DurableDynamoDB_20261207.SplitPartition`. */
+export const ADMIN_TARGET_PREFIX = "DurableDynamoDB_20261207.";
 
 export interface CallMeta {
   region: string;

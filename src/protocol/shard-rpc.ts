@@ -55,6 +55,50 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   txnPrepare(id: string, coord: CoordinatorRef, kind: ShareKind, body: string, meta: CallMeta): Promise<WireReply>;
   txnCommit(id: string): WireReply;
   txnAbort(id: string): void;
+  /** Starts splitting one of this object's partitions (src/split); answers the plan or an error. */
+  splitStart(request: SplitStart): WireReply;
+  /** The new object of a split: rows of the moving range as they stand at the source. */
+  splitReceive(name: string, def: TableDef, rows: SplitRow[]): void;
+  /** The catalogue's home: the table's map with the split in it (null: the split is abandoned). */
+  splitPublish(plan: SplitPlan): TableDef | null;
+}
+
+/** A split of one of an object's partitions (src/split/source.ts), as its `splits.plan` column records it. */
+export interface SplitPlan {
+  table: string;
+  tableId: string;
+  /** The map version the split was planned on. */
+  version: number;
+  tenant?: string;
+  /** Object names without the tenant's prefix (src/schema/partition-map.ts). */
+  source: string;
+  target: string;
+  /** The partition's hash range [low, high) and the hash `at` its upper part starts at. */
+  low: number;
+  at: number;
+  high: number;
+  /** Once published: the ids here of the table and its indexes, whose moved rows reads skip. */
+  scopes?: number[];
+}
+
+/** A split asked of a partition's object (src/split/plan.ts SplitRequest). */
+export interface SplitStart {
+  table: string;
+  tableId: string;
+  version: number;
+  tenant?: string;
+  source: string;
+  low: number;
+  high: number;
+  at?: number;
+}
+
+/** A row moving to a split's new object (src/split/plan.ts MovedRow). */
+export interface SplitRow {
+  pk: Uint8Array;
+  sk: Uint8Array;
+  doc: string | null;
+  size: number;
 }
 
 export type ShardNamespace = DurableObjectNamespace<ShardRpc>;

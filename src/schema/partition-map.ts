@@ -22,6 +22,29 @@ export interface PartitionEntry {
 export const HASH_SPACE = 2 ** 32;
 
 /**
+ * A tenant's Durable Object: `object`, or `${tenant}:object` for a tenant. Injective:
+ * object names contain no colon, so a tenanted name splits at its last colon.
+ */
+export function objectName(tenant: string | undefined, object: string): string {
+  return tenant === undefined ? object : `${tenant}:${object}`;
+}
+
+/**
+ * The object a split creates for the upper part of a table's partition, from `at` on:
+ * named for the table and the hash it starts at, which no other split of the table shares.
+ */
+export function splitObject(tableId: string, at: number): string {
+  return `t-${tableId}-${at.toString(16).padStart(8, "0")}`;
+}
+
+/** The map after partition `index` splits at hash `at`: its range from `at` on goes to `object`. */
+export function splitMap(map: PartitionMap, index: number, at: number, object: string): PartitionMap {
+  const partitions = [...map.partitions];
+  partitions.splice(index + 1, 0, { low: at, object });
+  return { version: map.version + 1, partitions };
+}
+
+/**
  * The shared objects of the layout before partition maps: `shard-k` holds part of every
  * table of its tenant, and shard 0 is the catalogue's home.
  */

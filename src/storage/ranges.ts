@@ -3,6 +3,7 @@
 // key, and for index rows the table key as a tie-breaker. SQL text depends only on which
 // bounds are present and on the filter's text, so workerd's statement cache is reused.
 import { filteredRows } from "./filtered-rows.js";
+import { disownedRange, outsideRange } from "./split-log.js";
 import type { Sql } from "./sql.js";
 import { afterClause, orderBy, type Layout, type RangeRow, type RowOrder, type SqlFilter } from "./row-layout.js";
 
@@ -49,6 +50,7 @@ export function partitionRows(sql: Sql, layout: Layout, range: PartitionRange): 
     where.push(`${layout.sk} ${range.upper.inclusive ? "<=" : "<"} ?`);
     params.push(range.upper.key);
   }
+  skipDisowned(sql, layout, range.scope, where, params);
   return rows(sql, layout, where, params, { columns: [layout.sk, ...layout.tie], forward: range.forward }, range);
 }
 
@@ -64,7 +66,21 @@ export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable
     where.push(`${layout.pk} < ?`);
     params.push(range.toPk);
   }
+  skipDisowned(sql, layout, range.scope, where, params);
   return rows(sql, layout, where, params, { columns: order, forward: true }, range);
+}
+
+/**
+ * Rows of a range a split has handed to another object and not yet deleted here
+ * (./split-log.ts) are not this object's: a table's by their partition key, an index's by
+ * their item's (the first tie column).
+ */
+function skipDisowned(sql: Sql, layout: Layout, scope: number, where: string[], params: unknown[]): void {
+  const disowned = disownedRange(sql, scope);
+  if (!disowned) return;
+  const outside = outsideRange(layout.tie[0] ?? layout.pk, disowned);
+  where.push(outside.sql);
+  params.push(...outside.params);
 }
 
 function rows(

@@ -159,6 +159,22 @@ const MIGRATIONS: readonly Migration[] = [
        UPDATE tables SET size_bytes = size_bytes + new.size - old.size WHERE tid = new.tid;
      END`,
   ],
+  // v9: partition splits (src/split). A split of one of this object's partitions is a row
+  // of `splits` (at most one per table here) moving through its states; while it copies,
+  // triggers created for it (./split-log.ts) note in `split_dirty` every key of the moving
+  // range a write touches, in that write's transaction, so the copy can catch up.
+  [
+    `CREATE TABLE IF NOT EXISTS splits (
+       tid INTEGER PRIMARY KEY,
+       name TEXT NOT NULL,
+       state TEXT NOT NULL,
+       plan TEXT NOT NULL,
+       cursor_pk BLOB,
+       cursor_sk BLOB,
+       def TEXT
+     )`,
+    "CREATE TABLE IF NOT EXISTS split_dirty (id INTEGER PRIMARY KEY, tid INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL)",
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

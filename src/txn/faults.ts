@@ -1,6 +1,6 @@
-// Test-only fault injection for the cross-shard transaction protocol: a test arms a named
-// step, and the next time any object of this isolate reaches that step it throws, as a
-// crash there would stop it. Nothing in the product arms a fault.
+// Test-only fault injection for the protocols spanning objects (cross-shard transactions,
+// partition splits): a test arms a named step, and the next time any object of this
+// isolate reaches that step it throws, as a crash there would stop it. Nothing in the product arms a fault.
 
 export type FaultStep =
   /** Coordinator: every participant answered prepare; nothing decided yet. */
@@ -10,7 +10,19 @@ export type FaultStep =
   /** Participant: a commit arrived; nothing applied yet. */
   | "participant:before-commit"
   /** Router: a BatchGetItem/BatchWriteItem part about to be sent to its shard. */
-  | "router:batch-shard";
+  | "router:batch-shard"
+  /** Split source (src/split/source.ts): a chunk copied to the new object, its cursor not yet moved. */
+  | "split:after-copy-chunk"
+  /** Split source: noted keys sent again, the notes not yet deleted. */
+  | "split:after-drain-chunk"
+  /** Split source: fenced and caught up, the home not yet asked to publish. */
+  | "split:before-publish"
+  /** Split source: the home published the new map; the source has not recorded it. */
+  | "split:after-publish"
+  /** Split source: every object has the new definition; the source still fences the range. */
+  | "split:after-broadcast"
+  /** Split source: the moved rows deleted; the split's row not yet. */
+  | "split:before-cleaned";
 
 const armed = new Map<FaultStep, number>();
 

@@ -13,7 +13,8 @@
 // A share left prepared (its coordinator crashed, or its commit or abort was lost) is
 // finished by this shard's alarm, which asks the coordinator for the decision: commit,
 // abort, or still pending (asked again later).
-import { DynamoError } from "../errors.js";
+import { DynamoError, partitionMoved } from "../errors.js";
+import { fencedLock, isMovingError } from "../storage/split-log.js";
 import type { Engine } from "../engine/engine.js";
 import { checkRequest, type Operation } from "../ops/operation.js";
 import {
@@ -60,6 +61,9 @@ export class PreparedShares {
         } else {
           ({ output, locks } = readShare(ctx, parse<TransactGetItemsInput>(transactGetItems, body), id));
         }
+        // An item of a range being handed to another object (src/split): the router retries
+        // the transaction against the range's new owner.
+        if (fencedLock(this.engine.sql, locks)) throw partitionMoved();
         this.engine.sql.exec(
           "INSERT INTO txn_prepared (id, coordinator, binding, kind, body, meta, locks, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
           id,
@@ -143,6 +147,7 @@ export class PreparedShares {
         locks.acquire(row.id, JSON.parse(row.locks) as string[]);
       }
       if (err instanceof DynamoError) return errorReply(err);
+      if (isMovingError(err)) return errorReply(partitionMoved());
       console.error("durable-dynamodb: transaction step failed", err);
       this.engine.catalogue.reload();
       return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));

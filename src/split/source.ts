@@ -1,0 +1,300 @@
+// An online split, run by the object whose partition splits (the source), one bounded step
+// per call from its alarm, while it keeps serving. The split's state is its row in
+// `splits`; each step reads it, does one thing, and records what it did, so a crash at any
+// point resumes at the step it stopped in, and every step may run twice:
+//
+//   copying   rows of the moving range [at, high) go to the new object in key order,
+//             a chunk at a time (receiveRows is an idempotent upsert); writes meanwhile
+//             are noted by the range's watch triggers (src/storage/split-log.ts).
+//   draining  noted keys are sent again as they now are, until none is left; then, when
+//             no cross-shard transaction holds an item of the range (the split waits for
+//             them, as DynamoDB's do not see one), the range is fenced: writes to it are
+//             refused in SQLite and the router retries them.
+//   fenced    the last noted keys are sent; the catalogue's home publishes the new map
+//             (one transaction there; the cut-over).
+//   published every object of the table gets the new definition; requests placed by the
+//             old map are refused by its version and placed again by the router.
+//   cleaning  the moved rows are deleted here in chunks (reads skip them meanwhile).
+//   aborting  the table went away or changed under the split: the new object's copy is
+//             dropped and the split forgotten.
+import type { Engine } from "../engine/engine.js";
+import type { ShardDirectory, ShardStub, SplitRow } from "../protocol/shard-rpc.js";
+import { objectName, sharedObject } from "../schema/partition-map.js";
+import { partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { lockTableOf } from "../storage/item-locks.js";
+import {
+  dropSplitTriggers,
+  fenceRange,
+  forgetDisowned,
+  inHexRange,
+  keyRangeOf,
+  type SplitPlan,
+} from "../storage/split-log.js";
+import { writeItem } from "../storage/write.js";
+import { reach } from "../txn/faults.js";
+import type { Item } from "../types.js";
+
+/** Rows per chunk sent to the new object, and the most document bytes a chunk carries. */
+const CHUNK_ROWS = 500;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Rows deleted per cleaning step. */
+const CLEAN_ROWS = 1000;
+
+type State = "copying" | "draining" | "fenced" | "published" | "cleaning" | "aborting";
+
+interface SplitsRow extends Record<string, string | number | ArrayBuffer | null> {
+  tid: number;
+  name: string;
+  state: State;
+  plan: string;
+  cursor_pk: ArrayBuffer | null;
+  cursor_sk: ArrayBuffer | null;
+}
+
+/** What a step left: more to do at once, a wait (ms) for something outside, or nothing. */
+export type StepResult = "more" | "done" | { waitMs: number };
+
+export class SplitSource {
+  constructor(
+    private readonly engine: Engine,
+    private readonly shards: ShardDirectory,
+  ) {}
+
+  /** Whether a split is in progress here (the host's alarm keeps running while one is). */
+  active(): boolean {
+    return this.engine.sql.first("SELECT tid FROM splits LIMIT 1") !== undefined;
+  }
+
+  /** The step running now: steps run one at a time, whoever asks (the alarm, a test). */
+  private running: Promise<unknown> = Promise.resolve();
+
+  /** One step of the oldest split in progress here, after any step already running. */
+  step(): Promise<StepResult> {
+    const next = this.running.then(
+      () => this.stepAlone(),
+      () => this.stepAlone(),
+    );
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async stepAlone(): Promise<StepResult> {
+    const row = this.engine.sql.first<SplitsRow>("SELECT * FROM splits ORDER BY rowid LIMIT 1");
+    if (!row) return "done";
+    const plan = JSON.parse(row.plan) as SplitPlan;
+    switch (row.state) {
+      case "copying":
+        return this.copy(row, plan);
+      case "draining":
+      case "fenced":
+        return this.drain(row, plan);
+      case "published":
+        return this.publish(row, plan);
+      case "cleaning":
+        return this.clean(row, plan);
+      case "aborting":
+        return this.abort(row, plan);
+    }
+  }
+
+  private async copy(row: SplitsRow, plan: SplitPlan): Promise<StepResult> {
+    const def = this.localDef(plan);
+    if (!def) return this.setState(row, "aborting");
+    const range = keyRangeOf(plan.at, plan.high);
+    const where = ["tid = ?", "pk >= ?"];
+    const params: unknown[] = [row.tid, range.from];
+    if (range.to) {
+      where.push("pk < ?");
+      params.push(range.to);
+    }
+    if (row.cursor_pk !== null && row.cursor_sk !== null) {
+      where.push("(pk, sk) > (?, ?)");
+      params.push(row.cursor_pk, row.cursor_sk);
+    }
+    const rows: SplitRow[] = [];
+    let bytes = 0;
+    for (const item of this.engine.sql.cursor<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string; size: number }>(
+      `SELECT pk, sk, json(doc) AS doc, size FROM items WHERE ${where.join(" AND ")} ORDER BY pk, sk LIMIT ?`,
+      ...params,
+      CHUNK_ROWS,
+    )) {
+      rows.push({ pk: new Uint8Array(item.pk), sk: new Uint8Array(item.sk), doc: item.doc, size: item.size });
+      bytes += item.doc.length;
+      if (bytes >= CHUNK_BYTES) break;
+    }
+    if (rows.length === 0) return this.setState(row, "draining");
+    await this.target(plan).splitReceive(plan.table, def, rows);
+    reach("split:after-copy-chunk");
+    const last = rows[rows.length - 1] as SplitRow;
+    this.engine.sql.exec(
+      "UPDATE splits SET cursor_pk = ?, cursor_sk = ? WHERE tid = ? AND state = 'copying'",
+      last.pk,
+      last.sk,
+      row.tid,
+    );
+    return "more";
+  }
+
+  private async drain(row: SplitsRow, plan: SplitPlan): Promise<StepResult> {
+    const def = this.localDef(plan);
+    if (!def) return this.setState(row, "aborting");
+    const dirty = this.engine.sql.all<{ id: number; pk: ArrayBuffer; sk: ArrayBuffer }>(
+      "SELECT id, pk, sk FROM split_dirty WHERE tid = ? ORDER BY id LIMIT ?",
+      row.tid,
+      CHUNK_ROWS,
+    );
+    if (dirty.length > 0) {
+      // The keys as they are now: a key written again after this read is noted again.
+      const rows: SplitRow[] = [];
+      const seen = new Set<string>();
+      for (const entry of dirty) {
+        const pk = new Uint8Array(entry.pk);
+        const sk = new Uint8Array(entry.sk);
+        const id = `${hex(pk)}/${hex(sk)}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const stored = this.engine.items.get(row.tid, pk, sk);
+        rows.push({ pk, sk, doc: stored?.doc ?? null, size: stored?.size ?? 0 });
+      }
+      await this.target(plan).splitReceive(plan.table, def, rows);
+      reach("split:after-drain-chunk");
+      const upto = (dirty[dirty.length - 1] as { id: number }).id;
+      this.engine.sql.exec("DELETE FROM split_dirty WHERE tid = ? AND id <= ?", row.tid, upto);
+      return "more";
+    }
+    if (row.state === "draining") {
+      // A cross-shard transaction holding an item of the range commits here, so the range
+      // cannot move before it ends; prepares are refused once the range is fenced.
+      if (this.lockedInRange(row.tid, plan)) return { waitMs: 50 };
+      this.engine.sql.transaction(() => {
+        fenceRange(this.engine.sql, row.tid, keyRangeOf(plan.at, plan.high));
+        this.engine.sql.exec("UPDATE splits SET state = 'fenced' WHERE tid = ?", row.tid);
+      });
+      return "more";
+    }
+    reach("split:before-publish");
+    const published = await this.home(plan).splitPublish(plan);
+    reach("split:after-publish");
+    return this.setState(row, published ? "published" : "aborting");
+  }
+
+  private async publish(row: SplitsRow, plan: SplitPlan): Promise<StepResult> {
+    // The home's definition now, not the one it published: a table deleted since must not
+    // come back through this broadcast.
+    const home = this.home(plan);
+    const def = await home.tableInfo(plan.table);
+    if (def && def.tableId === plan.tableId) {
+      const self = objectName(plan.tenant, plan.source);
+      const homeName = objectName(plan.tenant, sharedObject(0));
+      const others = new Set(partitionMapOf(def).partitions.map((p) => objectName(plan.tenant, p.object)));
+      others.delete(self);
+      others.delete(homeName);
+      await Promise.all([...others].map((name) => this.stub(plan, name).applyTable(plan.table, def)));
+      if (self !== homeName) this.engine.applyTable(plan.table, def);
+    }
+    reach("split:after-broadcast");
+    const local = this.localDef(plan);
+    this.engine.sql.transaction(() => {
+      dropSplitTriggers(this.engine.sql, row.tid);
+      if (local) plan.scopes = [local.tid, ...(local.indexes ?? []).map((index) => index.iid)];
+      this.engine.sql.exec(
+        "UPDATE splits SET state = 'cleaning', plan = ? WHERE tid = ?",
+        JSON.stringify(plan),
+        row.tid,
+      );
+    });
+    forgetDisowned(this.engine.sql);
+    return "more";
+  }
+
+  /** Deletes a chunk of the moved rows here, with their index and TTL entries (no stream records: nothing changed). */
+  private clean(row: SplitsRow, plan: SplitPlan): StepResult {
+    const def = this.localDef(plan);
+    const more = this.engine.sql.transaction(() => {
+      // A table deleted meanwhile: its rows are purged with it.
+      if (!def) return false;
+      const range = keyRangeOf(plan.at, plan.high);
+      const rows = this.engine.sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string; size: number }>(
+        `SELECT pk, sk, json(doc) AS doc, size FROM items WHERE tid = ? AND pk >= ?${range.to ? " AND pk < ?" : ""} LIMIT ?`,
+        row.tid,
+        range.from,
+        ...(range.to ? [range.to] : []),
+        CLEAN_ROWS,
+      );
+      const stores = { items: this.engine.items, indexes: this.engine.indexes, ttlIndex: this.engine.ttlIndex };
+      for (const stored of rows) {
+        const key = { pk: new Uint8Array(stored.pk), sk: new Uint8Array(stored.sk) };
+        writeItem(stores, def, key, stored, JSON.parse(stored.doc) as Item, undefined);
+      }
+      return rows.length === CLEAN_ROWS;
+    });
+    if (more) return "more";
+    reach("split:before-cleaned");
+    this.engine.sql.exec("DELETE FROM splits WHERE tid = ?", row.tid);
+    forgetDisowned(this.engine.sql);
+    return "done";
+  }
+
+  private async abort(row: SplitsRow, plan: SplitPlan): Promise<StepResult> {
+    // The new object's copy: dropped only if it is the one this split made.
+    const target = this.target(plan);
+    const copy = await target.tableInfo(plan.table);
+    if (
+      copy &&
+      copy.tableId === plan.tableId &&
+      !partitionMapOf(copy).partitions.some((p) => p.object === plan.target)
+    ) {
+      await target.applyTable(plan.table, null);
+    }
+    this.engine.sql.transaction(() => {
+      dropSplitTriggers(this.engine.sql, row.tid);
+      this.engine.sql.exec("DELETE FROM splits WHERE tid = ?", row.tid);
+    });
+    return "done";
+  }
+
+  private setState(row: SplitsRow, state: State): StepResult {
+    this.engine.sql.exec("UPDATE splits SET state = ? WHERE tid = ?", state, row.tid);
+    return "more";
+  }
+
+  /** This object's definition of the split's table, if it is still the same table. */
+  private localDef(plan: SplitPlan): TableDef | undefined {
+    const def = this.engine.catalogue.get(plan.table);
+    return def && def.tableId === plan.tableId ? def : undefined;
+  }
+
+  private lockedInRange(tid: number, plan: SplitPlan): boolean {
+    const locks = lockTableOf(this.engine);
+    if (locks.size === 0) return false;
+    for (const row of this.engine.sql.all<{ locks: string }>("SELECT locks FROM txn_prepared")) {
+      for (const lock of JSON.parse(row.locks) as string[]) {
+        const [owner, pk] = lock.split("/");
+        if (owner === String(tid) && inHexRange(pk ?? "", plan)) return true;
+      }
+    }
+    return false;
+  }
+
+  private target(plan: SplitPlan): ShardStub {
+    return this.stub(plan, objectName(plan.tenant, plan.target));
+  }
+
+  private home(plan: SplitPlan): ShardStub {
+    return this.stub(plan, objectName(plan.tenant, sharedObject(0)));
+  }
+
+  private stub(plan: SplitPlan, name: string): ShardStub {
+    const self = objectName(plan.tenant, plan.source);
+    const binding = this.shards.ownBinding(self);
+    const stub = binding === undefined ? undefined : this.shards.shard(binding, name);
+    if (!stub) throw new Error(`split of ${plan.table}: no namespace holds ${self}`);
+    return stub;
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}

@@ -1,0 +1,155 @@
+// The storage side of a partition split (src/split/source.ts): SQLite triggers on `items`
+// that this object creates for the range a split moves, and the reads that must not see
+// a range once it has moved.
+//
+// - Watching: while the range is copied to its new object, every write to it notes the key
+//   in `split_dirty`, in the write's own transaction, so no write path can forget to and
+//   the copy catches up by re-sending those keys as they then are.
+// - Fencing: for the few steps that hand the range over, a write to it aborts (RAISE) in
+//   SQLite itself, whatever path it came by; the engine answers such a write with
+//   PartitionMovedException, which the cluster router retries against the new owner.
+// - Disowned: once the range belongs to the new object, its rows here are deleted in
+//   bounded chunks; until then range reads of the table and its indexes skip them.
+// Triggers live in the database file, so they outlast an eviction or a crash.
+import { HASH_PREFIX_BYTES } from "../keys/partition.js";
+import type { SplitPlan } from "../protocol/shard-rpc.js";
+import type { Sql } from "./sql.js";
+
+export type { SplitPlan };
+
+/** Stored partition keys [from, to) as hash prefixes; no `to`: to the end of the hash space. */
+export interface KeyRange {
+  from: Uint8Array;
+  to?: Uint8Array;
+}
+
+/** The stored-key range of the hashes [low, high) (high up to 2^32). */
+export function keyRangeOf(low: number, high: number): KeyRange {
+  return high >= 2 ** 32 ? { from: hashPrefix(low) } : { from: hashPrefix(low), to: hashPrefix(high) };
+}
+
+function hashPrefix(hash: number): Uint8Array {
+  const out = new Uint8Array(HASH_PREFIX_BYTES);
+  new DataView(out.buffer).setUint32(0, hash);
+  return out;
+}
+
+/** Whether the stored partition key `pk` lies in `range`. */
+export function inKeyRange(pk: Uint8Array, range: KeyRange): boolean {
+  return compare(pk, range.from) >= 0 && (range.to === undefined || compare(pk, range.to) < 0);
+}
+
+function compare(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+/** The text SQLite's RAISE gives a write to a fenced range; found in the error it throws. */
+const MOVING = "durable-dynamodb: partition range moving";
+
+export function isMovingError(err: unknown): boolean {
+  return err instanceof Error && err.message.includes(MOVING);
+}
+
+/** `column` in `range`, as SQL with the bounds inlined (trigger bodies take no bindings). */
+function inRange(column: string, range: KeyRange): string {
+  const upper = range.to ? ` AND ${column} < X'${hex(range.to)}'` : "";
+  return `${column} >= X'${hex(range.from)}'${upper}`;
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** Notes every write to table `tid`'s `range` in split_dirty. Call inside a transaction. */
+export function watchRange(sql: Sql, tid: number, range: KeyRange): void {
+  for (const [event, row] of EVENTS) {
+    sql.exec(
+      `CREATE TRIGGER IF NOT EXISTS split_watch_${event.toLowerCase()}_${tid} AFTER ${event} ON items ` +
+        `WHEN ${row}.tid = ${tid} AND ${inRange(`${row}.pk`, range)} BEGIN ` +
+        `INSERT INTO split_dirty (tid, pk, sk) VALUES (${row}.tid, ${row}.pk, ${row}.sk); END`,
+    );
+  }
+}
+
+/** Refuses every write to table `tid`'s `range`. Call inside a transaction. */
+export function fenceRange(sql: Sql, tid: number, range: KeyRange): void {
+  for (const [event, row] of EVENTS) {
+    sql.exec(
+      `CREATE TRIGGER IF NOT EXISTS split_fence_${event.toLowerCase()}_${tid} BEFORE ${event} ON items ` +
+        `WHEN ${row}.tid = ${tid} AND ${inRange(`${row}.pk`, range)} BEGIN SELECT RAISE(ABORT, '${MOVING}'); END`,
+    );
+  }
+}
+
+/** Drops the watch and the fence of table `tid` and its noted keys. Call inside a transaction. */
+export function dropSplitTriggers(sql: Sql, tid: number): void {
+  for (const [event] of EVENTS) {
+    sql.exec(`DROP TRIGGER IF EXISTS split_watch_${event.toLowerCase()}_${tid}`);
+    sql.exec(`DROP TRIGGER IF EXISTS split_fence_${event.toLowerCase()}_${tid}`);
+  }
+  sql.exec("DELETE FROM split_dirty WHERE tid = ?", tid);
+}
+
+const EVENTS: readonly (readonly ["INSERT" | "UPDATE" | "DELETE", "new" | "old"])[] = [
+  ["INSERT", "new"],
+  ["UPDATE", "new"],
+  ["DELETE", "old"],
+];
+
+/** The ranges this object no longer owns, per scope (table or index id), rows not yet deleted. */
+const DISOWNED = new WeakMap<Sql, Map<number, KeyRange>>();
+
+/**
+ * The range of scope `scope` that range reads skip: for a table, its rows' partition keys;
+ * for an index, the table keys of its entries. Read once per object from `splits`.
+ */
+export function disownedRange(sql: Sql, scope: number): KeyRange | undefined {
+  let ranges = DISOWNED.get(sql);
+  if (!ranges) {
+    ranges = new Map();
+    for (const row of sql.all<{ plan: string }>("SELECT plan FROM splits WHERE state = 'cleaning'")) {
+      const plan = JSON.parse(row.plan) as SplitPlan;
+      for (const id of plan.scopes ?? []) ranges.set(id, keyRangeOf(plan.at, plan.high));
+    }
+    DISOWNED.set(sql, ranges);
+  }
+  return ranges.size === 0 ? undefined : ranges.get(scope);
+}
+
+/**
+ * Whether one of `locks` (src/storage/item-locks.ts: `tid/pk hex/sk hex`) is an item of a
+ * range fenced for its hand-over: a cross-shard transaction may not take it now.
+ */
+export function fencedLock(sql: Sql, locks: readonly string[]): boolean {
+  if (locks.length === 0) return false;
+  const fenced = sql.all<{ tid: number; plan: string }>(
+    "SELECT tid, plan FROM splits WHERE state IN ('fenced', 'published')",
+  );
+  if (fenced.length === 0) return false;
+  return locks.some((lock) => {
+    const [tid, pk] = lock.split("/");
+    return fenced.some((row) => String(row.tid) === tid && inHexRange(pk ?? "", JSON.parse(row.plan) as SplitPlan));
+  });
+}
+
+/** Whether a lock's partition key (hex) lies in the split's moving range (hex compares as bytes). */
+export function inHexRange(pkHex: string, plan: SplitPlan): boolean {
+  const range = keyRangeOf(plan.at, plan.high);
+  return pkHex >= hex(range.from) && (range.to === undefined || pkHex < hex(range.to));
+}
+
+/** After a split enters or leaves its cleaning state: the ranges are read again. */
+export function forgetDisowned(sql: Sql): void {
+  DISOWNED.delete(sql);
+}
+
+/** `NOT (column in range)` with its bindings, for range reads. */
+export function outsideRange(column: string, range: KeyRange): { sql: string; params: Uint8Array[] } {
+  return range.to
+    ? { sql: `NOT (${column} >= ? AND ${column} < ?)`, params: [range.from, range.to] }
+    : { sql: `${column} < ?`, params: [range.from] };
+}
