@@ -77,8 +77,6 @@ export interface SplitPlan {
   low: number;
   at: number;
   high: number;
-  /** Once published: the ids here of the table and its indexes, whose moved rows reads skip. */
-  scopes?: number[];
 }
 
 /** A split asked of a partition's object (src/split/plan.ts SplitRequest). */

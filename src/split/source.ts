@@ -193,17 +193,10 @@ export class SplitSource {
       if (self !== homeName) this.engine.applyTable(plan.table, def);
     }
     reach("split:after-broadcast");
-    const local = this.localDef(plan);
     this.engine.sql.transaction(() => {
       dropSplitTriggers(this.engine.sql, row.tid);
-      if (local) plan.scopes = [local.tid, ...(local.indexes ?? []).map((index) => index.iid)];
-      this.engine.sql.exec(
-        "UPDATE splits SET state = 'cleaning', plan = ? WHERE tid = ?",
-        JSON.stringify(plan),
-        row.tid,
-      );
+      this.engine.sql.exec("UPDATE splits SET state = 'cleaning' WHERE tid = ?", row.tid);
     });
-    forgetDisowned(this.engine.sql);
     return "more";
   }
 

@@ -1,6 +1,7 @@
 // Table definitions, cached in memory for the life of the object and written through to
 // the `tables` row. Reads never touch SQLite for the definition on the hot path.
 import type { TableDef } from "../schema/table-def.js";
+import { forgetDisowned } from "./split-log.js";
 import type { Sql } from "./sql.js";
 
 export interface TableStats {
@@ -37,16 +38,19 @@ export class Catalogue {
   insert(def: TableDef): void {
     this.sql.exec("INSERT INTO tables (name, tid, def) VALUES (?, ?, ?)", def.name, def.tid, JSON.stringify(def));
     this.tables.set(def.name, def);
+    forgetDisowned(this.sql); // a split's range stops being this object's by its map (./split-log.ts)
   }
 
   update(def: TableDef): void {
     this.sql.exec("UPDATE tables SET def = ? WHERE name = ?", JSON.stringify(def), def.name);
     this.tables.set(def.name, def);
+    forgetDisowned(this.sql); // a split's range stops being this object's by its map (./split-log.ts)
   }
 
   remove(def: TableDef): void {
     this.sql.exec("DELETE FROM tables WHERE name = ?", def.name);
     this.tables.delete(def.name);
+    forgetDisowned(this.sql); // a split's range stops being this object's by its map (./split-log.ts)
   }
 
   stats(def: TableDef): TableStats {
@@ -62,6 +66,7 @@ export class Catalogue {
    * transactionSync has restored.
    */
   reload(): void {
+    forgetDisowned(this.sql);
     this.tables.clear();
     for (const row of this.sql.all<{ def: string }>("SELECT def FROM tables")) {
       const def = JSON.parse(row.def) as TableDef;

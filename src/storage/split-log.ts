@@ -13,6 +13,7 @@
 // Triggers live in the database file, so they outlast an eviction or a crash.
 import { HASH_PREFIX_BYTES } from "../keys/partition.js";
 import type { SplitPlan } from "../protocol/shard-rpc.js";
+import { partitionMapOf, type TableDef } from "../schema/table-def.js";
 import type { Sql } from "./sql.js";
 
 export type { SplitPlan };
@@ -105,15 +106,26 @@ const DISOWNED = new WeakMap<Sql, Map<number, KeyRange>>();
 
 /**
  * The range of scope `scope` that range reads skip: for a table, its rows' partition keys;
- * for an index, the table keys of its entries. Read once per object from `splits`.
+ * for an index, the table keys of its entries. A split's range is skipped from the moment
+ * this object's map shows it published (reads are placed by that map from then on) until
+ * its rows here are deleted and the split's row with them. Read once per object, again
+ * after `forgetDisowned`.
  */
 export function disownedRange(sql: Sql, scope: number): KeyRange | undefined {
   let ranges = DISOWNED.get(sql);
   if (!ranges) {
     ranges = new Map();
-    for (const row of sql.all<{ plan: string }>("SELECT plan FROM splits WHERE state = 'cleaning'")) {
+    const rows = sql.all<{ plan: string; def: string }>(
+      "SELECT s.plan AS plan, t.def AS def FROM splits AS s JOIN tables AS t ON t.tid = s.tid",
+    );
+    for (const row of rows) {
       const plan = JSON.parse(row.plan) as SplitPlan;
-      for (const id of plan.scopes ?? []) ranges.set(id, keyRangeOf(plan.at, plan.high));
+      const def = JSON.parse(row.def) as TableDef;
+      const published = partitionMapOf(def).partitions.some((p) => p.low === plan.at && p.object === plan.target);
+      if (def.tableId !== plan.tableId || !published) continue;
+      for (const id of [def.tid, ...(def.indexes ?? []).map((index) => index.iid)]) {
+        ranges.set(id, keyRangeOf(plan.at, plan.high));
+      }
     }
     DISOWNED.set(sql, ranges);
   }
@@ -142,7 +154,7 @@ export function inHexRange(pkHex: string, plan: SplitPlan): boolean {
   return pkHex >= hex(range.from) && (range.to === undefined || pkHex < hex(range.to));
 }
 
-/** After a split enters or leaves its cleaning state: the ranges are read again. */
+/** After a change of a table's definition or of a split here: the ranges are read again. */
 export function forgetDisowned(sql: Sql): void {
   DISOWNED.delete(sql);
 }
