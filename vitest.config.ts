@@ -44,9 +44,12 @@ function door(name: Door, include: string[], exclude: string[] = []): TestProjec
           // The endpoint requires SigV4 (SECURITY.md); test/support/wire.ts signs with this pair.
           // DDB_TTL_SWEEP_SECONDS: a TTL sweep every second (test/streams/ttl.test.ts).
           // DDB_TEST_DEPTH: `deep` (npm run test:deep) runs the property tests at full size.
+          // DDB_SPLIT_BYTES: partitions split past 8 MiB, so suites that write that much see
+          // splits happen under them (test/cluster/split-auto.test.ts).
           bindings: {
             DDB_CREDENTIALS: "AKIDVITEST:vitest-secret-access-key",
             DDB_TTL_SWEEP_SECONDS: "1",
+            DDB_SPLIT_BYTES: String(8 * 1024 * 1024),
             DDB_TEST_DOOR: name,
             DDB_TEST_DEPTH: process.env.DDB_TEST_DEPTH ?? "ci",
           },

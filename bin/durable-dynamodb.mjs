@@ -2,14 +2,14 @@
 // @ts-check
 // `npx durable-dynamodb serve`: the local endpoint (bin/lib/serve.mjs).
 // `npx durable-dynamodb import|export`: load and dump tables through any DynamoDB endpoint
-// (`serve`'s, a deployed Worker's, or AWS's). `partitions list`: a table's partitions. Plain ES modules with JSDoc types (checked
-// by `tsc -p bin`) rather than TypeScript: Node refuses to strip types from files under
+// (`serve`'s, a deployed Worker's, or AWS's). `partitions list|split`: a table's partitions,
+// and splitting one. Plain ES modules with JSDoc types (checked by `tsc -p bin`) rather than TypeScript: Node refuses to strip types from files under
 // node_modules, which is where this script lives once the package is installed.
 import { parseArgs } from "node:util";
 import { makeClient, describeError } from "./lib/client.mjs";
 import { runExport } from "./lib/export.mjs";
 import { runImport } from "./lib/import.mjs";
-import { listPartitions, partitionsText } from "./lib/partitions.mjs";
+import { listPartitions, partitionsText, splitPartition, waitForMap } from "./lib/partitions.mjs";
 import { serve, serveOptions, SERVE_USAGE } from "./lib/serve.mjs";
 import { createTable } from "./lib/table.mjs";
 
@@ -22,6 +22,7 @@ const USAGE = `${SERVE_USAGE}
   durable-dynamodb export --resume out.jsonl.export-state.json
   durable-dynamodb export --table-name T --file out.jsonl --starting-token TOKEN
   durable-dynamodb partitions list --table-name T [--output text|json]
+  durable-dynamodb partitions split --table-name T [--partition N] [--at HASH] [--wait]
 
 Options of import, export and partitions (as the AWS CLI takes them):
   --endpoint-url URL     e.g. http://127.0.0.1:8787 (npm start)
@@ -56,6 +57,17 @@ function positiveInt(text, flag) {
 }
 
 /**
+ * A whole number (0 allowed; hex with 0x), for --partition and --at.
+ * @param {string} text
+ * @param {string} flag
+ */
+function wholeNumber(text, flag) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) usage(`${flag} must be a whole number`);
+  return n;
+}
+
+/**
  * @param {string | undefined} text
  * @param {readonly string[]} allowed
  * @param {string} [flag]
@@ -84,7 +96,9 @@ async function main() {
     usage(`unknown command ${JSON.stringify(command)}`);
   }
   const subcommand = command === "partitions" ? rest.shift() : undefined;
-  if (command === "partitions" && subcommand !== "list") usage("partitions: the subcommand is list");
+  if (command === "partitions" && subcommand !== "list" && subcommand !== "split") {
+    usage("partitions: the subcommand is list or split");
+  }
   /** @type {ReturnType<typeof parseArgs<{ options: typeof OPTIONS, args: string[], strict: true }>>} */
   let parsed;
   try {
@@ -97,9 +111,25 @@ async function main() {
   const progress = !v["no-progress"];
   try {
     if (command === "partitions") {
-      if (!v["table-name"]) usage("partitions list: --table-name is required");
+      if (!v["table-name"]) usage(`partitions ${subcommand}: --table-name is required`);
+      const table = /** @type {string} */ (v["table-name"]);
       const output = oneOf(v.output, ["text", "json"], "--output") ?? "text";
-      const list = await listPartitions(client, /** @type {string} */ (v["table-name"]));
+      if (subcommand === "split") {
+        const partition = v.partition === undefined ? undefined : wholeNumber(v.partition, "--partition");
+        const at = v.at === undefined ? undefined : wholeNumber(v.at, "--at");
+        const started = await splitPartition(client, table, { partition, at });
+        process.stderr.write(
+          `Splitting partition ${started.Partition} of ${table} at hash ${started.SplitAt.toString(16).padStart(8, "0")}.\n`,
+        );
+        if (!v.wait) {
+          if (output === "json") process.stdout.write(`${JSON.stringify(started, null, 2)}\n`);
+          return 0;
+        }
+        const list = await waitForMap(client, table, started.PartitionMapVersion);
+        process.stdout.write(`${output === "json" ? JSON.stringify(list, null, 2) : partitionsText(list)}\n`);
+        return 0;
+      }
+      const list = await listPartitions(client, table);
       process.stdout.write(`${output === "json" ? JSON.stringify(list, null, 2) : partitionsText(list)}\n`);
       return 0;
     }
@@ -162,6 +192,9 @@ const OPTIONS = /** @type {const} */ ({
   "page-size": { type: "string" },
   "max-items": { type: "string" },
   "no-progress": { type: "boolean" },
+  partition: { type: "string" },
+  at: { type: "string" },
+  wait: { type: "boolean" },
 });
 
 /**

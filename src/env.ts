@@ -6,6 +6,10 @@ export interface Env {
   DYNAMODB: ShardNamespace;
   /** Shard count for tables created through the HTTP edge (default 1). */
   DDB_DEFAULT_SHARDS?: string;
+  /** Bytes of one table's rows in one partition past which the partition splits (default 1 GiB). */
+  DDB_SPLIT_BYTES?: string;
+  /** Writes per second to one table in one partition, sustained, past which it splits (default 500). */
+  DDB_SPLIT_WRITES_PER_SECOND?: string;
   /** Seconds between TTL sweeps of each shard (default 60). */
   DDB_TTL_SWEEP_SECONDS?: string;
   /** Who may call the HTTP edge: "accessKeyId:secretKey" pairs, comma-separated (a secret). SECURITY.md. */

@@ -23,6 +23,7 @@ import type {
 import type { TableDef } from "./schema/table-def.js";
 import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
 import { SplitSource } from "./split/source.js";
+import { AutoSplit, splitThresholds, writeTables } from "./split/auto.js";
 
 import type { JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
@@ -33,12 +34,20 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly shares: PreparedShares;
   private readonly coordinator: Coordinator;
   private readonly splits: SplitSource;
+  private readonly auto: AutoSplit;
   /** The split steps running now, if any: one runner at a time. */
   private splitting: Promise<number | null> | undefined;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
-    this.engine = new Engine(state, { ttlSweepSeconds: ttlSweepSeconds(env) });
+    this.engine = new Engine(state, {
+      ttlSweepSeconds: ttlSweepSeconds(env),
+      afterRequest: (operation, input) => {
+        const tables = writeTables(operation, input);
+        if (tables.length > 0) this.auto.noteWrites(tables);
+      },
+    });
+    this.auto = new AutoSplit(this.engine, splitThresholds(env));
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
     this.shares = new PreparedShares(this.engine, state.storage, shards);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards);
@@ -46,7 +55,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   }
 
   handle(operation: string, body: string, meta: CallMeta): WireReply {
-    return this.engine.handle(operation, body, meta);
+    const reply = this.engine.handle(operation, body, meta);
+    // Once per window: a table here past a size or write-rate threshold splits (src/split/auto.ts).
+    const due = this.auto.check(meta.cluster);
+    if (due) this.splitStart(due);
+    return reply;
   }
 
   tableInfo(name: string): TableDef | null {

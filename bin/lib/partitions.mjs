@@ -1,8 +1,9 @@
 // @ts-check
 // `durable-dynamodb partitions list --table-name T`: a table's partitions (hash range,
 // items, size) and its partition map's version, from DescribeTable's `DurableDynamoDB`
-// member. The SDK drops members its model lacks, so the request is signed here with the
-// client's own credentials, region and endpoint, and its JSON read as sent.
+// member; `partitions split`: the endpoint's SplitPartition admin operation. The SDK
+// drops members its model lacks and knows no admin operation, so requests are signed here
+// with the client's own credentials, region and endpoint, and their JSON read as sent.
 import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 
@@ -39,19 +40,20 @@ class Sha256 {
  */
 
 /**
- * The table's partitions as the endpoint reports them; one partition covering the whole hash
- * space when it reports none (a table of one partition, or an endpoint that is not ours).
+ * One request to the endpoint, signed with the client's credentials and region, its JSON
+ * answer read as sent; an error answer rejects as the SDK reports one (its type as the name).
  * @param {import("@aws-sdk/client-dynamodb").DynamoDBClient} client
- * @param {string} table
- * @returns {Promise<PartitionList>}
+ * @param {string} target X-Amz-Target
+ * @param {unknown} input
+ * @returns {Promise<any>}
  */
-export async function listPartitions(client, table) {
+async function signedCall(client, target, input) {
   const endpoint = await client.config.endpoint?.();
   if (!endpoint) throw new Error("partitions: no endpoint (give --endpoint-url)");
   const url = new URL(
     `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ""}${endpoint.path}`,
   );
-  const body = JSON.stringify({ TableName: table });
+  const body = JSON.stringify(input);
   const signer = new SignatureV4({
     service: "dynamodb",
     region: await client.config.region(),
@@ -64,23 +66,30 @@ export async function listPartitions(client, table) {
     hostname: url.hostname,
     port: url.port ? Number(url.port) : undefined,
     path: url.pathname,
-    headers: {
-      host: url.host,
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": "DynamoDB_20120810.DescribeTable",
-    },
+    headers: { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
     body,
   });
   const response = await fetch(url, { method: "POST", headers: signed.headers, body });
   const text = await response.text();
-  /** @type {{ Table?: { ItemCount?: number; TableSizeBytes?: number; DurableDynamoDB?: { PartitionMapVersion?: number; Partitions?: Partition[] } }; __type?: string; message?: string }} */
   const out = JSON.parse(text);
-  if (!response.ok || !out.Table) {
-    // As the SDK reports a service error: the error type as its name.
+  if (!response.ok) {
     const err = new Error(out.message ?? text);
     err.name = (out.__type ?? "").split("#").pop() || `HTTP ${response.status}`;
     throw err;
   }
+  return out;
+}
+
+/**
+ * The table's partitions as the endpoint reports them; one partition covering the whole hash
+ * space when it reports none (a table of one partition, or an endpoint that is not ours).
+ * @param {import("@aws-sdk/client-dynamodb").DynamoDBClient} client
+ * @param {string} table
+ * @returns {Promise<PartitionList>}
+ */
+export async function listPartitions(client, table) {
+  /** @type {{ Table: { ItemCount?: number; TableSizeBytes?: number; DurableDynamoDB?: { PartitionMapVersion?: number; Partitions?: Partition[] } } }} */
+  const out = await signedCall(client, "DynamoDB_20120810.DescribeTable", { TableName: table });
   const itemCount = out.Table.ItemCount ?? 0;
   const sizeBytes = out.Table.TableSizeBytes ?? 0;
   const extension = out.Table.DurableDynamoDB;
@@ -93,6 +102,43 @@ export async function listPartitions(client, table) {
     itemCount,
     sizeBytes,
   };
+}
+
+/**
+ * Starts splitting a partition of the table (by default the one holding the most bytes, at
+ * its median item): the endpoint's SplitPartition admin operation.
+ * @param {import("@aws-sdk/client-dynamodb").DynamoDBClient} client
+ * @param {string} table
+ * @param {{ partition?: number; at?: number }} [options]
+ * @returns {Promise<{ TableName: string; Partition: number; HashStart: number; HashEnd: number; SplitAt: number; PartitionMapVersion: number; SplitStatus: string }>}
+ */
+export async function splitPartition(client, table, options = {}) {
+  /** @type {Record<string, unknown>} */
+  const input = { TableName: table };
+  if (options.partition !== undefined) input.Partition = options.partition;
+  if (options.at !== undefined) input.SplitAt = options.at;
+  return signedCall(client, `${ADMIN_TARGET_PREFIX}SplitPartition`, input);
+}
+
+/** X-Amz-Target prefix of the endpoint's own admin operations (src/protocol/reply.ts). */
+const ADMIN_TARGET_PREFIX = "DurableDynamoDB_20261207.";
+
+/**
+ * Waits until the table's map version passes `version` (the split is published), polling.
+ * @param {import("@aws-sdk/client-dynamodb").DynamoDBClient} client
+ * @param {string} table
+ * @param {number} version
+ * @param {number} [timeoutMs]
+ * @returns {Promise<PartitionList>}
+ */
+export async function waitForMap(client, table, version, timeoutMs = 600_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await listPartitions(client, table);
+    if (list.version > version) return list;
+    if (Date.now() > deadline) throw new Error(`partitions split: map of ${table} still at version ${list.version}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /**

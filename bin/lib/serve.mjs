@@ -15,7 +15,7 @@ export const SERVE_USAGE = `Usage:
 
 Environment: DDB_CREDENTIALS=id:secret[,id:secret...] (default: the pair local / local),
 DDB_AUTH=off (no signature checks), DDB_PERMISSIONS (JSON, SECURITY.md), DDB_CONSOLE=off,
-DDB_DEFAULT_SHARDS, DDB_TTL_SWEEP_SECONDS.`;
+DDB_DEFAULT_SHARDS, DDB_TTL_SWEEP_SECONDS, DDB_SPLIT_BYTES, DDB_SPLIT_WRITES_PER_SECOND.`;
 
 const OPTIONS = /** @type {const} */ ({
   port: { type: "string" },
@@ -50,6 +50,8 @@ export function serveOptions(args, env) {
     : undefined;
   const shards = env.DDB_DEFAULT_SHARDS ? Number(env.DDB_DEFAULT_SHARDS) : undefined;
   const ttl = env.DDB_TTL_SWEEP_SECONDS ? Number(env.DDB_TTL_SWEEP_SECONDS) : undefined;
+  const splitBytes = env.DDB_SPLIT_BYTES ? Number(env.DDB_SPLIT_BYTES) : undefined;
+  const splitWrites = env.DDB_SPLIT_WRITES_PER_SECOND ? Number(env.DDB_SPLIT_WRITES_PER_SECOND) : undefined;
   return {
     port,
     host: values.host ?? (env.HOST || "127.0.0.1"),
@@ -60,6 +62,8 @@ export function serveOptions(args, env) {
     console: !values["no-console"] && (env.DDB_CONSOLE ?? "on").trim().toLowerCase() !== "off",
     ...(shards !== undefined ? { shards } : {}),
     ...(ttl !== undefined ? { ttlSweepSeconds: ttl } : {}),
+    ...(splitBytes !== undefined ? { splitBytes } : {}),
+    ...(splitWrites !== undefined ? { splitWritesPerSecond: splitWrites } : {}),
   };
 }
 

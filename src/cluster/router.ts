@@ -265,7 +265,18 @@ export class Router {
   }
 
   private send(def: TableDef, index: number, operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    return this.part(def, index).handle(operation, body, meta);
+    return this.part(def, index).handle(operation, body, this.addressed(meta, partitionObject(def, index)));
+  }
+
+  /** An object's name without the tenant's prefix (placement.ts objectName, undone). */
+  private relative(name: string): string {
+    return this.tenant === undefined ? name : name.slice(this.tenant.length + 1);
+  }
+
+  /** `meta` naming the object it goes to (ClusterMeta.self: an object splits itself by it). */
+  private addressed(meta: CallMeta, object: string): CallMeta {
+    const self = this.tenant === undefined ? { object } : { tenant: this.tenant, object };
+    return { ...meta, cluster: { ...meta.cluster, self } };
   }
 
   private cache(): Map<string, Cached> {
@@ -583,7 +594,10 @@ export class Router {
         return this.sendHome(operation, body, routed);
       }
       if (groups.size === 0) return this.sendHome(operation, body, routed);
-      if (groups.size === 1) return this.stub(groups.keys().next().value as string).handle(operation, body, routed);
+      if (groups.size === 1) {
+        const only = groups.keys().next().value as string;
+        return this.stub(only).handle(operation, body, this.addressed(routed, this.relative(only)));
+      }
       try {
         // The request's own checks before any shard applies its part.
         // A write batch is checked whole against the tables (keys, index keys, duplicates),
@@ -600,7 +614,8 @@ export class Router {
       const settled = await Promise.allSettled(
         entries.map(async ([k, items]) => {
           reach("router:batch-shard");
-          return this.stub(k).handle(operation, JSON.stringify({ ...input, RequestItems: items }), routed);
+          const request = JSON.stringify({ ...input, RequestItems: items });
+          return this.stub(k).handle(operation, request, this.addressed(routed, this.relative(k)));
         }),
       );
       // A shard that failed (unreachable, or a server error) leaves its part unprocessed
@@ -662,7 +677,7 @@ export class Router {
       if (distinct.size <= 1 && !(token !== undefined && spread)) {
         return owners[0] === undefined
           ? this.sendHome(operation, body, routed)
-          : this.stub(owners[0]).handle(operation, body, routed);
+          : this.stub(owners[0]).handle(operation, body, this.addressed(routed, this.relative(owners[0])));
       }
       return this.twoPhase(operation, input, owners, token, routed);
     });

@@ -38,6 +38,8 @@ export interface EngineOptions {
   scheduleHousekeeping?: () => void;
   /** Seconds between TTL sweeps of a shard with TTL-enabled tables (default 60). */
   ttlSweepSeconds?: number;
+  /** Called after each request `handle` answered without error (the shard counts writes by it). */
+  afterRequest?: (operation: string, input: unknown) => void;
 }
 
 /** How often a shard with an enabled stream checks its log's retention at least. */
@@ -54,6 +56,7 @@ export class Engine {
   readonly changeLog: ChangeLog;
   readonly ttlIndex: TtlIndex;
   private readonly schedule: () => void;
+  private readonly afterRequest: ((operation: string, input: unknown) => void) | undefined;
   private readonly ttlSweepMs: number;
   /** When the next TTL sweep is due (epoch ms); 0: at the next housekeeping step. */
   private nextSweepAt = 0;
@@ -67,6 +70,7 @@ export class Engine {
     this.changeLog = new ChangeLog(this.sql);
     this.ttlIndex = new TtlIndex(this.sql);
     this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
+    this.afterRequest = options.afterRequest;
     this.schedule =
       options.scheduleHousekeeping ??
       (() => {
@@ -76,7 +80,13 @@ export class Engine {
 
   /** Wire entry point: JSON text in, JSON text out (errors already serialised). */
   handle(operation: string, body: string, meta: CallMeta): WireReply {
-    return this.run(operation, body, (input) => dispatch(this.context(meta), operation, input));
+    const after = this.afterRequest;
+    if (!after) return this.run(operation, body, (input) => dispatch(this.context(meta), operation, input));
+    return this.run(operation, body, (input) => {
+      const output = dispatch(this.context(meta), operation, input);
+      after(operation, input);
+      return output;
+    });
   }
 
   /** DynamoDB Streams entry point (./streams-dispatch.ts): JSON text in, JSON text out. */

@@ -42,6 +42,10 @@ export interface StartLocalOptions {
   shards?: number;
   /** Seconds between TTL sweeps of each shard (default 60). */
   ttlSweepSeconds?: number;
+  /** Bytes of one table's rows in one partition past which it splits (DDB_SPLIT_BYTES; default 1 GiB). */
+  splitBytes?: number;
+  /** Sustained writes per second to one table in one partition past which it splits (default 500). */
+  splitWritesPerSecond?: number;
 }
 
 export interface LocalEndpoint {
@@ -108,6 +112,10 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   if (options.permissions) bindings.DDB_PERMISSIONS = options.permissions;
   if (options.shards !== undefined) bindings.DDB_DEFAULT_SHARDS = String(options.shards);
   if (options.ttlSweepSeconds !== undefined) bindings.DDB_TTL_SWEEP_SECONDS = String(options.ttlSweepSeconds);
+  if (options.splitBytes !== undefined) bindings.DDB_SPLIT_BYTES = String(options.splitBytes);
+  if (options.splitWritesPerSecond !== undefined) {
+    bindings.DDB_SPLIT_WRITES_PER_SECOND = String(options.splitWritesPerSecond);
+  }
   if (options.console) {
     bindings.DDB_CONSOLE = "on";
     // The sign-in form is prefilled only with the well-known pair, never a chosen secret.

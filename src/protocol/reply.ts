@@ -30,6 +30,11 @@ export interface ClusterMeta {
    * upon which the router rereads the definition, repairs objects that missed it, and retries.
    */
   expect?: Record<string, Expected>;
+  /**
+   * The object the router addressed, by its name without the tenant's prefix, and the
+   * tenant: so that a partition's object can name itself when it starts a split.
+   */
+  self?: { tenant?: string; object: string };
 }
 
 export interface Expected {

@@ -75,6 +75,39 @@ describe("durable-dynamodb import/export", () => {
     ]);
   });
 
+  it("partitions split: splits a partition online; the table keeps every item (the exports below read it split)", async () => {
+    const run = await cli(
+      "partitions",
+      "split",
+      "--table-name",
+      table,
+      "--partition",
+      "0",
+      "--wait",
+      "--output",
+      "json",
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`^Splitting partition 0 of ${table} at hash [0-9a-f]{8}\\.\n$`));
+    const list = JSON.parse(run.stdout) as { version: number; itemCount: number; partitions: { ItemCount: number }[] };
+    expect([list.version, list.partitions.length]).toEqual([2, SERVER_SHARDS + 1]);
+    expect(list.partitions.reduce((sum, p) => sum + p.ItemCount, 0)).toBe(2000);
+    for (const p of list.partitions) expect(p.ItemCount).toBeGreaterThan(0);
+
+    const outOfRange = await cli(
+      "partitions",
+      "split",
+      "--table-name",
+      table,
+      "--partition",
+      String(SERVER_SHARDS + 1),
+    );
+    expect([outOfRange.code, outOfRange.stderr]).toEqual([
+      1,
+      `durable-dynamodb: ValidationException: Partition must be an integer from 0 to ${SERVER_SHARDS}\n`,
+    ]);
+  });
+
   it("export: writes every item back, equal to the generated ones", async () => {
     const run = await cli("export", "--table-name", table, "--file", file("a.jsonl"));
     expect(run.stderr).toMatch(new RegExp(`Exported 2,000 items from ${table} to .*a\\.jsonl \\(jsonl\\)`));

@@ -1,0 +1,157 @@
+// When a partition splits by itself: DynamoDB splits a partition that grows past its size
+// or that takes more writes than one partition serves, for as long as the load lasts. Here
+// a partition's object looks at its tables once per window: a table whose rows here exceed
+// the size threshold, or that took more writes than the rate threshold for several
+// windows in a row, has its partition here split (at the median row, src/split/plan.ts).
+import type { Engine } from "../engine/engine.js";
+import type { SplitStart } from "../protocol/shard-rpc.js";
+import type { ClusterMeta } from "../protocol/reply.js";
+import { partitionRange } from "../schema/partition-map.js";
+import { mapVersionOf, partitionMapOf } from "../schema/table-def.js";
+import { keyRangeOf } from "../storage/split-log.js";
+
+export interface SplitThresholds {
+  /** Bytes of a table's rows in one partition (DDB_SPLIT_BYTES). */
+  bytes: number;
+  /** Writes per second to a table in one partition, sustained (DDB_SPLIT_WRITES_PER_SECOND). */
+  writesPerSecond: number;
+}
+
+/** 1 GiB: a tenth of a Durable Object's 10 GB of SQLite, so a split moves at most half that. */
+export const DEFAULT_SPLIT_BYTES = 1024 ** 3;
+/** Half the thousand writes per second one partition takes in DynamoDB (and one object serves here). */
+export const DEFAULT_SPLIT_WRITES_PER_SECOND = 500;
+
+/** How often the tables here are looked at, and how many windows in a row a rate must last. */
+export const WINDOW_MS = 5_000;
+export const SUSTAINED_WINDOWS = 3;
+
+export class AutoSplit {
+  private windowStart: number;
+  /** Writes per table in the current window. */
+  private writes = new Map<string, number>();
+  /** Consecutive windows each table's writes passed the rate. */
+  private hot = new Map<string, number>();
+  /** Who this object is, as the last router to address it named it. */
+  private self: ClusterMeta["self"];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly thresholds: SplitThresholds,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.windowStart = now();
+  }
+
+  /** Counts a write request's items per table (`tables`: its table names, with repeats). */
+  noteWrites(tables: readonly string[]): void {
+    for (const table of tables) this.writes.set(table, (this.writes.get(table) ?? 0) + 1);
+  }
+
+  /**
+   * After a request: at the end of a window, the split to start, if a table here passed a
+   * threshold (its largest first; one split at a time per table).
+   */
+  check(cluster: ClusterMeta | undefined): SplitStart | undefined {
+    if (cluster?.self) this.self = cluster.self;
+    const now = this.now();
+    const elapsed = now - this.windowStart;
+    if (elapsed < WINDOW_MS) return undefined;
+    const writes = this.writes;
+    this.writes = new Map();
+    this.windowStart = now;
+    for (const name of this.engine.catalogue.names()) {
+      const rate = ((writes.get(name) ?? 0) * 1000) / elapsed;
+      this.hot.set(name, rate > this.thresholds.writesPerSecond ? (this.hot.get(name) ?? 0) + 1 : 0);
+    }
+    const self = this.self;
+    if (!self) return undefined;
+    const candidates = this.engine.sql.all<{ name: string; tid: number; size_bytes: number }>(
+      "SELECT name, tid, size_bytes FROM tables WHERE tid NOT IN (SELECT tid FROM splits) ORDER BY size_bytes DESC",
+    );
+    for (const table of candidates) {
+      const big = table.size_bytes > this.thresholds.bytes;
+      const busy = (this.hot.get(table.name) ?? 0) >= SUSTAINED_WINDOWS;
+      if (!big && !busy) continue;
+      const def = this.engine.catalogue.get(table.name);
+      if (!def || def.stream?.enabled || def.indexes?.some((index) => index.status === "CREATING")) continue;
+      const map = partitionMapOf(def);
+      const index = map.partitions.findIndex((entry) => entry.object === self.object);
+      if (index < 0) continue;
+      const { low, high } = partitionRange(map, index);
+      if (high - low < 2 || !this.divisible(table.tid, low, high)) continue;
+      this.hot.set(table.name, 0);
+      const request: SplitStart = {
+        table: def.name,
+        tableId: def.tableId,
+        version: mapVersionOf(def),
+        source: self.object,
+        low,
+        high,
+      };
+      if (self.tenant !== undefined) request.tenant = self.tenant;
+      return request;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the table's rows in [low, high) span more than one partition-key hash: the
+   * items of one partition key stay together, so a partition holding only those cannot be
+   * divided (DynamoDB's limit on an item collection is the same boundary).
+   */
+  private divisible(tid: number, low: number, high: number): boolean {
+    const range = keyRangeOf(low, high);
+    const bounds = range.to ? "pk >= ? AND pk < ?" : "pk >= ?";
+    const params = range.to ? [range.from, range.to] : [range.from];
+    const row = this.engine.sql.first<{ lo: ArrayBuffer | null; hi: ArrayBuffer | null }>(
+      `SELECT min(pk) AS lo, max(pk) AS hi FROM items WHERE tid = ? AND ${bounds}`,
+      tid,
+      ...params,
+    );
+    if (!row?.lo || !row.hi) return false;
+    return new DataView(row.lo).getUint32(0) !== new DataView(row.hi).getUint32(0);
+  }
+}
+
+/** The thresholds from the Worker's settings; unset or invalid: the defaults. */
+export function splitThresholds(env: {
+  DDB_SPLIT_BYTES?: string;
+  DDB_SPLIT_WRITES_PER_SECOND?: string;
+}): SplitThresholds {
+  const positive = (text: string | undefined, fallback: number): number => {
+    const n = Number(text);
+    return text !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  return {
+    bytes: positive(env.DDB_SPLIT_BYTES, DEFAULT_SPLIT_BYTES),
+    writesPerSecond: positive(env.DDB_SPLIT_WRITES_PER_SECOND, DEFAULT_SPLIT_WRITES_PER_SECOND),
+  };
+}
+
+/** The tables a write request writes, once per item (none for other requests). */
+export function writeTables(operation: string, input: unknown): string[] {
+  if (typeof input !== "object" || input === null) return [];
+  const request = input as Record<string, unknown>;
+  switch (operation) {
+    case "PutItem":
+    case "UpdateItem":
+    case "DeleteItem":
+      return typeof request.TableName === "string" ? [request.TableName] : [];
+    case "BatchWriteItem": {
+      const items = request.RequestItems;
+      if (typeof items !== "object" || items === null) return [];
+      return Object.entries(items).flatMap(([name, list]) =>
+        Array.from({ length: Array.isArray(list) ? list.length : 0 }, () => name),
+      );
+    }
+    case "TransactWriteItems":
+      return (Array.isArray(request.TransactItems) ? request.TransactItems : []).flatMap((item: unknown) => {
+        const action = typeof item === "object" && item !== null ? Object.values(item)[0] : undefined;
+        const name = (action as { TableName?: unknown } | undefined)?.TableName;
+        return typeof name === "string" ? [name] : [];
+      });
+    default:
+      return [];
+  }
+}
