@@ -3,8 +3,10 @@
 // Queue binding (queueDeliverer), a method of a Durable Object (any async function), or
 // anything else. A page's checkpoint is stored only after its delivery resolved, so a
 // failure redelivers it on the next run: at least once, in order per stream shard, hence
-// in order per item (an item's changes all live in one shard). Call it from an alarm, a
-// cron trigger or a queue consumer; it returns when every shard has been read to its end.
+// in order per item (an item's changes live in one shard, or, across partition splits, in
+// a shard and its descendants, which DescribeStream lists after it and this reads after
+// it). Call it from an alarm, a cron trigger or a queue consumer; it returns when every
+// shard has been read to its end.
 //
 //   const streams = new DynamoDBStreamsClient({});
 //   await pumpStream({ client: streams, streamArn, checkpoints: this.ctx.storage,

@@ -77,6 +77,8 @@ export interface SplitPlan {
   low: number;
   at: number;
   high: number;
+  /** Set when the range is fenced: the source's last change-log sequence number then (streams' parent shard ends there). */
+  fenceSeq?: number;
 }
 
 /** A split asked of a partition's object (src/split/plan.ts SplitRequest). */

@@ -74,7 +74,7 @@ export class AutoSplit {
       const busy = (this.hot.get(table.name) ?? 0) >= SUSTAINED_WINDOWS;
       if (!big && !busy) continue;
       const def = this.engine.catalogue.get(table.name);
-      if (!def || def.stream?.enabled || def.indexes?.some((index) => index.status === "CREATING")) continue;
+      if (!def || def.indexes?.some((index) => index.status === "CREATING")) continue;
       const map = partitionMapOf(def);
       const index = map.partitions.findIndex((entry) => entry.object === self.object);
       if (index < 0) continue;

@@ -8,6 +8,8 @@ import { partitionRange, splitMap, splitObject } from "../schema/partition-map.j
 import { mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { keyRangeOf, watchRange, type SplitPlan } from "../storage/split-log.js";
 import { writeItem } from "../storage/write.js";
+import { splitLineage } from "../streams/lineage.js";
+import { streamRow } from "../streams/registry.js";
 import type { Item } from "../types.js";
 import type { SplitRow, SplitStart } from "../protocol/shard-rpc.js";
 
@@ -28,9 +30,6 @@ export function startSplit(engine: Engine, request: SplitStart): SplitPlan {
     }
     if (engine.sql.first("SELECT tid FROM splits WHERE tid = ?", def.tid)) {
       throw new DynamoError("ResourceInUseException", `Table ${request.table} is already splitting a partition`);
-    }
-    if (def.stream?.enabled) {
-      throw validation(`Table ${request.table} has a stream enabled; tables with streams cannot be split yet`);
     }
     if (def.indexes?.some((index) => index.status === "CREATING")) {
       throw new DynamoError("ResourceInUseException", `Table ${request.table} is backfilling an index`);
@@ -137,6 +136,11 @@ export function publishSplit(engine: Engine, plan: SplitPlan): TableDef | null {
     if (map.partitions.some((p) => p.low === plan.at && p.object === plan.target)) return def;
     const index = map.partitions.findIndex((p) => p.low === plan.low && p.object === plan.source);
     if (index < 0 || partitionRange(map, index).high !== plan.high) return null;
+    // The table's stream shard of the partition closes; two children open (src/streams/lineage.ts).
+    if (def.stream?.enabled) {
+      const registered = streamRow(engine.sql, def.name, def.stream.label);
+      splitLineage(engine.sql, def, { ...plan, fenceSeq: plan.fenceSeq ?? 0 }, registered?.created_at ?? 0, Date.now());
+    }
     const next: TableDef = { ...def, partitions: splitMap(map, index, plan.at, plan.target) };
     delete next.shards;
     engine.catalogue.update(next);

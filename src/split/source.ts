@@ -31,6 +31,7 @@ import {
   type SplitPlan,
 } from "../storage/split-log.js";
 import { writeItem } from "../storage/write.js";
+import { nextSequence } from "../streams/shard-range.js";
 import { reach } from "../txn/faults.js";
 import type { Item } from "../types.js";
 
@@ -168,7 +169,13 @@ export class SplitSource {
       if (this.lockedInRange(row.tid, plan)) return { waitMs: 50 };
       this.engine.sql.transaction(() => {
         fenceRange(this.engine.sql, row.tid, keyRangeOf(plan.at, plan.high));
-        this.engine.sql.exec("UPDATE splits SET state = 'fenced' WHERE tid = ?", row.tid);
+        // Records of the moving range end here: the stream's parent shard closes at this one.
+        plan.fenceSeq = nextSequence(this.engine.sql) - 1;
+        this.engine.sql.exec(
+          "UPDATE splits SET state = 'fenced', plan = ? WHERE tid = ?",
+          JSON.stringify(plan),
+          row.tid,
+        );
       });
       return "more";
     }

@@ -175,6 +175,20 @@ const MIGRATIONS: readonly Migration[] = [
      )`,
     "CREATE TABLE IF NOT EXISTS split_dirty (id INTEGER PRIMARY KEY, tid INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL)",
   ],
+  // v10: the shards of a stream whose table's partitions are not the shared objects by
+  // index (src/streams/lineage.ts): each shard is a range of one object's change log,
+  // records after `after_seq` and, once closed by a split, up to `last_seq`.
+  [
+    `CREATE TABLE IF NOT EXISTS stream_shards (
+       stream TEXT NOT NULL,
+       shard_id TEXT NOT NULL,
+       object TEXT NOT NULL,
+       parent TEXT,
+       after_seq INTEGER NOT NULL,
+       last_seq INTEGER,
+       PRIMARY KEY (stream, shard_id)
+     )`,
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -154,6 +154,20 @@ export function inHexRange(pkHex: string, plan: SplitPlan): boolean {
   return pkHex >= hex(range.from) && (range.to === undefined || pkHex < hex(range.to));
 }
 
+/**
+ * The range of table `tid` a split here has fenced or handed over, if any: changes to it
+ * are no longer this object's to make (the TTL sweep leaves its items to their new owner).
+ */
+export function handedOverRange(sql: Sql, tid: number): KeyRange | undefined {
+  const row = sql.first<{ plan: string }>(
+    "SELECT plan FROM splits WHERE tid = ? AND state IN ('fenced', 'published', 'cleaning')",
+    tid,
+  );
+  if (!row) return undefined;
+  const plan = JSON.parse(row.plan) as SplitPlan;
+  return keyRangeOf(plan.at, plan.high);
+}
+
 /** After a change of a table's definition or of a split here: the ranges are read again. */
 export function forgetDisowned(sql: Sql): void {
   DISOWNED.delete(sql);

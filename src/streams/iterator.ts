@@ -8,8 +8,11 @@ export const ITERATOR_LIFETIME_MS = 15 * 60 * 1000;
 export interface ShardPosition {
   table: string;
   label: string;
-  /** The storage shard (= stream shard) index. */
+  /** The storage shard (= stream shard) index, for a stream by index (src/streams/lineage.ts). */
   shard: number;
+  /** A stream shard of a lineage: the object holding it (name without tenant) and its last record once closed. */
+  object?: string;
+  last?: number;
   after: number;
   /** Epoch ms the iterator was issued. */
   issued: number;
@@ -19,9 +22,12 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeIterator(p: ShardPosition): string {
-  const json = JSON.stringify([1, p.table, p.label, p.shard, p.after, p.issued]);
+  const fields =
+    p.object === undefined
+      ? [1, p.table, p.label, p.shard, p.after, p.issued]
+      : [2, p.table, p.label, p.object, p.after, p.issued, p.last ?? null];
   let binary = "";
-  for (const byte of encoder.encode(json)) binary += String.fromCharCode(byte);
+  for (const byte of encoder.encode(JSON.stringify(fields))) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
@@ -34,26 +40,28 @@ export function decodeIterator(iterator: string, nowMs: number): ShardPosition {
   } catch {
     throw validation("Invalid ShardIterator");
   }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 6 ||
-    parsed[0] !== 1 ||
-    typeof parsed[1] !== "string" ||
-    typeof parsed[2] !== "string" ||
-    !Number.isSafeInteger(parsed[3]) ||
-    !Number.isSafeInteger(parsed[4]) ||
-    !Number.isSafeInteger(parsed[5])
-  ) {
-    throw validation("Invalid ShardIterator");
-  }
-  const [, table, label, shard, after, issued] = parsed as [number, string, string, number, number, number];
-  if (nowMs - issued > ITERATOR_LIFETIME_MS) {
+  const position = positionOf(parsed);
+  if (!position) throw validation("Invalid ShardIterator");
+  if (nowMs - position.issued > ITERATOR_LIFETIME_MS) {
     throw new DynamoError(
       "ExpiredIteratorException",
-      `Iterator expired. The iterator was created at time ${new Date(issued).toUTCString()} while right now it is ${new Date(nowMs).toUTCString()} which is further in the future than the tolerated delay of ${ITERATOR_LIFETIME_MS} milliseconds.`,
+      `Iterator expired. The iterator was created at time ${new Date(position.issued).toUTCString()} while right now it is ${new Date(nowMs).toUTCString()} which is further in the future than the tolerated delay of ${ITERATOR_LIFETIME_MS} milliseconds.`,
     );
   }
-  return { table, label, shard, after, issued };
+  return position;
+}
+
+function positionOf(parsed: unknown): ShardPosition | undefined {
+  if (!Array.isArray(parsed) || typeof parsed[1] !== "string" || typeof parsed[2] !== "string") return undefined;
+  if (!Number.isSafeInteger(parsed[4]) || !Number.isSafeInteger(parsed[5])) return undefined;
+  const [version, table, label, place, after, issued, last] = parsed as unknown[];
+  const base = { table: table as string, label: label as string, after: after as number, issued: issued as number };
+  if (version === 1 && parsed.length === 6 && Number.isSafeInteger(place)) return { ...base, shard: place as number };
+  if (version !== 2 || parsed.length !== 7 || typeof place !== "string") return undefined;
+  if (last !== null && !Number.isSafeInteger(last)) return undefined;
+  const position: ShardPosition = { ...base, shard: -1, object: place };
+  if (last !== null) position.last = last as number;
+  return position;
 }
 
 /** Stream shard ids: shardId-<20-digit creation ms>-<8 hex digits: the storage shard index>. */
@@ -67,10 +75,11 @@ export function shardOfShardId(shardId: string): number | undefined {
   return match ? parseInt(match[1] as string, 16) : undefined;
 }
 
-/** The storage shard an iterator reads, without checking it further (the streams router's routing). */
-export function shardOfIterator(iterator: string): number | undefined {
+/** Where an iterator reads, without checking it further (the streams router's routing): an object's name or a shard index. */
+export function placeOfIterator(iterator: string): string | number | undefined {
   try {
-    return decodeIterator(iterator, Number.NEGATIVE_INFINITY).shard;
+    const position = decodeIterator(iterator, Number.NEGATIVE_INFINITY);
+    return position.object ?? position.shard;
   } catch {
     return undefined;
   }

@@ -9,6 +9,7 @@ import type { Sql } from "../storage/sql.js";
 import type { KeySchemaElement } from "../types.js";
 import { RETENTION_MS, streamId } from "../schema/stream.js";
 import { partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { openLineage } from "./lineage.js";
 
 export interface StreamRow {
   stream: string;
@@ -41,6 +42,7 @@ export function registerStream(sql: Sql, def: TableDef, createdAt: number): void
     partitionMapOf(def).partitions.length,
     createdAt,
   );
+  openLineage(sql, def, createdAt);
 }
 
 export function streamRows(sql: Sql): StreamRow[] {
@@ -73,6 +75,10 @@ export function trimStreams(sql: Sql, catalogue: Catalogue, nowMs: number): bool
       sql.exec("UPDATE streams SET disabled_at = ? WHERE stream = ?", nowMs, row.stream);
     }
   }
+  sql.exec(
+    "DELETE FROM stream_shards WHERE stream IN (SELECT stream FROM streams WHERE disabled_at IS NOT NULL AND disabled_at < ?)",
+    nowMs - RETENTION_MS,
+  );
   sql.exec("DELETE FROM streams WHERE disabled_at IS NOT NULL AND disabled_at < ?", nowMs - RETENTION_MS);
   const cutoff = nowMs - RETENTION_MS;
   const old = sql.all<{ seq: number; stream: string }>(

@@ -13,6 +13,7 @@ import { TTL_IDENTITY } from "../schema/stream.js";
 import { checkNoTransactionOnItem } from "../storage/item-locks.js";
 import type { Item } from "../types.js";
 import { expiryOf } from "../storage/ttl-index.js";
+import { handedOverRange, inKeyRange } from "../storage/split-log.js";
 import type { TableDef } from "../schema/table-def.js";
 
 /** DynamoDB ignores expiry times more than five years old. */
@@ -92,8 +93,11 @@ function sweepTable(
     limit,
   );
   let deleted = 0;
+  // Items of a range a split is handing over are its new owner's to expire (src/split).
+  const handedOver = handedOverRange(sql, def.tid);
   for (const row of rows) {
     const key: EncodedKey = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };
+    if (handedOver && inKeyRange(key.pk, handedOver)) continue;
     const current = stores.items.get(def.tid, key.pk, key.sk);
     const item = current && (JSON.parse(current.doc) as Item);
     const expiry = item && expiryOf(item, attribute);

@@ -3,7 +3,7 @@
 // shards the router has asked shard 0 first).
 import { DynamoError, validation } from "../../errors.js";
 import { defineOp, type Operation } from "../operation.js";
-import { decodeIterator, encodeIterator, shardOfShardId } from "../../streams/iterator.js";
+import { decodeIterator, encodeIterator, shardOfShardId, type ShardPosition } from "../../streams/iterator.js";
 import type { StoredRecord } from "../../storage/change-log.js";
 import { resolveShard } from "./describe-ops.js";
 import { isStreamLive, trimmedUpto } from "../../streams/registry.js";
@@ -20,6 +20,19 @@ interface GetShardIteratorInput {
   ShardId: string;
   ShardIteratorType: "TRIM_HORIZON" | "LATEST" | "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER";
   SequenceNumber?: string;
+  /** Internal (ShardGetIterator): where the catalogue home resolved the shard (resolveShard's answer). */
+  Shard?: number;
+  Object?: string;
+  After?: number;
+  Last?: number;
+}
+
+/** resolveShard's answer: a shard index, or a lineage shard's object and log bounds. */
+interface Resolved {
+  Shard?: number;
+  Object?: string;
+  After?: number;
+  Last?: number;
 }
 
 function getShardIteratorOp(resolved: boolean): Operation<GetShardIteratorInput> {
@@ -33,6 +46,9 @@ function getShardIteratorOp(resolved: boolean): Operation<GetShardIteratorInput>
         enum: ["TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"],
       },
       SequenceNumber: { kind: "string", minLength: 21, maxLength: 40 },
+      ...(resolved
+        ? { Shard: { kind: "long" }, Object: { kind: "string" }, After: { kind: "long" }, Last: { kind: "long" } }
+        : {}),
     },
     validate(input) {
       const bySequence =
@@ -45,27 +61,35 @@ function getShardIteratorOp(resolved: boolean): Operation<GetShardIteratorInput>
       const parsed = parseStreamArn(input.StreamArn);
       if (!parsed) throw validation("Invalid StreamArn");
       // The catalogue home checks the stream and shard; another shard was checked by the router.
-      const shard = resolved
-        ? (shardOfShardId(input.ShardId) as number)
-        : (resolveShard.execute(ctx, { StreamArn: input.StreamArn, ShardId: input.ShardId }).Shard as number);
+      const place: Resolved = resolved
+        ? { ...input, Shard: input.Shard ?? shardOfShardId(input.ShardId) }
+        : (resolveShard.execute(ctx, { StreamArn: input.StreamArn, ShardId: input.ShardId }) as Resolved);
       const stream = streamId(parsed.table, parsed.label);
       const trimmed = trimmedUpto(ctx.sql, stream);
+      const floor = Math.max(trimmed, place.After ?? 0);
       let after: number;
       switch (input.ShardIteratorType) {
         case "TRIM_HORIZON":
-          after = trimmed;
+          after = floor;
           break;
         case "LATEST":
-          after = nextSequence(ctx.sql) - 1;
+          // A closed shard's latest position is its end.
+          after = place.Last ?? Math.max(nextSequence(ctx.sql) - 1, floor);
           break;
         default: {
           const seq = parseSequenceNumber(input.SequenceNumber as string);
           if (seq === undefined) throw validation(`Invalid SequenceNumber: ${input.SequenceNumber as string}`);
           after = input.ShardIteratorType === "AT_SEQUENCE_NUMBER" ? seq - 1 : seq;
           if (after < trimmed) throw new DynamoError("TrimmedDataAccessException", TRIMMED_MESSAGE);
+          after = Math.max(after, place.After ?? 0);
         }
       }
-      return { ShardIterator: encodeIterator({ ...parsed, shard, after, issued: ctx.now }) };
+      const position: ShardPosition =
+        place.Object === undefined
+          ? { ...parsed, shard: place.Shard ?? 0, after, issued: ctx.now }
+          : { ...parsed, shard: -1, object: place.Object, after, issued: ctx.now };
+      if (place.Last !== undefined) position.last = place.Last;
+      return { ShardIterator: encodeIterator(position) };
     },
   });
 }
@@ -85,10 +109,13 @@ export const getRecords = defineOp<{ ShardIterator: string; Limit?: number }>({
     if (position.after < trimmedUpto(ctx.sql, stream)) {
       throw new DynamoError("TrimmedDataAccessException", TRIMMED_MESSAGE);
     }
+    // A lineage's closed shard ends at its last record (src/streams/lineage.ts).
+    const last = position.last ?? Number.MAX_SAFE_INTEGER;
     const rows = ctx.sql.all<{ seq: number; record: string }>(
-      "SELECT seq, record FROM stream_records WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?",
+      "SELECT seq, record FROM stream_records WHERE stream = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
       stream,
       position.after,
+      last,
       input.Limit ?? 1000,
     );
     const records: unknown[] = [];
@@ -101,9 +128,14 @@ export const getRecords = defineOp<{ ShardIterator: string; Limit?: number }>({
       after = row.seq;
     }
     const out: Record<string, unknown> = { Records: records };
-    // A closed shard (stream disabled, table deleted) read to its end has no next iterator.
-    const open = isStreamLive(ctx.catalogue, position.table, position.label);
-    const more = ctx.sql.first("SELECT seq FROM stream_records WHERE stream = ? AND seq > ? LIMIT 1", stream, after);
+    // A closed shard (stream disabled, table deleted, partition split) read to its end has no next iterator.
+    const open = position.last === undefined && isStreamLive(ctx.catalogue, position.table, position.label);
+    const more = ctx.sql.first(
+      "SELECT seq FROM stream_records WHERE stream = ? AND seq > ? AND seq <= ? LIMIT 1",
+      stream,
+      after,
+      last,
+    );
     if (open || more) out.NextShardIterator = encodeIterator({ ...position, after, issued: ctx.now });
     return out;
   },
