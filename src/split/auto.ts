@@ -23,8 +23,8 @@ export const DEFAULT_SPLIT_BYTES = 1024 ** 3;
 export const DEFAULT_SPLIT_WRITES_PER_SECOND = 500;
 
 /** How often the tables here are looked at, and how many windows in a row a rate must last. */
-export const WINDOW_MS = 5_000;
-export const SUSTAINED_WINDOWS = 3;
+export const WINDOW_MS = 1_000;
+export const SUSTAINED_WINDOWS = 10;
 
 export class AutoSplit {
   private windowStart: number;

@@ -26,7 +26,8 @@ import {
 import { readShare, transactGetItems, type TransactGetItemsInput } from "../ops/transact-get-items.js";
 import { reach } from "./faults.js";
 import { lockTableOf } from "../storage/item-locks.js";
-import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
+import { errorReply, type CallMeta, type Expected, type WireReply } from "../protocol/reply.js";
+import { mapVersionOf } from "../schema/table-def.js";
 import type { CoordinatorRef, Decision, ShardDirectory, ShareKind } from "../protocol/shard-rpc.js";
 
 /** How long a prepared share waits before its shard asks the coordinator (then again as often). */
@@ -90,7 +91,7 @@ export class PreparedShares {
       this.engine.sql.transaction(() => {
         let output: Record<string, unknown> = {};
         if (row.kind === "write") {
-          const ctx = this.engine.contextFor(JSON.parse(row.meta) as CallMeta);
+          const ctx = this.engine.contextFor(this.commitMeta(JSON.parse(row.meta) as CallMeta));
           output = commitShare(ctx, parse<TransactWriteItemsInput>(transactWriteItems, row.body), id);
         } else {
           lockTableOf(this.engine).releaseAll(id);
@@ -127,6 +128,23 @@ export class PreparedShares {
       }
     }
     return pending ? Date.now() + PARTICIPANT_CHECK_MS : null;
+  }
+
+  /**
+   * The prepare's meta for its commit: the same tables (TableId), but whatever partition
+   * map they have now. The decision is made and must apply; a map changed since the
+   * prepare (another partition's split) cannot have moved the share's items, which a split
+   * waits for before it fences their range.
+   */
+  private commitMeta(meta: CallMeta): CallMeta {
+    const expect = meta.cluster?.expect;
+    if (!expect) return meta;
+    const now: Record<string, Expected> = {};
+    for (const [name, expected] of Object.entries(expect)) {
+      const def = this.engine.catalogue.get(name);
+      now[name] = def ? { ...expected, mapVersion: mapVersionOf(def) } : expected;
+    }
+    return { ...meta, cluster: { ...meta.cluster, expect: now } };
   }
 
   private row(id: string): PreparedRow | undefined {

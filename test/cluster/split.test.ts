@@ -1,6 +1,6 @@
 // Online partition splits (src/split): a partition's upper hash range moves to a new
 // Durable Object while the table serves, and every item keeps its meaning across it.
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   BatchWriteItemCommand,
@@ -13,6 +13,7 @@ import {
   PutItemCommand,
   QueryCommand,
   ScanCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
@@ -35,6 +36,7 @@ import {
   step,
   storedHashes,
 } from "./split-support";
+import { accountsOnShards, accountsTable, preparedOn, shardStub } from "./txn-support";
 
 type Item = Record<string, AttributeValue>;
 
@@ -366,6 +368,33 @@ describe("partition splits", () => {
     expect(map.version).toBe(3);
     expect(map.partitions.map((p) => p.object)).toEqual(["shard-0", "shard-1", first.target, second.target]);
     await expectTable(client, table, items);
+  });
+
+  it("SplitPartition: a transaction share prepared before another partition's split commits after it", async () => {
+    const { tenant, table, client } = await accountsTable();
+    const names = accountsOnShards(2); // on shards 0 and 1
+    armFault("participant:before-commit"); // the commit decided, one share left prepared
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: names.map((pk, n) => ({
+          Put: { TableName: table, Item: { pk: { S: pk }, n: { N: String(n) } } },
+        })),
+      }),
+    );
+    clearFaults();
+    const prepared = async () => (await preparedOn(tenant, 0)) + (await preparedOn(tenant, 1));
+    expect(await prepared()).toBe(1);
+    // Shard 3's partition splits: every object's map moves on to version 2.
+    await startManual(await splitRequest(tenant, table, 3));
+    await runToEnd(tenant, "shard-3");
+    for (let round = 0; round < 5 && (await prepared()) > 0; round++) {
+      for (let k = 0; k < 2; k++) await runDurableObjectAlarm(shardStub(tenant, k));
+    }
+    expect(await prepared()).toBe(0);
+    for (const [n, pk] of names.entries()) {
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }));
+      expect(got.Item).toEqual({ pk: { S: pk }, n: { N: String(n) } });
+    }
   });
 
   it("SplitPartition: refuses what it cannot split, with DynamoDB's errors", async () => {
