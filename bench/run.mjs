@@ -20,7 +20,7 @@
 //   (F, G and M: bench/cluster-phases.mjs)
 //
 // Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
-// --out FILE (default bench/results.json), --only A,B,D,E,F,G,M,P,S (groups; C comes with A),
+// --out FILE (default bench/results.json), --only A,B,D,E,F,G,L,M,P,S (groups; C comes with A),
 // --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
 import { Hash } from "@smithy/hash-node";
@@ -56,7 +56,7 @@ const option = (name) => {
 const QUICK = flag("--quick");
 const PEER = !flag("--no-peer");
 const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
-const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,M,P,S").split(",").map((s) => s.trim().toUpperCase()));
+const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,L,M,P,S").split(",").map((s) => s.trim().toUpperCase()));
 
 /** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
 const CONFIG = QUICK
@@ -937,6 +937,69 @@ function phaseP() {
   }
 }
 
+/**
+ * L: elastic partitions for real (scripts/split-load.mjs through npm start). One split of a
+ * loaded partition while a client writes (rows moved per second, the writes' latency
+ * before and during), and a table grown through many splits by size under concurrent
+ * writers, readers and a stream reader, every result checked (problems: goal 0).
+ */
+function phaseL() {
+  const run = (args) => {
+    const out = join(tempDir("ddb-split-load-"), "figures.json");
+    execFileSync(process.execPath, [join(ROOT, "scripts/split-load.mjs"), ...args, "--json", out], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    return JSON.parse(readFileSync(out, "utf8"));
+  };
+  const info = (id, name, unit, value, goal = null) =>
+    figure({ id, group: "L", name, unit, refLabel: "", ratio: "none", goal }).rounds.push({
+      ours: value,
+      ref: null,
+      ratio: null,
+    });
+  const items = QUICK ? 5_000 : 50_000;
+  progress(`bench: L one split of a partition of ${items} items under writes`);
+  const move = run(["--move", String(items)]);
+  info(
+    "L.move.rows",
+    `one split of ${items} items of 1 KB: rows moved per second until published`,
+    "rows/s",
+    move.rowsPerSecond,
+  );
+  info("L.move.publish", "  same: seconds to publication", "s", move.publishSeconds);
+  info("L.move.clean", "  same: seconds until the moved rows are deleted at the source", "s", move.cleanSeconds);
+  info("L.move.p99.before", "  same: PutItem p99 before the split", "ms", move.putP99Before);
+  info("L.move.p99.during", "  same: PutItem p99 during the split", "ms", move.putP99During);
+  const mb = QUICK ? 3 : 24;
+  const splitKb = QUICK ? 256 : 512;
+  progress(`bench: L a table grown to ${mb} MB with DDB_SPLIT_BYTES ${splitKb} KiB under load`);
+  const grow = run(["--mb", String(mb), "--split-kb", String(splitKb), "--writers", "8", "--readers", "4"]);
+  info(
+    "L.grow.partitions",
+    `a table grown to ${mb} MB, splitting past ${splitKb} KiB: partitions`,
+    "count",
+    grow.partitions,
+  );
+  info("L.grow.settled", "  same: seconds from the first write until the map settles", "s", grow.settledSeconds);
+  info("L.grow.writes", "  same: writes per second (8 writers, 4 readers)", "ops/s", grow.writesPerSecond);
+  info("L.grow.p99", "  same: write p99", "ms", grow.writeP99);
+  info("L.grow.shards", "  same: stream shards (each split closes one, opens two)", "count", grow.streamShards);
+  record(
+    figure({
+      id: "L.problems",
+      group: "L",
+      name: "  both: lost, duplicated or stale results",
+      unit: "count",
+      refLabel: "none",
+      ratio: "ours-ref",
+      goal: { op: "<=", value: 0 },
+    }),
+    grow.problems + move.problems,
+    0,
+  );
+}
+
 function phaseS() {
   progress("bench: S bundling bench/size with wrangler");
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -1075,6 +1138,7 @@ async function main() {
     if (ONLY.has("D")) await phaseD();
     if (ONLY.has("S")) phaseS();
     if (ONLY.has("P")) phaseP();
+    if (ONLY.has("L")) phaseL();
   } finally {
     progressDone();
     await cleanup();

@@ -1,6 +1,7 @@
 // `npm run split-load`: a table grown through many partition splits while clients use it.
 //
 //   node scripts/split-load.mjs [--mb 24] [--split-kb 512] [--writers 8] [--readers 4] [--json FILE]
+//   node scripts/split-load.mjs --move 50000 [--json FILE]
 //
 // 1. `npm start` (scripts/start.mjs) on fresh state with DDB_SPLIT_BYTES = --split-kb KiB,
 //    so partitions split by size again and again as the table grows.
@@ -14,6 +15,11 @@
 //    exactly, so does a Query of every partition key, DescribeTable's ItemCount agrees, and
 //    the stream, read parents before children, holds every write once, in order per item.
 // Prints partitions reached, time, rates and latencies; exit status 0 when nothing is wrong.
+//
+// --move N: one split measured alone. N items of ~1 KB in one partition (no split by size),
+// then `partitions split` while one client keeps writing and reading: rows moved per
+// second until the new map is published, the time until the moved rows are cleaned up,
+// and that client's latency before and during the split; every write it made is read back.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -37,7 +43,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from "@aws-sdk/client-dynamodb-streams";
-import { listPartitions } from "../bin/lib/partitions.mjs";
+import { listPartitions, splitPartition } from "../bin/lib/partitions.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -47,8 +53,10 @@ const { values } = parseArgs({
     writers: { type: "string", default: "8" },
     readers: { type: "string", default: "4" },
     json: { type: "string" },
+    move: { type: "string" },
   },
 });
+const MOVE = values.move === undefined ? undefined : Number(values.move);
 const TARGET_BYTES = Number(values.mb) * 1024 * 1024;
 const SPLIT_BYTES = Number(values["split-kb"]) * 1024;
 const WRITERS = Number(values.writers);
@@ -86,9 +94,10 @@ async function start() {
       PERSIST_DIR: state,
       DDB_CREDENTIALS: "local:local",
       DDB_DEFAULT_SHARDS: "1",
-      DDB_SPLIT_BYTES: String(SPLIT_BYTES),
+      // --move: no split by size; the one measured is asked for.
+      DDB_SPLIT_BYTES: String(MOVE === undefined ? SPLIT_BYTES : 2 ** 40),
     },
-    stdio: "ignore",
+    stdio: process.env.SPLIT_LOAD_SERVER_LOG ? "inherit" : "ignore",
   });
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
@@ -355,6 +364,69 @@ const percentile = (list, p) => {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 };
 
+/** --move: one split of a loaded partition, measured while a client keeps using the table. */
+async function moveOne(ddb) {
+  const keys = Array.from({ length: MOVE }, (_, i) => ({ pk: `k${i}`, sk: 0 }));
+  let cursor = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let at = (cursor += 25) - 25; at < MOVE; at = (cursor += 25) - 25) {
+        let pending = keys.slice(at, at + 25).map(({ pk, sk }) => ({ PutRequest: { Item: item(pk, sk, 1) } }));
+        while (pending.length > 0) {
+          const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: pending } }));
+          pending = out.UnprocessedItems?.[TABLE] ?? [];
+        }
+      }
+    }),
+  );
+  for (const { pk, sk } of keys) ack(pk, sk, 1);
+  const probe = { phase: "before", before: [], during: [], stop: false };
+  const versions = new Map();
+  const prober = (async () => {
+    for (let n = 0; !probe.stop; n++) {
+      const { pk, sk } = keys[(n * 7919) % MOVE];
+      const key = `${pk}|${sk}`;
+      const v = (versions.get(key) ?? 1) + 1;
+      const begun = performance.now();
+      await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item(pk, sk, v) }));
+      if (probe.phase !== "after") probe[probe.phase].push(performance.now() - begun);
+      versions.set(key, v);
+      ack(pk, sk, v);
+    }
+  })();
+  await sleep(3000);
+  probe.phase = "during";
+  const begun = performance.now();
+  await splitPartition(ddb, TABLE, { partition: 0 });
+  let list = await listPartitions(ddb, TABLE);
+  while (list.version < 2) {
+    await sleep(50);
+    list = await listPartitions(ddb, TABLE);
+  }
+  const publishSeconds = (performance.now() - begun) / 1000;
+  probe.phase = "after";
+  while (list.itemCount !== written.size) {
+    await sleep(100);
+    list = await listPartitions(ddb, TABLE);
+  }
+  const cleanSeconds = (performance.now() - begun) / 1000;
+  probe.stop = true;
+  await prober;
+  const moved = list.partitions[1]?.ItemCount ?? 0;
+  return {
+    items: MOVE,
+    moved,
+    publishSeconds,
+    cleanSeconds,
+    rowsPerSecond: moved / publishSeconds,
+    putP50Before: percentile(probe.before, 50),
+    putP99Before: percentile(probe.before, 99),
+    putP50During: percentile(probe.during, 50),
+    putP99During: percentile(probe.during, 99),
+    putsDuring: probe.during.length,
+  };
+}
+
 async function main() {
   await start();
   try {
@@ -374,6 +446,24 @@ async function main() {
         StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
       }),
     );
+    if (MOVE !== undefined) {
+      const figures = await moveOne(ddb);
+      const arn = await verifyTable();
+      const stream = await verifyStream(arn);
+      console.log(
+        `split-load --move: ${figures.items} items; ${figures.moved} moved in ${figures.publishSeconds.toFixed(1)} s to publication ` +
+          `(${figures.rowsPerSecond.toFixed(0)} rows/s), cleaned up after ${figures.cleanSeconds.toFixed(1)} s`,
+      );
+      console.log(
+        `split-load --move: PutItem p50/p99 ${figures.putP50Before.toFixed(1)}/${figures.putP99Before.toFixed(1)} ms before, ` +
+          `${figures.putP50During.toFixed(1)}/${figures.putP99During.toFixed(1)} ms during (${figures.putsDuring} writes)`,
+      );
+      console.log(`split-load: stream of ${stream.shards} shards, ${stream.records} records`);
+      console.log(`split-load: ${problems.length} problems`);
+      if (values.json)
+        writeFileSync(values.json, `${JSON.stringify({ ...figures, problems: problems.length }, null, 2)}\n`);
+      return problems.length === 0 ? 0 : 1;
+    }
     const begun = performance.now();
     const done = { value: false };
     const readers = Array.from({ length: READERS }, (_, r) => reader(r, done));

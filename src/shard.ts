@@ -35,8 +35,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly coordinator: Coordinator;
   private readonly splits: SplitSource;
   private readonly auto: AutoSplit;
-  /** The split steps running now, if any: one runner at a time. */
-  private splitting: Promise<number | null> | undefined;
+  /** The runner of the splits in progress here, if it is going: one at a time. */
+  private splitting: Promise<void> | undefined;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
@@ -112,26 +112,30 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     return publishSplit(this.engine, plan);
   }
 
-  /** Steps of the splits in progress here for a while; when to run again (null: none left). */
-  private runSplits(): Promise<number | null> {
+  /**
+   * Runs the splits in progress here beside the requests, not inside the alarm handler: an
+   * alarm handler holds the object's requests back until it returns, and a split's steps
+   * wait on the new object and the home. The alarm keeps firing while a split is in
+   * progress, as a watchdog that starts the runner again after a crash or an eviction.
+   */
+  private kickSplits(): void {
     this.splitting ??= this.splitSteps().finally(() => {
       this.splitting = undefined;
     });
-    return this.splitting;
   }
 
-  private async splitSteps(): Promise<number | null> {
-    const until = Date.now() + SPLIT_SLICE_MS;
+  private async splitSteps(): Promise<void> {
     try {
       for (;;) {
         const result = await this.splits.step();
-        if (result === "done") return this.splits.active() ? Date.now() : null;
-        if (result !== "more") return Date.now() + result.waitMs;
-        if (Date.now() >= until) return Date.now();
+        if (result === "done" && !this.splits.active()) return;
+        await new Promise((resolve) =>
+          setTimeout(resolve, typeof result === "object" ? result.waitMs : SPLIT_PAUSE_MS),
+        );
       }
     } catch (err) {
+      // The watchdog alarm starts the runner again (src/split/source.ts resumes any step).
       console.error("durable-dynamodb: partition split step failed", err);
-      return Date.now() + SPLIT_RETRY_MS;
     }
   }
 
@@ -152,9 +156,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
         next = Date.now() + 5_000;
       }
     }
-    // A split in progress: a slice of its steps (requests interleave between them).
-    const split = await this.runSplits();
-    if (split !== null) next = next === null ? split : Math.min(next, split);
+    if (this.splits.active()) {
+      this.kickSplits();
+      const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
+      next = next === null ? watchdog : Math.min(next, watchdog);
+    }
     if (moreHousekeeping) await this.ctx.storage.setAlarm(Date.now());
     else {
       // Periodic work: TTL sweeps and stream retention (Engine.nextWakeUp).
@@ -165,10 +171,14 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   }
 }
 
-/** How long one alarm runs split steps before it lets the alarm end and fire again. */
-const SPLIT_SLICE_MS = 250;
-/** After a failed split step (an object unreachable, a crash): when to try again. */
-const SPLIT_RETRY_MS = 1_000;
+/**
+ * A pause between a split's steps: each step writes its progress, and replies to requests
+ * wait until the object's writes are durable (its output gate); back to back, the steps'
+ * writes kept that gate shut for the whole copy.
+ */
+const SPLIT_PAUSE_MS = 2;
+/** While a split is in progress, how often the alarm checks that its runner is going. */
+const SPLIT_WATCHDOG_MS = 2_000;
 
 /** DDB_TTL_SWEEP_SECONDS: seconds between TTL sweeps (default 60; tests set about 1). */
 function ttlSweepSeconds(env: Env): number | undefined {

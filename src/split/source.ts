@@ -36,7 +36,7 @@ import { reach } from "../txn/faults.js";
 import type { Item } from "../types.js";
 
 /** Rows per chunk sent to the new object, and the most document bytes a chunk carries. */
-const CHUNK_ROWS = 500;
+const CHUNK_ROWS = 200;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Rows deleted per cleaning step. */
 const CLEAN_ROWS = 1000;

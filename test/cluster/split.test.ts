@@ -255,7 +255,7 @@ describe("partition splits", () => {
       await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: gone.pk!, sk: gone.sk! } }));
       model.delete(i);
     };
-    expect(await step(tenant, "shard-0")).toBe("more"); // the first chunk of 500 rows
+    expect(await step(tenant, "shard-0")).toBe("more"); // the first chunk of 200 rows
     expect(await splitState(tenant, "shard-0")).toBe("copying");
     for (let i = 0; i < 700; i += 7) await write(i, 1); // copied or not yet, in range or not
     for (let i = 3; i < 700; i += 50) await remove(i);
