@@ -1079,7 +1079,8 @@ function formatValue(value, unit) {
   if (unit === "MB") return `${value.toFixed(1)} MB`;
   if (unit === "KiB") return `${value.toFixed(1)} KiB`;
   if (unit === "count") return Math.round(value).toLocaleString("en");
-  if (unit === "s") return `${Math.round(value).toLocaleString("en")} s`;
+  if (unit === "s") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en")} s`;
+  if (unit === "ms") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en")} ms`;
   return `${Math.round(value).toLocaleString("en")}/s`;
 }
 

@@ -15,11 +15,9 @@
 //    may or may not be), each transaction's two items agree, and DescribeTable's ItemCount
 //    equals the items a Scan returns.
 // Exit status 0 when nothing unexpected happened.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   BatchWriteItemCommand,
@@ -34,8 +32,8 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { startServer } from "./lib/npm-start.mjs";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "300" },
@@ -57,37 +55,9 @@ const state = mkdtempSync(join(tmpdir(), "ddb-soak-"));
 let server;
 let endpoint;
 
-async function freePort() {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
-
 /** `npm start` in its own process group, so a crash can take Node and workerd down together. */
 async function start() {
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
-    cwd: ROOT,
-    detached: true,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PERSIST_DIR: state, DDB_CREDENTIALS: "local:local" },
-    stdio: "ignore",
-  });
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${endpoint}/`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error("soak: npm start did not answer within 180 s");
+  ({ endpoint, child: server } = await startServer({ persist: state, label: "soak" }));
 }
 
 function crash() {

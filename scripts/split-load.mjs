@@ -20,11 +20,9 @@
 // then `partitions split` while one client keeps writing and reading: rows moved per
 // second until the new map is published, the time until the moved rows are cleaned up,
 // and that client's latency before and during the split; every write it made is read back.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   BatchWriteItemCommand,
@@ -44,8 +42,8 @@ import {
   GetShardIteratorCommand,
 } from "@aws-sdk/client-dynamodb-streams";
 import { listPartitions, splitPartition } from "../bin/lib/partitions.mjs";
+import { startServer } from "./lib/npm-start.mjs";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: {
     mb: { type: "string", default: "24" },
@@ -70,45 +68,14 @@ const state = mkdtempSync(join(tmpdir(), "ddb-split-load-"));
 let server;
 let endpoint;
 
-async function freePort() {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
-
 async function start() {
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PERSIST_DIR: state,
-      DDB_CREDENTIALS: "local:local",
-      DDB_DEFAULT_SHARDS: "1",
-      // --move: no split by size; the one measured is asked for.
-      DDB_SPLIT_BYTES: String(MOVE === undefined ? SPLIT_BYTES : 2 ** 40),
-    },
+  ({ endpoint, child: server } = await startServer({
+    persist: state,
+    label: "split-load",
     stdio: process.env.SPLIT_LOAD_SERVER_LOG ? "inherit" : "ignore",
-  });
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${endpoint}/`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(250);
-  }
-  throw new Error("split-load: npm start did not answer within 180 s");
+    // --move: no split by size; the one measured is asked for.
+    env: { DDB_DEFAULT_SHARDS: "1", DDB_SPLIT_BYTES: String(MOVE === undefined ? SPLIT_BYTES : 2 ** 40) },
+  }));
 }
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));

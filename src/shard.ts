@@ -23,7 +23,7 @@ import type {
 import type { TableDef } from "./schema/table-def.js";
 import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
 import { SplitSource } from "./split/source.js";
-import { AutoSplit, splitThresholds, writeTables } from "./split/auto.js";
+import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
 
 import type { JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
@@ -43,8 +43,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.engine = new Engine(state, {
       ttlSweepSeconds: ttlSweepSeconds(env),
       afterRequest: (operation, input) => {
-        const tables = writeTables(operation, input);
-        if (tables.length > 0) this.auto.noteWrites(tables);
+        const items = writtenItems(operation, input);
+        if (items.length > 0) this.auto.noteWrites(items);
       },
     });
     this.auto = new AutoSplit(this.engine, splitThresholds(env));

@@ -2,13 +2,16 @@
 // or that takes more writes than one partition serves, for as long as the load lasts. Here
 // a partition's object looks at its tables once per window: a table whose rows here exceed
 // the size threshold, or that took more writes than the rate threshold for several
-// windows in a row, has its partition here split (at the median row, src/split/plan.ts).
+// windows in a row, has its partition here split: a big one at its median item
+// (src/split/plan.ts), a busy one at the median of its recent writes.
 import type { Engine } from "../engine/engine.js";
 import type { SplitStart } from "../protocol/shard-rpc.js";
 import type { ClusterMeta } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
-import { mapVersionOf, partitionMapOf } from "../schema/table-def.js";
+import { hashKeyOf, mapVersionOf, partitionMapOf } from "../schema/table-def.js";
 import { keyRangeOf } from "../storage/split-log.js";
+import { encodeKey } from "../keys/encode.js";
+import { partitionHash } from "../keys/partition.js";
 
 export interface SplitThresholds {
   /** Bytes of a table's rows in one partition (DDB_SPLIT_BYTES). */
@@ -25,6 +28,11 @@ export const DEFAULT_SPLIT_WRITES_PER_SECOND = 500;
 /** How often the tables here are looked at, and how many windows in a row a rate must last. */
 export const WINDOW_MS = 1_000;
 export const SUSTAINED_WINDOWS = 10;
+/** One write in SAMPLE_EVERY has its partition-key hash kept (the latest SAMPLES per table). */
+const SAMPLE_EVERY = 8;
+const SAMPLES = 1024;
+/** Fewer writes sampled in a range than this: its median item rather than its load's. */
+const MIN_SAMPLES = 16;
 
 export class AutoSplit {
   private windowStart: number;
@@ -43,9 +51,41 @@ export class AutoSplit {
     this.windowStart = now();
   }
 
-  /** Counts a write request's items per table (`tables`: its table names, with repeats). */
-  noteWrites(tables: readonly string[]): void {
-    for (const table of tables) this.writes.set(table, (this.writes.get(table) ?? 0) + 1);
+  /** Recent partition-key hashes written, per table (a sample of the writes, the latest SAMPLES). */
+  private samples = new Map<string, number[]>();
+  private written = 0;
+
+  /** Counts a write request's items per table, and samples where they land. */
+  noteWrites(items: readonly WrittenItem[]): void {
+    for (const { table, key } of items) {
+      this.writes.set(table, (this.writes.get(table) ?? 0) + 1);
+      if (++this.written % SAMPLE_EVERY !== 0 || key === undefined) continue;
+      const hash = this.hashOf(table, key);
+      if (hash === undefined) continue;
+      let list = this.samples.get(table);
+      if (!list) this.samples.set(table, (list = []));
+      list.push(hash);
+      if (list.length > SAMPLES) list.shift();
+    }
+  }
+
+  private hashOf(table: string, key: Record<string, unknown>): number | undefined {
+    const def = this.engine.catalogue.get(table);
+    if (!def) return undefined;
+    const attr = hashKeyOf(def);
+    const value = (key[attr.name] as Record<string, unknown> | undefined)?.[attr.type];
+    return typeof value === "string" ? partitionHash(encodeKey(attr.type, value)) : undefined;
+  }
+
+  /**
+   * Where to split a range [low, high) for its load: the median of the writes sampled in it
+   * (bench group P: at the load's median a skewed table needs a quarter of the splits a cut
+   * in the range's middle does); undefined when too few were sampled to tell.
+   */
+  private loadMedian(table: string, low: number, high: number): number | undefined {
+    const inside = (this.samples.get(table) ?? []).filter((h) => h > low && h < high).sort((a, b) => a - b);
+    if (inside.length < MIN_SAMPLES) return undefined;
+    return inside[Math.floor(inside.length / 2)];
   }
 
   /**
@@ -81,6 +121,8 @@ export class AutoSplit {
       const { low, high } = partitionRange(map, index);
       if (high - low < 2 || !this.divisible(table.tid, low, high)) continue;
       this.hot.set(table.name, 0);
+      // Busy: at the load's median; big: at the median item (src/split/plan.ts).
+      const at = busy ? this.loadMedian(table.name, low, high) : undefined;
       const request: SplitStart = {
         table: def.name,
         tableId: def.tableId,
@@ -90,6 +132,7 @@ export class AutoSplit {
         high,
       };
       if (self.tenant !== undefined) request.tenant = self.tenant;
+      if (at !== undefined) request.at = at;
       return request;
     }
     return undefined;
@@ -129,29 +172,45 @@ export function splitThresholds(env: {
   };
 }
 
-/** The tables a write request writes, once per item (none for other requests). */
-export function writeTables(operation: string, input: unknown): string[] {
+/** One item a write request writes: its table and its key (or whole item), as sent. */
+export interface WrittenItem {
+  table: string;
+  key: Record<string, unknown> | undefined;
+}
+
+/** The items a write request writes, with their tables (none for other requests). */
+export function writtenItems(operation: string, input: unknown): WrittenItem[] {
   if (typeof input !== "object" || input === null) return [];
   const request = input as Record<string, unknown>;
+  const entry = (table: unknown, key: unknown): WrittenItem[] =>
+    typeof table === "string" ? [{ table, key: isRecord(key) ? key : undefined }] : [];
   switch (operation) {
     case "PutItem":
+      return entry(request.TableName, request.Item);
     case "UpdateItem":
     case "DeleteItem":
-      return typeof request.TableName === "string" ? [request.TableName] : [];
+      return entry(request.TableName, request.Key);
     case "BatchWriteItem": {
       const items = request.RequestItems;
-      if (typeof items !== "object" || items === null) return [];
+      if (!isRecord(items)) return [];
       return Object.entries(items).flatMap(([name, list]) =>
-        Array.from({ length: Array.isArray(list) ? list.length : 0 }, () => name),
+        (Array.isArray(list) ? list : []).flatMap((write: unknown) => {
+          const put = isRecord(write) && isRecord(write.PutRequest) ? write.PutRequest.Item : undefined;
+          const del = isRecord(write) && isRecord(write.DeleteRequest) ? write.DeleteRequest.Key : undefined;
+          return entry(name, put ?? del);
+        }),
       );
     }
     case "TransactWriteItems":
       return (Array.isArray(request.TransactItems) ? request.TransactItems : []).flatMap((item: unknown) => {
-        const action = typeof item === "object" && item !== null ? Object.values(item)[0] : undefined;
-        const name = (action as { TableName?: unknown } | undefined)?.TableName;
-        return typeof name === "string" ? [name] : [];
+        const action = isRecord(item) ? Object.values(item)[0] : undefined;
+        return isRecord(action) ? entry(action.TableName, action.Item ?? action.Key) : [];
       });
     default:
       return [];
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,9 +5,11 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, BatchWriteItemCommand } from "../../src/index";
 import type { Engine } from "../../src/engine/engine";
-import { AutoSplit, SUSTAINED_WINDOWS, WINDOW_MS, writeTables } from "../../src/split/auto";
+import { AutoSplit, SUSTAINED_WINDOWS, WINDOW_MS, writtenItems } from "../../src/split/auto";
 import { uniqueName } from "../support/wire";
 import { objectStub, splitState } from "./split-support";
+import { encodeKey } from "../../src/keys/encode";
+import { partitionHash } from "../../src/keys/partition";
 
 async function createTable(client: DynamoDBClient, table: string): Promise<void> {
   await client.send(
@@ -34,15 +36,27 @@ async function onShard<T>(
 }
 
 describe("partitions that split by themselves", () => {
-  it("SplitPartition: counts a write request's items per table", () => {
-    expect(writeTables("PutItem", { TableName: "a" })).toEqual(["a"]);
-    expect(writeTables("GetItem", { TableName: "a" })).toEqual([]);
-    expect(writeTables("BatchWriteItem", { RequestItems: { a: [{}, {}], b: [{}] } })).toEqual(["a", "a", "b"]);
+  it("SplitPartition: counts a write request's items per table, with their keys", () => {
+    const key = { pk: { S: "a" } };
+    expect(writtenItems("PutItem", { TableName: "a", Item: key })).toEqual([{ table: "a", key }]);
+    expect(writtenItems("GetItem", { TableName: "a", Key: key })).toEqual([]);
     expect(
-      writeTables("TransactWriteItems", {
-        TransactItems: [{ Put: { TableName: "a" } }, { ConditionCheck: { TableName: "b" } }],
+      writtenItems("BatchWriteItem", {
+        RequestItems: { a: [{ PutRequest: { Item: key } }, { DeleteRequest: { Key: key } }], b: [{}] },
       }),
-    ).toEqual(["a", "b"]);
+    ).toEqual([
+      { table: "a", key },
+      { table: "a", key },
+      { table: "b", key: undefined },
+    ]);
+    expect(
+      writtenItems("TransactWriteItems", {
+        TransactItems: [{ Put: { TableName: "a", Item: key } }, { ConditionCheck: { TableName: "b", Key: key } }],
+      }),
+    ).toEqual([
+      { table: "a", key },
+      { table: "b", key },
+    ]);
   });
 
   it("SplitPartition: a partition past the size threshold splits at the end of the window", async () => {
@@ -82,7 +96,7 @@ describe("partitions that split by themselves", () => {
       const out: boolean[] = [];
       // 11 writes per second for SUSTAINED_WINDOWS - 1 windows, a quiet one, then SUSTAINED_WINDOWS.
       const window = (writes: number) => {
-        auto.noteWrites(Array.from({ length: writes }, () => table));
+        auto.noteWrites(Array.from({ length: writes }, () => ({ table, key: undefined })));
         clock.now += WINDOW_MS;
         out.push(auto.check({ self }) !== undefined);
       };
@@ -98,6 +112,32 @@ describe("partitions that split by themselves", () => {
       ...Array.from({ length: SUSTAINED_WINDOWS - 1 }, () => false),
       true,
     ]);
+  });
+
+  it("SplitPartition: a busy partition splits at the median of its recent writes", async () => {
+    const tenant = uniqueName("autom");
+    const table = uniqueName("t");
+    const client = new DynamoDBClient({ tenant });
+    await createTable(client, table);
+    for (let i = 0; i < 4; i++)
+      await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } }));
+    // The writes go to 40 keys, the hottest the most: the split point is the sampled median.
+    const keys = Array.from({ length: 40 }, (_, i) => `hot${i}`);
+    const writes = keys.flatMap((key, i) => Array.from({ length: 40 - i }, () => key));
+    const hashes = writes.map((key) => partitionHash(encodeKey("S", key))).sort((a, b) => a - b);
+    const request = await onShard(tenant, (auto, clock) => {
+      let out;
+      for (let n = 0; n < SUSTAINED_WINDOWS && !out; n++) {
+        auto.noteWrites(writes.map((key) => ({ table, key: { pk: { S: key } } })));
+        clock.now += WINDOW_MS;
+        out = auto.check({ self: { tenant, object: "shard-0" } });
+      }
+      return out;
+    });
+    expect(request?.at).toBeDefined();
+    // Within the hashes written (a sample of them: one write in eight), near their median.
+    const rank = hashes.findIndex((h) => h >= (request?.at as number));
+    expect(Math.abs(rank - hashes.length / 2)).toBeLessThan(hashes.length / 8);
   });
 
   it("SplitPartition: a partition holding one partition key's items only does not split", async () => {
