@@ -98,6 +98,10 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.shares.abort(id);
   }
 
+  txnSeedToken(digest: string, response: string, expiresAt: number): void {
+    this.coordinator.seedToken(digest, response, expiresAt);
+  }
+
   splitStart(request: SplitStart): WireReply {
     const reply = this.engine.run("split start", "{}", () => startSplit(this.engine, request) as unknown as JsonObject);
     if (reply.status === 200) void this.ctx.storage.setAlarm(Date.now());

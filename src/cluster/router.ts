@@ -74,7 +74,13 @@ import {
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
-import type { ShardNamespace, ShardStub, SplitStart, TxnPlan } from "../protocol/shard-rpc.js";
+import {
+  coordinatorName,
+  type ShardNamespace,
+  type ShardStub,
+  type SplitStart,
+  type TxnPlan,
+} from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
 
 /** Per-isolate Durable Object ids by shard name (bounded: tenants x shards can be many). */
@@ -718,7 +724,7 @@ export class Router {
         body: JSON.stringify({ ...rest, TransactItems: indices.map((i) => items[i]) }),
       }));
     const id = crypto.randomUUID();
-    const name = `txn:${this.tenant ?? ""}:${token === undefined ? id : `token:${token}`}`;
+    const name = coordinatorName(this.tenant, id, token);
     const plan: TxnPlan = { id, name, kind, shares, count: items.length, meta };
     if (token !== undefined) plan.digest = requestDigest(input.TransactItems);
     const ns = (this.ns ??= this.locate());

@@ -23,6 +23,14 @@ export interface TxnShare {
   body: string;
 }
 
+/**
+ * The coordinator object of a cross-shard transaction: named after its ClientRequestToken
+ * when it has one (every retry with the token meets the same object), else after its id.
+ */
+export function coordinatorName(tenant: string | undefined, id: string, token?: string): string {
+  return `txn:${tenant ?? ""}:${token === undefined ? id : `token:${token}`}`;
+}
+
 /** A transaction the router hands to its coordinator object. */
 export interface TxnPlan {
   id: string;
@@ -55,6 +63,8 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   txnPrepare(id: string, coord: CoordinatorRef, kind: ShareKind, body: string, meta: CallMeta): Promise<WireReply>;
   txnCommit(id: string): WireReply;
   txnAbort(id: string): void;
+  /** This object as a token's coordinator: a committed transaction with the token, carried over by a split. */
+  txnSeedToken(digest: string, response: string, expiresAt: number): void;
   /** Starts splitting one of this object's partitions (src/split); answers the plan or an error. */
   splitStart(request: SplitStart): WireReply;
   /** The new object of a split: rows of the moving range as they stand at the source. */

@@ -18,7 +18,7 @@
 //   aborting  the table went away or changed under the split: the new object's copy is
 //             dropped and the split forgotten.
 import type { Engine } from "../engine/engine.js";
-import type { ShardDirectory, ShardStub, SplitRow } from "../protocol/shard-rpc.js";
+import { coordinatorName, type ShardDirectory, type ShardStub, type SplitRow } from "../protocol/shard-rpc.js";
 import { objectName, sharedObject } from "../schema/partition-map.js";
 import { partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { lockTableOf } from "../storage/item-locks.js";
@@ -199,12 +199,35 @@ export class SplitSource {
       await Promise.all([...others].map((name) => this.stub(plan, name).applyTable(plan.table, def)));
       if (self !== homeName) this.engine.applyTable(plan.table, def);
     }
+    await this.carryTokens(plan);
     reach("split:after-broadcast");
     this.engine.sql.transaction(() => {
       dropSplitTriggers(this.engine.sql, row.tid);
       this.engine.sql.exec("UPDATE splits SET state = 'cleaning' WHERE tid = ?", row.tid);
     });
     return "more";
+  }
+
+  /**
+   * The ClientRequestTokens this object remembers (src/storage/request-tokens.ts), handed to
+   * their coordinators: a table of one partition keeps them here, one of several at the
+   * coordinator named after each token (src/cluster/router.ts), so a retry after the split
+   * still replays. Tokens live 10 minutes: a handful at most.
+   */
+  private async carryTokens(plan: SplitPlan): Promise<void> {
+    const tokens = this.engine.sql.all<{ token: string; request_digest: string; response: string; expires_at: number }>(
+      "SELECT token, request_digest, response, expires_at FROM txn_tokens WHERE expires_at > ?",
+      Date.now(),
+    );
+    await Promise.all(
+      tokens.map((row) =>
+        this.stub(plan, coordinatorName(plan.tenant, "", row.token)).txnSeedToken(
+          row.request_digest,
+          row.response,
+          row.expires_at,
+        ),
+      ),
+    );
   }
 
   /** Deletes a chunk of the moved rows here, with their index and TTL entries (no stream records: nothing changed). */

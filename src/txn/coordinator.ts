@@ -136,6 +136,25 @@ export class Coordinator {
     }
   }
 
+  /**
+   * Remembers a ClientRequestToken's committed transaction that ran on one object before its
+   * table's partition split (src/split/source.ts): transactions with a token on a table of
+   * several partitions come to this object (named after the token), which then replays it
+   * as DynamoDB does for the rest of the token's 10 minutes. A token it already knows stays.
+   */
+  seedToken(digest: string, response: string, expiresAt: number): void {
+    if (expiresAt <= Date.now() || this.sql.first("SELECT id FROM txn_coordinator WHERE state = 'done'")) return;
+    this.sql.exec(
+      "INSERT INTO txn_coordinator (id, state, plan, digest, response, created_at, expires_at) VALUES (?, 'done', '{}', ?, ?, ?, ?)",
+      crypto.randomUUID(),
+      digest,
+      response,
+      Date.now(),
+      expiresAt,
+    );
+    void scheduleAt(this.storage, expiresAt);
+  }
+
   /** A shard's question about a share it holds prepared. */
   resolve(id: string): Decision {
     const row = this.sql.first<CoordinatorRow>("SELECT * FROM txn_coordinator WHERE id = ?", id);

@@ -397,6 +397,44 @@ describe("partition splits", () => {
     }
   });
 
+  it("SplitPartition: a ClientRequestToken used before a table's first split still replays after it", async () => {
+    const tenant = uniqueName("splitk");
+    const table = uniqueName("t");
+    const client = new DynamoDBClient({ tenant });
+    await createTable(client, table);
+    await putAll(
+      client,
+      table,
+      Array.from({ length: 60 }, (_, i) => item(i)),
+    );
+    const adds = (token: string, by = "1") =>
+      new TransactWriteItemsCommand({
+        ClientRequestToken: token,
+        TransactItems: [0, 1].map((i) => ({
+          Update: {
+            TableName: table,
+            Key: { pk: item(i).pk!, sk: item(i).sk! },
+            UpdateExpression: "ADD v :by",
+            ExpressionAttributeValues: { ":by": { N: by } },
+          },
+        })),
+      });
+    await client.send(adds("token-1"));
+    await startManual(await splitRequest(tenant, table, 0));
+    await runToEnd(tenant, "shard-0");
+    expect((await client.listPartitions(table)).partitions.length).toBe(2);
+    await client.send(adds("token-1")); // a retry: replayed, not applied again
+    for (const i of [0, 1]) {
+      const got = await client.send(
+        new GetItemCommand({ TableName: table, Key: { pk: item(i).pk!, sk: item(i).sk! } }),
+      );
+      expect(got.Item?.v).toEqual({ N: "1" });
+    }
+    await expect(client.send(adds("token-1", "2"))).rejects.toMatchObject({
+      name: "IdempotentParameterMismatchException",
+    });
+  });
+
   it("SplitPartition: refuses what it cannot split, with DynamoDB's errors", async () => {
     const tenant = uniqueName("splite");
     const table = uniqueName("t");
