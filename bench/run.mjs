@@ -958,7 +958,7 @@ function phaseL() {
       ref: null,
       ratio: null,
     });
-  const items = QUICK ? 5_000 : 50_000;
+  const items = QUICK ? 2_000 : 50_000;
   progress(`bench: L one split of a partition of ${items} items under writes`);
   const move = run(["--move", String(items)]);
   info(
@@ -971,10 +971,11 @@ function phaseL() {
   info("L.move.clean", "  same: seconds until the moved rows are deleted at the source", "s", move.cleanSeconds);
   info("L.move.p99.before", "  same: PutItem p99 before the split", "ms", move.putP99Before);
   info("L.move.p99.during", "  same: PutItem p99 during the split", "ms", move.putP99During);
-  const mb = QUICK ? 3 : 24;
-  const splitKb = QUICK ? 256 : 512;
+  const mb = QUICK ? 1 : 24;
+  const splitKb = QUICK ? 128 : 512;
+  const clients = QUICK ? ["--writers", "4", "--readers", "2"] : ["--writers", "8", "--readers", "4"];
   progress(`bench: L a table grown to ${mb} MB with DDB_SPLIT_BYTES ${splitKb} KiB under load`);
-  const grow = run(["--mb", String(mb), "--split-kb", String(splitKb), "--writers", "8", "--readers", "4"]);
+  const grow = run(["--mb", String(mb), "--split-kb", String(splitKb), ...clients]);
   info(
     "L.grow.partitions",
     `a table grown to ${mb} MB, splitting past ${splitKb} KiB: partitions`,
@@ -982,7 +983,12 @@ function phaseL() {
     grow.partitions,
   );
   info("L.grow.settled", "  same: seconds from the first write until the map settles", "s", grow.settledSeconds);
-  info("L.grow.writes", "  same: writes per second (8 writers, 4 readers)", "ops/s", grow.writesPerSecond);
+  info(
+    "L.grow.writes",
+    `  same: writes per second (${clients[1]} writers, ${clients[3]} readers)`,
+    "ops/s",
+    grow.writesPerSecond,
+  );
   info("L.grow.p99", "  same: write p99", "ms", grow.writeP99);
   info("L.grow.shards", "  same: stream shards (each split closes one, opens two)", "count", grow.streamShards);
   record(
