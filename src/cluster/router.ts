@@ -46,7 +46,7 @@
 // - Transactions whose items lie in several objects (or that carry a ClientRequestToken on
 //   a multi-partition table) run two-phase commit under a coordinator object of the shard
 //   class, `txn:<tenant>:<id>` (src/txn/coordinator.ts).
-import { DynamoError, notFound, validation } from "../errors.js";
+import { DynamoError } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem, planBatchWrite } from "../ops/batch-write-item.js";
 import { query } from "../ops/query.js";
@@ -58,6 +58,7 @@ import { scatterIndexRead } from "./gsi.js";
 import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches.js";
 import { mergeReadPage } from "./merge.js";
 import { scanShards } from "./scan.js";
+import { splitPartition } from "./split-admin.js";
 import { executePartiql } from "../partiql/execute.js";
 import { leavesOfExpression } from "../query/key-condition.js";
 import { isObject } from "../protocol/shape.js";
@@ -74,13 +75,7 @@ import {
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
-import {
-  coordinatorName,
-  type ShardNamespace,
-  type ShardStub,
-  type SplitStart,
-  type TxnPlan,
-} from "../protocol/shard-rpc.js";
+import { coordinatorName, type ShardNamespace, type ShardStub, type TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
 
 /** Per-isolate Durable Object ids by shard name (bounded: tenants x shards can be many). */
@@ -169,69 +164,20 @@ export class Router {
 
   /**
    * Our administrative operations (ADMIN_TARGET_PREFIX), signed like DynamoDB's:
-   * SplitPartition starts splitting one of a table's partitions (src/split).
+   * SplitPartition starts splitting one of a table's partitions (./split-admin.ts).
    */
-  async admin(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    if (operation !== "SplitPartition") return errorReply(new DynamoError("UnknownOperationException", ""));
-    const input = requestObject(body);
-    const name = stringOf(input?.TableName);
-    if (!input || name === undefined) {
-      return errorReply(
-        validation(
-          "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
-        ),
-      );
-    }
-    this.forget(name);
-    const def = await this.table(name);
-    if (!def) return errorReply(notFound(`Requested resource not found: Table: ${name} not found`));
-    const count = partitionCount(def);
-    const index = input.Partition ?? (await this.largestPartition(def, meta));
-    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
-      return errorReply(validation(`Partition must be an integer from 0 to ${count - 1}`));
-    }
-    const at = input.SplitAt;
-    if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
-      return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
-    }
-    const { low, high } = partitionRange(partitionMapOf(def), index);
-    const request: SplitStart = {
-      table: name,
-      tableId: def.tableId,
-      version: mapVersionOf(def),
-      source: partitionObject(def, index),
-      low,
-      high,
-    };
-    if (this.tenant !== undefined) request.tenant = this.tenant;
-    if (at !== undefined) request.at = at;
-    const reply = await this.part(def, index).splitStart(request);
-    if (reply.status !== 200) return reply;
-    const plan = JSON.parse(reply.body) as { at: number };
-    const out = {
-      TableName: name,
-      Partition: index,
-      HashStart: low,
-      SplitAt: plan.at,
-      HashEnd: high,
-      PartitionMapVersion: mapVersionOf(def),
-      SplitStatus: "SPLITTING",
-    };
-    return { status: 200, body: JSON.stringify(out) };
-  }
-
-  /** The partition holding the most bytes (the first of equals). */
-  private async largestPartition(def: TableDef, meta: CallMeta): Promise<number> {
-    const count = partitionCount(def);
-    if (count === 1) return 0;
-    const body = JSON.stringify({ TableName: def.name });
-    const sizes = await Promise.all(
-      Array.from({ length: count }, async (_, k) => {
-        const reply = await this.send(def, k, "DescribeTable", body, meta);
-        return reply.status === 200 ? ((JSON.parse(reply.body) as { Table: Json }).Table.TableSizeBytes as number) : 0;
-      }),
-    );
-    return sizes.indexOf(Math.max(...sizes));
+  admin(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
+    if (operation !== "SplitPartition")
+      return Promise.resolve(errorReply(new DynamoError("UnknownOperationException", "")));
+    return splitPartition(body, {
+      tenant: this.tenant,
+      table: (name) => {
+        this.forget(name); // the layout as the home has it now
+        return this.table(name);
+      },
+      describe: (def, k) => this.send(def, k, "DescribeTable", JSON.stringify({ TableName: def.name }), meta),
+      start: (def, k, request) => this.part(def, k).splitStart(request),
+    });
   }
 
   /** A table's definition as the router sees it (cached): the edge reads resource policies from it. */

@@ -397,6 +397,39 @@ describe("partition splits", () => {
     }
   });
 
+  it("SplitPartition: waits to fence while a transaction holds an item of the moving range, and the item keeps its commit", async () => {
+    const { tenant, table, client } = await accountsTable();
+    const names = accountsOnShards(2); // on shards 0 and 1
+    // Shard 0's range splits at its middle: the held item is in the moving upper half.
+    const request = await splitRequest(tenant, table, 0);
+    const held = names[0] as string;
+    const at = partitionHashOf(held) > request.low ? partitionHashOf(held) : undefined;
+    armFault("participant:before-commit");
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: names.map((pk, n) => ({
+          Put: { TableName: table, Item: { pk: { S: pk }, n: { N: String(n + 10) } } },
+        })),
+      }),
+    );
+    clearFaults();
+    const shareOn = (await preparedOn(tenant, 0)) === 1 ? 0 : 1;
+    if (shareOn !== 0 || at === undefined) return expect.fail("the share left prepared is not shard 0's held item");
+    await startManual({ ...request, at });
+    while ((await splitState(tenant, "shard-0")) === "copying") await step(tenant, "shard-0");
+    // Caught up, but the share holds an item of the range: no fence.
+    expect(await step(tenant, "shard-0")).toEqual({ waitMs: 50 });
+    expect(await splitState(tenant, "shard-0")).toBe("draining");
+    for (let round = 0; round < 5 && (await preparedOn(tenant, 0)) > 0; round++) {
+      await runDurableObjectAlarm(shardStub(tenant, 0));
+    }
+    expect(await preparedOn(tenant, 0)).toBe(0);
+    await runToEnd(tenant, "shard-0");
+    const got = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: held } } }));
+    expect(got.Item).toEqual({ pk: { S: held }, n: { N: "10" } });
+    expect((await client.listPartitions(table)).partitions.length).toBe(5);
+  });
+
   it("SplitPartition: a ClientRequestToken used before a table's first split still replays after it", async () => {
     const tenant = uniqueName("splitk");
     const table = uniqueName("t");

@@ -1,0 +1,81 @@
+// SplitPartition, the endpoint's admin operation (and DynamoDBClient.splitPartition): checks
+// the request, picks the partition (by default the one holding the most bytes) and asks
+// its object to start splitting it (src/split/plan.ts). The split itself runs there.
+import { notFound, validation } from "../errors.js";
+import { requestObject } from "../protocol/json-body.js";
+import { errorReply, type WireReply } from "../protocol/reply.js";
+import type { SplitStart } from "../protocol/shard-rpc.js";
+import { partitionRange } from "../schema/partition-map.js";
+import { mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { partitionCount, partitionObject } from "./placement.js";
+
+/** What the operation needs of the router: the table's layout and its partitions' objects. */
+export interface SplitAdminHost {
+  tenant: string | undefined;
+  /** The table's definition as the catalogue's home has it now. */
+  table(name: string): Promise<TableDef | undefined>;
+  /** DescribeTable of partition `k` alone (its items and bytes). */
+  describe(def: TableDef, k: number): Promise<WireReply>;
+  start(def: TableDef, k: number, request: SplitStart): Promise<WireReply>;
+}
+
+export async function splitPartition(body: string, host: SplitAdminHost): Promise<WireReply> {
+  const input = requestObject(body);
+  const name = typeof input?.TableName === "string" ? input.TableName : undefined;
+  if (!input || name === undefined) {
+    return errorReply(
+      validation(
+        "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+      ),
+    );
+  }
+  const def = await host.table(name);
+  if (!def) return errorReply(notFound(`Requested resource not found: Table: ${name} not found`));
+  const count = partitionCount(def);
+  const index = input.Partition ?? (await largestPartition(def, host));
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
+    return errorReply(validation(`Partition must be an integer from 0 to ${count - 1}`));
+  }
+  const at = input.SplitAt;
+  if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
+    return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
+  }
+  const { low, high } = partitionRange(partitionMapOf(def), index);
+  const request: SplitStart = {
+    table: name,
+    tableId: def.tableId,
+    version: mapVersionOf(def),
+    source: partitionObject(def, index),
+    low,
+    high,
+  };
+  if (host.tenant !== undefined) request.tenant = host.tenant;
+  if (at !== undefined) request.at = at;
+  const reply = await host.start(def, index, request);
+  if (reply.status !== 200) return reply;
+  const plan = JSON.parse(reply.body) as { at: number };
+  const out = {
+    TableName: name,
+    Partition: index,
+    HashStart: low,
+    SplitAt: plan.at,
+    HashEnd: high,
+    PartitionMapVersion: mapVersionOf(def),
+    SplitStatus: "SPLITTING",
+  };
+  return { status: 200, body: JSON.stringify(out) };
+}
+
+/** The partition holding the most bytes (the first of equals). */
+async function largestPartition(def: TableDef, host: SplitAdminHost): Promise<number> {
+  const count = partitionCount(def);
+  if (count === 1) return 0;
+  const sizes = await Promise.all(
+    Array.from({ length: count }, async (_, k) => {
+      const reply = await host.describe(def, k);
+      if (reply.status !== 200) return 0;
+      return (JSON.parse(reply.body) as { Table: { TableSizeBytes: number } }).Table.TableSizeBytes;
+    }),
+  );
+  return sizes.indexOf(Math.max(...sizes));
+}
