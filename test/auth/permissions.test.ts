@@ -86,6 +86,22 @@ describe("Permissions", () => {
     expect(unchanged.body).toEqual({});
   });
 
+  it("Permissions: SplitPartition, the admin operation, needs dynamodb:SplitPartition on the table", async () => {
+    const split = (credentials: typeof ADMIN) =>
+      signedRequest(
+        "http://localhost/",
+        {
+          method: "POST",
+          headers: JSON_HEADERS("SplitPartition", "DurableDynamoDB_20261207"),
+          body: JSON.stringify({ TableName: MUSIC }),
+        },
+        { credentials },
+      ).then((request) => callWith(ENV, request));
+    expect(errorOf(await split(READER))).toEqual(denied("AKIDREADER", "SplitPartition", arn(MUSIC)));
+    const started = await split(ADMIN);
+    expect([started.status, started.body.SplitStatus]).toEqual([200, "SPLITTING"]);
+  });
+
   it("Permissions: refuses a table outside the grant's patterns", async () => {
     const reply = await as(READER, "GetItem", { TableName: OTHER, Key: { pk: { S: "a" } } });
     expect(errorOf(reply)).toEqual(denied("AKIDREADER", "GetItem", arn(OTHER)));
