@@ -177,6 +177,7 @@ export class Router {
       },
       describe: (def, k) => this.send(def, k, "DescribeTable", JSON.stringify({ TableName: def.name }), meta),
       start: (def, k, request) => this.part(def, k).splitStart(request),
+      repair: (def) => this.broadcast(def.name, def, [def]),
     });
   }
 

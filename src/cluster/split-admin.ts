@@ -17,6 +17,8 @@ export interface SplitAdminHost {
   /** DescribeTable of partition `k` alone (its items and bytes). */
   describe(def: TableDef, k: number): Promise<WireReply>;
   start(def: TableDef, k: number, request: SplitStart): Promise<WireReply>;
+  /** Gives the table's definition to its partitions' objects that missed it. */
+  repair(def: TableDef): Promise<void>;
 }
 
 export async function splitPartition(body: string, host: SplitAdminHost): Promise<WireReply> {
@@ -51,7 +53,13 @@ export async function splitPartition(body: string, host: SplitAdminHost): Promis
   };
   if (host.tenant !== undefined) request.tenant = host.tenant;
   if (at !== undefined) request.at = at;
-  const reply = await host.start(def, index, request);
+  let reply = await host.start(def, index, request);
+  // The partition's object has not heard of the table yet (a split that made it has not
+  // told it so far): told now, it is asked again.
+  if (reply.status === 400 && reply.body.includes("#ResourceNotFoundException")) {
+    await host.repair(def);
+    reply = await host.start(def, index, request);
+  }
   if (reply.status !== 200) return reply;
   const plan = JSON.parse(reply.body) as { at: number };
   const out = {
