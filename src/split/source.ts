@@ -1,19 +1,21 @@
-// An online split, run by the object whose partition splits (the source), one bounded step
-// per call from its alarm, while it keeps serving. The split's state is its row in
+// An online split, run by the object whose partition splits (the source) in bounded steps
+// beside the requests it keeps serving (src/shard.ts runs them; its alarm restarts them
+// after a crash or an eviction). The split's state is its row in
 // `splits`; each step reads it, does one thing, and records what it did, so a crash at any
 // point resumes at the step it stopped in, and every step may run twice:
 //
 //   copying   rows of the moving range [at, high) go to the new object in key order,
 //             a chunk at a time (receiveRows is an idempotent upsert); writes meanwhile
 //             are noted by the range's watch triggers (src/storage/split-log.ts).
-//   draining  noted keys are sent again as they now are, until none is left; then, when
+//   draining  noted keys are sent again as they now are, until none is left; then, once
 //             no cross-shard transaction holds an item of the range (the split waits for
-//             them, as DynamoDB's do not see one), the range is fenced: writes to it are
+//             them to commit or abort here), the range is fenced: writes to it are
 //             refused in SQLite and the router retries them.
 //   fenced    the last noted keys are sent; the catalogue's home publishes the new map
 //             (one transaction there; the cut-over).
 //   published every object of the table gets the new definition; requests placed by the
-//             old map are refused by its version and placed again by the router.
+//             old map are refused by its version and placed again by the router; the
+//             ClientRequestTokens remembered here go to their coordinators.
 //   cleaning  the moved rows are deleted here in chunks (reads skip them meanwhile).
 //   aborting  the table went away or changed under the split: the new object's copy is
 //             dropped and the split forgotten.
@@ -69,7 +71,7 @@ export class SplitSource {
   /** The step running now: steps run one at a time, whoever asks (the alarm, a test). */
   private running: Promise<unknown> = Promise.resolve();
 
-  /** One step of the oldest split in progress here, after any step already running. */
+  /** One step of a split in progress here (its table's id the lowest), after any step already running. */
   step(): Promise<StepResult> {
     const next = this.running.then(
       () => this.stepAlone(),
