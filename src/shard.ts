@@ -24,7 +24,6 @@ import type { TableDef } from "./schema/table-def.js";
 import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
 import { SplitSource } from "./split/source.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
-
 import type { JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
@@ -103,7 +102,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   }
 
   splitStart(request: SplitStart): WireReply {
-    const reply = this.engine.run("split start", "{}", () => startSplit(this.engine, request) as unknown as JsonObject);
+    const reply = this.engine.answer("split start", () => startSplit(this.engine, request) as unknown as JsonObject);
     if (reply.status === 200) void this.ctx.storage.setAlarm(Date.now());
     return reply;
   }

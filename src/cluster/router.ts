@@ -218,18 +218,17 @@ export class Router {
   }
 
   private send(def: TableDef, index: number, operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    return this.part(def, index).handle(operation, body, this.addressed(meta, partitionObject(def, index)));
+    return this.sendTo(objectName(this.tenant, partitionObject(def, index)), operation, body, meta);
   }
 
-  /** An object's name without the tenant's prefix (placement.ts objectName, undone). */
-  private relative(name: string): string {
-    return this.tenant === undefined ? name : name.slice(this.tenant.length + 1);
-  }
-
-  /** `meta` naming the object it goes to (ClusterMeta.self: an object splits itself by it). */
-  private addressed(meta: CallMeta, object: string): CallMeta {
+  /**
+   * A request to the object `name` (the tenant's prefix included), its meta naming that
+   * object (ClusterMeta.self: an object splits itself by it).
+   */
+  private sendTo(name: string, operation: string, body: string, meta: CallMeta): Promise<WireReply> {
+    const object = this.tenant === undefined ? name : name.slice(this.tenant.length + 1);
     const self = this.tenant === undefined ? { object } : { tenant: this.tenant, object };
-    return { ...meta, cluster: { ...meta.cluster, self } };
+    return this.stub(name).handle(operation, body, { ...meta, cluster: { ...meta.cluster, self } });
   }
 
   private cache(): Map<string, Cached> {
@@ -547,10 +546,7 @@ export class Router {
         return this.sendHome(operation, body, routed);
       }
       if (groups.size === 0) return this.sendHome(operation, body, routed);
-      if (groups.size === 1) {
-        const only = groups.keys().next().value as string;
-        return this.stub(only).handle(operation, body, this.addressed(routed, this.relative(only)));
-      }
+      if (groups.size === 1) return this.sendTo(groups.keys().next().value as string, operation, body, routed);
       try {
         // The request's own checks before any shard applies its part.
         // A write batch is checked whole against the tables (keys, index keys, duplicates),
@@ -563,12 +559,11 @@ export class Router {
         if (err instanceof DynamoError) return errorReply(err);
         throw err;
       }
-      const entries = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const entries = [...groups.entries()].sort(byName);
       const settled = await Promise.allSettled(
         entries.map(async ([k, items]) => {
           reach("router:batch-shard");
-          const request = JSON.stringify({ ...input, RequestItems: items });
-          return this.stub(k).handle(operation, request, this.addressed(routed, this.relative(k)));
+          return this.sendTo(k, operation, JSON.stringify({ ...input, RequestItems: items }), routed);
         }),
       );
       // A shard that failed (unreachable, or a server error) leaves its part unprocessed
@@ -630,7 +625,7 @@ export class Router {
       if (distinct.size <= 1 && !(token !== undefined && spread)) {
         return owners[0] === undefined
           ? this.sendHome(operation, body, routed)
-          : this.stub(owners[0]).handle(operation, body, this.addressed(routed, this.relative(owners[0])));
+          : this.sendTo(owners[0], operation, body, routed);
       }
       return this.twoPhase(operation, input, owners, token, routed);
     });
@@ -663,13 +658,11 @@ export class Router {
       if (list) list.push(index);
       else byObject.set(object, [index]);
     });
-    const shares = [...byObject.entries()]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([shard, indices]) => ({
-        shard,
-        indices,
-        body: JSON.stringify({ ...rest, TransactItems: indices.map((i) => items[i]) }),
-      }));
+    const shares = [...byObject.entries()].sort(byName).map(([shard, indices]) => ({
+      shard,
+      indices,
+      body: JSON.stringify({ ...rest, TransactItems: indices.map((i) => items[i]) }),
+    }));
     const id = crypto.randomUUID();
     const name = coordinatorName(this.tenant, id, token);
     const plan: TxnPlan = { id, name, kind, shares, count: items.length, meta };
@@ -703,6 +696,11 @@ function tableOfArn(arn: unknown): string | undefined {
 
 function isNotFound(reply: WireReply): boolean {
   return reply.status === 400 && reply.body.includes("#ResourceNotFoundException");
+}
+
+/** Entries in the order of their names (object names: shares and batch parts go in one order). */
+function byName(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 function isMoved(reply: WireReply): boolean {

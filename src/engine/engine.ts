@@ -101,16 +101,26 @@ export class Engine {
    * SQLite transaction, so the catalogue's cache is resynced with it.
    */
   run(label: string, body: string, execute: (input: unknown) => JsonObject): WireReply {
+    return this.answer(label, () => execute(parseJsonBody(body)));
+  }
+
+  /** `run` for a call whose input is no JSON body (a split's start, src/shard.ts). */
+  answer(label: string, execute: () => JsonObject): WireReply {
     try {
-      return { status: 200, body: serializeOutput(execute(parseJsonBody(body))) };
+      return { status: 200, body: serializeOutput(execute()) };
     } catch (err) {
-      if (err instanceof DynamoError) return errorReply(err);
-      // A write SQLite refused because its range is being handed over: the router retries.
-      if (isMovingError(err)) return errorReply(partitionMoved());
-      console.error(`internal error in ${label}`, err);
-      this.catalogue.reload();
-      return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
+      return this.failure(label, err);
     }
+  }
+
+  /** The answer to a request that threw (`err`), its SQLite transaction rolled back. */
+  failure(label: string, err: unknown): WireReply {
+    if (err instanceof DynamoError) return errorReply(err);
+    // A write SQLite refused because its range is being handed over: the router retries.
+    if (isMovingError(err)) return errorReply(partitionMoved());
+    console.error(`durable-dynamodb: internal error in ${label}`, err);
+    this.catalogue.reload();
+    return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
   }
 
   /**

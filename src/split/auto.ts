@@ -9,7 +9,7 @@ import type { SplitStart } from "../protocol/shard-rpc.js";
 import type { ClusterMeta } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf } from "../schema/table-def.js";
-import { keyRangeOf } from "../storage/split-log.js";
+import { keyRangeOf, withinRange } from "../storage/split-log.js";
 import { encodeKey } from "../keys/encode.js";
 import { partitionHash } from "../keys/partition.js";
 
@@ -144,9 +144,7 @@ export class AutoSplit {
    * divided (DynamoDB's limit on an item collection is the same boundary).
    */
   private divisible(tid: number, low: number, high: number): boolean {
-    const range = keyRangeOf(low, high);
-    const bounds = range.to ? "pk >= ? AND pk < ?" : "pk >= ?";
-    const params = range.to ? [range.from, range.to] : [range.from];
+    const { sql: bounds, params } = withinRange("pk", keyRangeOf(low, high));
     const row = this.engine.sql.first<{ lo: ArrayBuffer | null; hi: ArrayBuffer | null }>(
       `SELECT min(pk) AS lo, max(pk) AS hi FROM items WHERE tid = ? AND ${bounds}`,
       tid,

@@ -6,7 +6,7 @@ import type { Engine } from "../engine/engine.js";
 import { HASH_PREFIX_BYTES } from "../keys/partition.js";
 import { partitionRange, splitMap, splitObject } from "../schema/partition-map.js";
 import { mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
-import { keyRangeOf, watchRange, type SplitPlan } from "../storage/split-log.js";
+import { keyRangeOf, watchRange, withinRange, type SplitPlan } from "../storage/split-log.js";
 import { writeItem } from "../storage/write.js";
 import { splitLineage } from "../streams/lineage.js";
 import { streamRow } from "../streams/registry.js";
@@ -68,9 +68,7 @@ export function startSplit(engine: Engine, request: SplitStart): SplitPlan {
  * range when it holds too few rows to tell.
  */
 function medianHash(engine: Engine, def: TableDef, low: number, high: number): number {
-  const range = keyRangeOf(low, high);
-  const bounds = range.to ? "pk >= ? AND pk < ?" : "pk >= ?";
-  const params = range.to ? [range.from, range.to] : [range.from];
+  const { sql: bounds, params } = withinRange("pk", keyRangeOf(low, high));
   const count =
     engine.sql.first<{ n: number }>(`SELECT count(*) AS n FROM items WHERE tid = ? AND ${bounds}`, def.tid, ...params)
       ?.n ?? 0;
@@ -84,11 +82,11 @@ function medianHash(engine: Engine, def: TableDef, low: number, high: number): n
   );
   const hash = median ? hashOf(median.pk) : middle;
   if (hash > low) return hash;
+  const past = withinRange("pk", keyRangeOf(low + 1, high));
   const next = engine.sql.first<{ pk: ArrayBuffer }>(
-    `SELECT pk FROM items WHERE tid = ? AND ${bounds} AND pk >= ? ORDER BY pk LIMIT 1`,
+    `SELECT pk FROM items WHERE tid = ? AND ${past.sql} ORDER BY pk LIMIT 1`,
     def.tid,
-    ...params,
-    keyRangeOf(low + 1, high).from,
+    ...past.params,
   );
   return next ? hashOf(next.pk) : middle;
 }

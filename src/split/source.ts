@@ -23,14 +23,15 @@ import type { Engine } from "../engine/engine.js";
 import { coordinatorName, type ShardDirectory, type ShardStub, type SplitRow } from "../protocol/shard-rpc.js";
 import { objectName, sharedObject } from "../schema/partition-map.js";
 import { partitionMapOf, type TableDef } from "../schema/table-def.js";
-import { lockTableOf } from "../storage/item-locks.js";
+import { itemLockKey, lockTableOf } from "../storage/item-locks.js";
 import {
   dropSplitTriggers,
   fenceRange,
   forgetDisowned,
-  inHexRange,
   keyRangeOf,
+  lockInSplit,
   type SplitPlan,
+  withinRange,
 } from "../storage/split-log.js";
 import { writeItem } from "../storage/write.js";
 import { nextSequence } from "../streams/shard-range.js";
@@ -103,13 +104,9 @@ export class SplitSource {
   private async copy(row: SplitsRow, plan: SplitPlan): Promise<StepResult> {
     const def = this.localDef(plan);
     if (!def) return this.setState(row, "aborting");
-    const range = keyRangeOf(plan.at, plan.high);
-    const where = ["tid = ?", "pk >= ?"];
-    const params: unknown[] = [row.tid, range.from];
-    if (range.to) {
-      where.push("pk < ?");
-      params.push(range.to);
-    }
+    const range = withinRange("pk", keyRangeOf(plan.at, plan.high));
+    const where = ["tid = ?", range.sql];
+    const params: unknown[] = [row.tid, ...range.params];
     if (row.cursor_pk !== null && row.cursor_sk !== null) {
       where.push("(pk, sk) > (?, ?)");
       params.push(row.cursor_pk, row.cursor_sk);
@@ -153,7 +150,7 @@ export class SplitSource {
       for (const entry of dirty) {
         const pk = new Uint8Array(entry.pk);
         const sk = new Uint8Array(entry.sk);
-        const id = `${hex(pk)}/${hex(sk)}`;
+        const id = itemLockKey(row.tid, { pk, sk });
         if (seen.has(id)) continue;
         seen.add(id);
         const stored = this.engine.items.get(row.tid, pk, sk);
@@ -238,12 +235,11 @@ export class SplitSource {
     const more = this.engine.sql.transaction(() => {
       // A table deleted meanwhile: its rows are purged with it.
       if (!def) return false;
-      const range = keyRangeOf(plan.at, plan.high);
+      const range = withinRange("pk", keyRangeOf(plan.at, plan.high));
       const rows = this.engine.sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer; doc: string; size: number }>(
-        `SELECT pk, sk, json(doc) AS doc, size FROM items WHERE tid = ? AND pk >= ?${range.to ? " AND pk < ?" : ""} LIMIT ?`,
+        `SELECT pk, sk, json(doc) AS doc, size FROM items WHERE tid = ? AND ${range.sql} LIMIT ?`,
         row.tid,
-        range.from,
-        ...(range.to ? [range.to] : []),
+        ...range.params,
         CLEAN_ROWS,
       );
       const stores = { items: this.engine.items, indexes: this.engine.indexes, ttlIndex: this.engine.ttlIndex };
@@ -290,15 +286,10 @@ export class SplitSource {
   }
 
   private lockedInRange(tid: number, plan: SplitPlan): boolean {
-    const locks = lockTableOf(this.engine);
-    if (locks.size === 0) return false;
-    for (const row of this.engine.sql.all<{ locks: string }>("SELECT locks FROM txn_prepared")) {
-      for (const lock of JSON.parse(row.locks) as string[]) {
-        const [owner, pk] = lock.split("/");
-        if (owner === String(tid) && inHexRange(pk ?? "", plan)) return true;
-      }
-    }
-    return false;
+    if (lockTableOf(this.engine).size === 0) return false;
+    return this.engine.sql
+      .all<{ locks: string }>("SELECT locks FROM txn_prepared")
+      .some((row) => (JSON.parse(row.locks) as string[]).some((lock) => lockInSplit(lock, tid, plan)));
   }
 
   private target(plan: SplitPlan): ShardStub {
@@ -316,10 +307,4 @@ export class SplitSource {
     if (!stub) throw new Error(`split of ${plan.table}: no namespace holds ${self}`);
     return stub;
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }

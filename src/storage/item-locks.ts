@@ -75,7 +75,14 @@ export function itemLockKey(tid: number, key: EncodedKey): string {
   return `${tid}/${hex(key.pk)}/${hex(key.sk)}`;
 }
 
-function hex(bytes: Uint8Array): string {
+/** The table id and partition key (hex) a lock key names. */
+export function lockedItem(lock: string): { tid: number; pkHex: string } {
+  const [tid, pk] = lock.split("/");
+  return { tid: Number(tid), pkHex: pk ?? "" };
+}
+
+/** Bytes as lower-case hex, two digits each: hex strings compare as the bytes do. */
+export function hex(bytes: Uint8Array): string {
   let out = "";
   for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;

@@ -14,6 +14,8 @@
 import { HASH_PREFIX_BYTES } from "../keys/partition.js";
 import type { SplitPlan } from "../protocol/shard-rpc.js";
 import { partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { compareBytes } from "../values/compare.js";
+import { hex, lockedItem } from "./item-locks.js";
 import type { Sql } from "./sql.js";
 
 export type { SplitPlan };
@@ -37,13 +39,7 @@ function hashPrefix(hash: number): Uint8Array {
 
 /** Whether the stored partition key `pk` lies in `range`. */
 export function inKeyRange(pk: Uint8Array, range: KeyRange): boolean {
-  return compare(pk, range.from) >= 0 && (range.to === undefined || compare(pk, range.to) < 0);
-}
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
+  return compareBytes(pk, range.from) >= 0 && (range.to === undefined || compareBytes(pk, range.to) < 0);
 }
 
 /** The text SQLite's RAISE gives a write to a fenced range; found in the error it throws. */
@@ -57,12 +53,6 @@ export function isMovingError(err: unknown): boolean {
 function inRange(column: string, range: KeyRange): string {
   const upper = range.to ? ` AND ${column} < X'${hex(range.to)}'` : "";
   return `${column} >= X'${hex(range.from)}'${upper}`;
-}
-
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }
 
 /** Notes every write to table `tid`'s `range` in split_dirty. Call inside a transaction. */
@@ -133,25 +123,25 @@ export function disownedRange(sql: Sql, scope: number): KeyRange | undefined {
 }
 
 /**
- * Whether one of `locks` (src/storage/item-locks.ts: `tid/pk hex/sk hex`) is an item of a
- * range fenced for its hand-over: a cross-shard transaction may not take it now.
+ * Whether one of `locks` (src/storage/item-locks.ts) is an item of a range fenced for its
+ * hand-over: a cross-shard transaction may not take it now.
  */
 export function fencedLock(sql: Sql, locks: readonly string[]): boolean {
   if (locks.length === 0) return false;
   const fenced = sql.all<{ tid: number; plan: string }>(
     "SELECT tid, plan FROM splits WHERE state IN ('fenced', 'published')",
   );
-  if (fenced.length === 0) return false;
-  return locks.some((lock) => {
-    const [tid, pk] = lock.split("/");
-    return fenced.some((row) => String(row.tid) === tid && inHexRange(pk ?? "", JSON.parse(row.plan) as SplitPlan));
+  return fenced.some((row) => {
+    const plan = JSON.parse(row.plan) as SplitPlan;
+    return locks.some((lock) => lockInSplit(lock, row.tid, plan));
   });
 }
 
-/** Whether a lock's partition key (hex) lies in the split's moving range (hex compares as bytes). */
-export function inHexRange(pkHex: string, plan: SplitPlan): boolean {
+/** Whether a lock key names an item of table `tid` in the split's moving range. */
+export function lockInSplit(lock: string, tid: number, plan: SplitPlan): boolean {
+  const item = lockedItem(lock);
   const range = keyRangeOf(plan.at, plan.high);
-  return pkHex >= hex(range.from) && (range.to === undefined || pkHex < hex(range.to));
+  return item.tid === tid && item.pkHex >= hex(range.from) && (range.to === undefined || item.pkHex < hex(range.to));
 }
 
 /**
@@ -173,9 +163,15 @@ export function forgetDisowned(sql: Sql): void {
   DISOWNED.delete(sql);
 }
 
+/** `column` in `range` with its bindings, for reads of the range. */
+export function withinRange(column: string, range: KeyRange): { sql: string; params: Uint8Array[] } {
+  return range.to
+    ? { sql: `${column} >= ? AND ${column} < ?`, params: [range.from, range.to] }
+    : { sql: `${column} >= ?`, params: [range.from] };
+}
+
 /** `NOT (column in range)` with its bindings, for range reads. */
 export function outsideRange(column: string, range: KeyRange): { sql: string; params: Uint8Array[] } {
-  return range.to
-    ? { sql: `NOT (${column} >= ? AND ${column} < ?)`, params: [range.from, range.to] }
-    : { sql: `${column} < ?`, params: [range.from] };
+  const within = withinRange(column, range);
+  return { sql: `NOT (${within.sql})`, params: within.params };
 }

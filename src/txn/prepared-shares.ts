@@ -13,8 +13,8 @@
 // A share left prepared (its coordinator crashed, or its commit or abort was lost) is
 // finished by this shard's alarm, which asks the coordinator for the decision: commit,
 // abort, or still pending (asked again later).
-import { DynamoError, partitionMoved } from "../errors.js";
-import { fencedLock, isMovingError } from "../storage/split-log.js";
+import { partitionMoved } from "../errors.js";
+import { fencedLock } from "../storage/split-log.js";
 import type { Engine } from "../engine/engine.js";
 import { checkRequest, type Operation } from "../ops/operation.js";
 import {
@@ -26,7 +26,7 @@ import {
 import { readShare, transactGetItems, type TransactGetItemsInput } from "../ops/transact-get-items.js";
 import { reach } from "./faults.js";
 import { lockTableOf } from "../storage/item-locks.js";
-import { errorReply, type CallMeta, type Expected, type WireReply } from "../protocol/reply.js";
+import type { CallMeta, Expected, WireReply } from "../protocol/reply.js";
 import { mapVersionOf } from "../schema/table-def.js";
 import type { CoordinatorRef, Decision, ShardDirectory, ShareKind } from "../protocol/shard-rpc.js";
 
@@ -164,11 +164,7 @@ export class PreparedShares {
       for (const row of this.engine.sql.all<PreparedRow>("SELECT * FROM txn_prepared")) {
         locks.acquire(row.id, JSON.parse(row.locks) as string[]);
       }
-      if (err instanceof DynamoError) return errorReply(err);
-      if (isMovingError(err)) return errorReply(partitionMoved());
-      console.error("durable-dynamodb: transaction step failed", err);
-      this.engine.catalogue.reload();
-      return errorReply(new DynamoError("InternalServerError", "Internal server error", 500));
+      return this.engine.failure("a transaction step", err);
     }
   }
 }

@@ -97,6 +97,21 @@ async function putAll(client: DynamoDBClient, table: string, items: Item[]): Pro
   }
 }
 
+/** A fresh tenant's table (over `shards` partitions) holding items 0..count-1. */
+async function loadedTable(
+  prefix: string,
+  count: number,
+  shards?: number,
+): Promise<{ tenant: string; table: string; client: DynamoDBClient; items: Item[] }> {
+  const tenant = uniqueName(prefix);
+  const table = uniqueName("t");
+  const client = new DynamoDBClient({ tenant, ...(shards === undefined ? {} : { shards }) });
+  await createTable(client, table);
+  const items = Array.from({ length: count }, (_, i) => item(i));
+  await putAll(client, table, items);
+  return { tenant, table, client, items };
+}
+
 /** Every item of the table by a paged Scan (pages of `limit`), sorted by (pk, sk). */
 async function scanAll(client: DynamoDBClient, table: string, limit: number): Promise<Item[]> {
   const out: Item[] = [];
@@ -235,14 +250,8 @@ describe("partition splits", () => {
   });
 
   it("SplitPartition: writes to the moving range during the copy, the catch-up and the fence all land", async () => {
-    const tenant = uniqueName("splitw");
-    const table = uniqueName("t");
-    const client = new DynamoDBClient({ tenant });
-    await createTable(client, table);
-    const model = new Map<number, Item>();
-    const items = Array.from({ length: 700 }, (_, i) => item(i));
-    for (const one of items) model.set(Number(one.sk?.N), one);
-    await putAll(client, table, items);
+    const { tenant, table, client, items } = await loadedTable("splitw", 700);
+    const model = new Map(items.map((one) => [i(one), one]));
     const plan = await startManual(await splitRequest(tenant, table, 0));
 
     const write = async (i: number, version: number) => {
@@ -296,14 +305,8 @@ describe("partition splits", () => {
       "split:before-cleaned",
     ];
     for (const fault of steps) {
-      const tenant = uniqueName("splitc");
-      const table = uniqueName("t");
-      const client = new DynamoDBClient({ tenant });
-      await createTable(client, table);
-      const model = new Map<number, Item>();
-      const items = Array.from({ length: 120 }, (_, i) => item(i));
-      for (const one of items) model.set(i(one), one);
-      await putAll(client, table, items);
+      const { tenant, table, client, items } = await loadedTable("splitc", 120);
+      const model = new Map(items.map((one) => [i(one), one]));
       await startManual(await splitRequest(tenant, table, 0));
       armFault(fault);
       let crashed = 0;
@@ -332,15 +335,7 @@ describe("partition splits", () => {
   });
 
   it("SplitPartition: a table deleted during its split abandons it and drops the new object's copy", async () => {
-    const tenant = uniqueName("splitd");
-    const table = uniqueName("t");
-    const client = new DynamoDBClient({ tenant });
-    await createTable(client, table);
-    await putAll(
-      client,
-      table,
-      Array.from({ length: 50 }, (_, i) => item(i)),
-    );
+    const { tenant, table, client } = await loadedTable("splitd", 50);
     const plan = await startManual(await splitRequest(tenant, table, 0));
     await step(tenant, "shard-0"); // copied
     expect(await countRows(tenant, plan.target, "items")).toBeGreaterThan(0);
@@ -354,12 +349,7 @@ describe("partition splits", () => {
   });
 
   it("SplitPartition: splits a partition made by an earlier split, and one of a table created over several", async () => {
-    const tenant = uniqueName("split2");
-    const table = uniqueName("t");
-    const client = new DynamoDBClient({ tenant, shards: 2 });
-    await createTable(client, table);
-    const items = Array.from({ length: 160 }, (_, i) => item(i));
-    await putAll(client, table, items);
+    const { tenant, table, client, items } = await loadedTable("split2", 160, 2);
     const first = await startManual(await splitRequest(tenant, table, 1)); // shard-1's range
     await runToEnd(tenant, "shard-1");
     const second = await startManual(await splitRequest(tenant, table, 2)); // the new object's range
@@ -431,15 +421,7 @@ describe("partition splits", () => {
   });
 
   it("SplitPartition: a ClientRequestToken used before a table's first split still replays after it", async () => {
-    const tenant = uniqueName("splitk");
-    const table = uniqueName("t");
-    const client = new DynamoDBClient({ tenant });
-    await createTable(client, table);
-    await putAll(
-      client,
-      table,
-      Array.from({ length: 60 }, (_, i) => item(i)),
-    );
+    const { tenant, table, client } = await loadedTable("splitk", 60);
     const adds = (token: string, by = "1") =>
       new TransactWriteItemsCommand({
         ClientRequestToken: token,

@@ -2,28 +2,21 @@
 // mixed load from 8 clients, then one SIGKILL of the whole server mid-load and a restart on
 // the same state. Every acknowledged write must be there afterwards, transactions whole,
 // ItemCount equal to the items, and no unexpected error during the load.
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { runScript } from "./run-script";
 
 describe("soak (short)", () => {
   it("Soak: mixed load, a crash mid-load and a restart lose no acknowledged write", { timeout: 180_000 }, async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn(
-        process.execPath,
-        [
-          resolve(ROOT, "scripts/soak.mjs"),
-          ...["--seconds", "8", "--clients", "8", "--crashes", "1", "--crash-seconds", "6"],
-        ],
-        { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.on("exit", (exitCode) => done({ code: exitCode, output: text }));
-    });
+    const { code, output } = await runScript("scripts/soak.mjs", [
+      "--seconds",
+      "8",
+      "--clients",
+      "8",
+      "--crashes",
+      "1",
+      "--crash-seconds",
+      "6",
+    ]);
     expect(code, output).toBe(0);
     expect(output).toContain("crash 1: SIGKILL mid-load, restarted; 0 problems");
     expect(output).toContain("soak: 0 lost or inconsistent writes; 0 unexpected errors during the load");

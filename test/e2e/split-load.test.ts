@@ -2,31 +2,24 @@
 // table written to many times DDB_SPLIT_BYTES while other clients query and scan it ends
 // up over many partitions with every acknowledged write there once, every read exact, and
 // every change in its stream once, in order per item.
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { runScript } from "./run-script";
 
 describe("split load (short)", () => {
   it(
     "SplitPartition: a table growing through splits under load keeps every write, read and stream record exact",
     { timeout: 240_000 },
     async () => {
-      const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
-        const child = spawn(
-          process.execPath,
-          [
-            resolve(ROOT, "scripts/split-load.mjs"),
-            ...["--mb", "3", "--split-kb", "256", "--writers", "4", "--readers", "2"],
-          ],
-          { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-        );
-        let text = "";
-        child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        child.on("exit", (exitCode) => done({ code: exitCode, output: text }));
-      });
+      const { code, output } = await runScript("scripts/split-load.mjs", [
+        "--mb",
+        "3",
+        "--split-kb",
+        "256",
+        "--writers",
+        "4",
+        "--readers",
+        "2",
+      ]);
       expect(code, output).toBe(0);
       expect(output).toContain("split-load: 0 problems");
       const partitions = Number(/: (\d+) partitions \(map version/.exec(output)?.[1]);
