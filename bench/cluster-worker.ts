@@ -18,7 +18,7 @@ import {
   type AttributeValue as SdkValue,
 } from "../src/index";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQueryCommand } from "../src/lib";
-import { partitionOfKeyValue } from "../src/cluster/placement";
+import { partitionObject, partitionOfKeyValue } from "../src/cluster/placement";
 import { equalPartitions } from "../src/schema/partition-map";
 import type { Item } from "../src/types";
 import type { BenchShard } from "./worker";
@@ -157,12 +157,19 @@ function client(env: ClusterEnv, shards?: number): DynamoDBClient {
   return new DynamoDBClient({ namespace: env.DYNAMODB, maxAttempts: 1, ...(shards ? { shards } : {}) });
 }
 
+/** The object holding the one-partition table (its own, named in the catalogue's map). */
+async function tableObject(env: ClusterEnv) {
+  const def = await env.DYNAMODB.get(env.DYNAMODB.idFromName("shard-0")).tableInfo(TABLE);
+  if (!def) throw new Error(`no table ${TABLE}`);
+  return env.DYNAMODB.get(env.DYNAMODB.idFromName(partitionObject(def, 0)));
+}
+
 /** Creates the one-shard table with 100 items in partition p000000 and records F's payloads. */
 async function setup(env: ClusterEnv): Promise<number> {
   const c = client(env);
   await c.send(tableInput(TABLE));
   for (let i = 0; i < 100; i++) await send(c, "put", i);
-  const shard = env.DYNAMODB.get(env.DYNAMODB.idFromName("shard-0"));
+  const shard = await tableObject(env);
   for (const op of Object.keys(WIRE_NAME) as PointOp[]) {
     const request = await captureRequest(op);
     const reply = await shard.handle(WIRE_NAME[op], request, META);
@@ -222,7 +229,7 @@ async function sdkLoop(op: PointOp, n: number): Promise<number> {
  * interleaved), so this, not SDK-alone + raw RPC, is what the client can at best reach.
  */
 async function sdkEchoLoop(env: ClusterEnv, op: PointOp, n: number): Promise<number> {
-  const shard = env.DYNAMODB.get(env.DYNAMODB.idFromName("shard-0"));
+  const shard = await tableObject(env);
   const echo = {
     ...cannedHandler,
     async handle(request: { headers: Record<string, string>; body?: unknown }) {
@@ -242,7 +249,7 @@ async function sdkEchoLoop(env: ClusterEnv, op: PointOp, n: number): Promise<num
  * (`engine` false) or by the engine itself (`engine` true: `handle`, what the router calls).
  */
 async function rawLoop(env: ClusterEnv, op: PointOp, n: number, engine: boolean): Promise<number> {
-  const shard = env.DYNAMODB.get(env.DYNAMODB.idFromName("shard-0"));
+  const shard = await tableObject(env);
   const payload = recorded.get(op);
   if (!payload) throw new Error("client.setup first");
   let check = 0;

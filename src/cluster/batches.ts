@@ -4,7 +4,7 @@
 import { objectName, partitionObject, partitionOfKeyValue } from "./placement.js";
 import { isObject } from "../protocol/shape.js";
 import { hashKeyOf, type TableDef } from "../schema/table-def.js";
-import { mergeCapacity } from "../ops/capacity.js";
+import { inTableOrder, mergeCapacity } from "../ops/capacity.js";
 
 type Json = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ export function splitWrites(defs: TableDef[], requestItems: Json, tenant: string
  * together they may exceed it (a known gap: the router sees projected items, not the stored
  * sizes the limit counts).
  */
-export function mergeBatchGet(pages: Json[]): Json {
+export function mergeBatchGet(pages: Json[], requestItems: Json): Json {
   const responses: Record<string, unknown[]> = {};
   const unprocessed: Record<string, { Keys: unknown[] }> = {};
   let capacity: unknown;
@@ -85,7 +85,7 @@ export function mergeBatchGet(pages: Json[]): Json {
     capacity = mergeCapacity(capacity, page.ConsumedCapacity);
   }
   const out: Json = { Responses: responses, UnprocessedKeys: unprocessed };
-  if (capacity !== undefined) out.ConsumedCapacity = capacity;
+  if (capacity !== undefined) out.ConsumedCapacity = inTableOrder(capacity, Object.keys(requestItems));
   return out;
 }
 
@@ -111,7 +111,7 @@ export function mergeBatchWrite(pages: Json[], defs: TableDef[], requestItems: J
   }
   const out: Json = { UnprocessedItems: unprocessed };
   if (hasMetrics) out.ItemCollectionMetrics = inRequestOrder(metrics, defs, requestItems);
-  if (capacity !== undefined) out.ConsumedCapacity = capacity;
+  if (capacity !== undefined) out.ConsumedCapacity = inTableOrder(capacity, Object.keys(requestItems));
   return out;
 }
 

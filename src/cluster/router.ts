@@ -7,8 +7,10 @@
 // ranges of the 32-bit partition-key hash, each held by the object its partition map names
 // (TableDef.partitions, src/schema/partition-map.ts; ./placement.ts). Every object holding
 // a partition also holds a copy of the definition, so it validates and executes item
-// operations alone. Tables created with N > 1 partitions today get N equal ranges in the
-// shared objects shard-0..shard-N-1, as tables did before maps existed.
+// operations alone. A table created through a router gets N equal ranges (N from the
+// client's `shards` or DDB_DEFAULT_SHARDS, default 1) in objects of its own, named for the
+// table as a split names them, so no other table's load or size lands on them; tables
+// created before that keep their ranges in the tenant's shared objects shard-0..shard-N-1.
 //
 // Control plane. CreateTable, UpdateTable, DeleteTable, TagResource, UntagResource and
 // Put/DeleteResourcePolicy run on shard 0; then the router reads shard 0's resulting definition and applies it to
@@ -73,7 +75,7 @@ import {
   shardName,
 } from "./placement.js";
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
-import { partitionRange } from "../schema/partition-map.js";
+import { partitionRange, sharedObject } from "../schema/partition-map.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { coordinatorName, type ShardNamespace, type ShardStub, type TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
@@ -330,21 +332,22 @@ export class Router {
     this.forget(name);
     const shards = operation === "CreateTable" ? this.createShards : 1;
     const before = operation === "CreateTable" ? null : await this.home().tableInfo(name);
-    // DeleteTable describes the table it deletes: its counts are those of every partition,
-    // read from the others before the home drops the definition.
+    // DeleteTable and UpdateTable describe the table: its counts are those of every
+    // partition the home does not hold, read before the home drops or changes the definition.
     const others =
-      operation === "DeleteTable" && before && partitionCount(before) > 1
+      (operation === "DeleteTable" || operation === "UpdateTable") && before
         ? await Promise.all(
-            Array.from({ length: partitionCount(before) - 1 }, (_, k) =>
-              this.send(before, k + 1, "DescribeTable", JSON.stringify({ TableName: name }), meta),
-            ),
+            Array.from({ length: partitionCount(before) }, (_, k) => k)
+              .filter((k) => partitionObject(before, k) !== sharedObject(0))
+              .map((k) => this.send(before, k, "DescribeTable", JSON.stringify({ TableName: name }), meta)),
           )
         : [];
-    let reply = await this.sendHome(operation, body, shards > 1 ? withCluster(meta, { createShards: shards }) : meta);
+    const create = operation === "CreateTable" ? withCluster(meta, { createShards: shards, ownObjects: true }) : meta;
+    let reply = await this.sendHome(operation, body, create);
     if (reply.status === 200 && others.length > 0) {
       const out = JSON.parse(reply.body) as { TableDescription: Json };
       for (const other of others) {
-        if (other.status === 200) sumStats(out.TableDescription, (JSON.parse(other.body) as { Table: Json }).Table);
+        if (other.status === 200) addPartition(out.TableDescription, (JSON.parse(other.body) as { Table: Json }).Table);
       }
       reply = { status: 200, body: JSON.stringify(out) };
     }
@@ -359,7 +362,8 @@ export class Router {
     // The layout as the home has it now (a split may have changed it since it was cached).
     this.forget(name);
     const def = await this.table(name);
-    if (!def || partitionCount(def) === 1) {
+    // A table in the home alone (created before tables had objects of their own) is described there.
+    if (!def || (partitionCount(def) === 1 && partitionObject(def, 0) === sharedObject(0))) {
       if (!def) this.forget(name);
       return this.sendHome("DescribeTable", body, meta);
     }
@@ -388,18 +392,7 @@ export class Router {
         TableSizeBytes: stats?.TableSizeBytes ?? 0,
       };
     });
-    for (const other of tables.slice(1)) {
-      if (!other) continue;
-      sumStats(out.Table, other);
-      for (const kind of ["LocalSecondaryIndexes", "GlobalSecondaryIndexes"]) {
-        const mine = out.Table[kind] as Json[] | undefined;
-        const theirs = other[kind] as Json[] | undefined;
-        for (const index of mine ?? []) {
-          const match = theirs?.find((i) => i.IndexName === index.IndexName);
-          if (match) sumStats(index, match, "IndexSizeBytes");
-        }
-      }
-    }
+    for (const other of tables.slice(1)) if (other) addPartition(out.Table, other);
     if (isObject(out.Table.DurableDynamoDB)) out.Table.DurableDynamoDB.Partitions = partitions;
     return { status: 200, body: JSON.stringify(out) };
   }
@@ -587,7 +580,7 @@ export class Router {
       }
       // Nothing done at all: the failure itself is the answer.
       if (lost && settled.every((r) => r.status === "rejected" || r.value.status >= 500)) return lost;
-      const merged = isWrite ? mergeBatchWrite(pages, defs, requestItems) : mergeBatchGet(pages);
+      const merged = isWrite ? mergeBatchWrite(pages, defs, requestItems) : mergeBatchGet(pages, requestItems);
       return { status: 200, body: JSON.stringify(merged) };
     });
     return reply.status === -1 ? this.sendHome(operation, body, meta) : reply;
@@ -746,6 +739,27 @@ function queryPartition(def: TableDef, input: Json): number {
   const leaf = leaves?.find((l) => l.name === hash && l.condition.op === "=");
   if (!leaf || !("value" in leaf.condition)) throw new Unroutable();
   return partitionOfKeyValue(def, leaf.condition.value);
+}
+
+/**
+ * Adds one partition's description to the table's: its counts and sizes, and its index
+ * builds (an index is still CREATING, and backfilling, while any partition builds it).
+ */
+function addPartition(into: Json, from: Json): void {
+  sumStats(into, from);
+  for (const kind of ["LocalSecondaryIndexes", "GlobalSecondaryIndexes"]) {
+    const mine = into[kind] as Json[] | undefined;
+    const theirs = from[kind] as Json[] | undefined;
+    for (const index of mine ?? []) {
+      const match = theirs?.find((i) => i.IndexName === index.IndexName);
+      if (!match) continue;
+      sumStats(index, match, "IndexSizeBytes");
+      if (match.IndexStatus === "CREATING" && index.IndexStatus === "ACTIVE") {
+        index.IndexStatus = "CREATING";
+        index.Backfilling = match.Backfilling;
+      } else if (match.Backfilling === true && index.IndexStatus === "CREATING") index.Backfilling = true;
+    }
+  }
 }
 
 function sumStats(into: Json, from: Json, sizeField = "TableSizeBytes"): void {

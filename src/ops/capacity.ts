@@ -51,6 +51,20 @@ function addNumbers(a: unknown, b: unknown): unknown {
   return a;
 }
 
+/**
+ * A list of per-table ConsumedCapacity entries in the order the request names the tables
+ * (`names`), as one object answering the whole request lists them, whatever order the
+ * partitions' replies were merged in.
+ */
+export function inTableOrder(capacity: unknown, names: string[]): unknown {
+  if (!Array.isArray(capacity)) return capacity;
+  const rank = (entry: unknown) => {
+    const i = names.indexOf(isObject(entry) ? (entry.TableName as string) : "");
+    return i < 0 ? names.length : i;
+  };
+  return [...(capacity as unknown[])].sort((a, b) => rank(a) - rank(b));
+}
+
 /** Two ConsumedCapacity members (one structure, or lists with one entry per table) as one. */
 export function mergeCapacity(a: unknown, b: unknown): unknown {
   if (a === undefined) return b;

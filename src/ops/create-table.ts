@@ -18,7 +18,7 @@ import {
 import { defineOp } from "./operation.js";
 import { describeTable } from "./table-description.js";
 import { checkTags, tagListShape, type TagInput } from "./tags.js";
-import { equalPartitions } from "../schema/partition-map.js";
+import { equalPartitions, tablePartitions } from "../schema/partition-map.js";
 import { parsePolicy } from "../schema/resource-policy.js";
 import { registerStream } from "../streams/registry.js";
 import {
@@ -124,7 +124,8 @@ export const createTable = defineOp<CreateTableInput>({
       if (input.ResourcePolicy !== undefined) {
         created.policy = { document: input.ResourcePolicy, revisionId: String(ctx.now) };
       }
-      created.partitions = equalPartitions(ctx.cluster?.createShards ?? 1);
+      const count = ctx.cluster?.createShards ?? 1;
+      created.partitions = ctx.cluster?.ownObjects ? tablePartitions(created.tableId, count) : equalPartitions(count);
       const indexes = [
         ...(input.LocalSecondaryIndexes ?? []).map((i) => indexDef("LSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
         ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),

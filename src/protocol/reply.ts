@@ -20,8 +20,13 @@ export interface CallMeta {
 
 /** Routing facts the cluster router passes with a request (plain data, RPC-serialisable). */
 export interface ClusterMeta {
-  /** CreateTable: the number of shards the new table is spread over (> 1). */
+  /** CreateTable: the number of partitions the new table is spread over. */
   createShards?: number;
+  /**
+   * CreateTable through a router: the table's partitions are objects of its own
+   * (tablePartitions), rather than the object that serves the request (the mixin's one object).
+   */
+  ownObjects?: boolean;
   /**
    * Per table name, the definition the router placed the request by: its TableId and its
    * partition map's version. A data-plane request for a table whose local definition

@@ -67,6 +67,20 @@ export function equalPartitions(count: number, version = 1): PartitionMap {
   };
 }
 
+/**
+ * `count` equal ranges in objects of the table's own, named as a split names them: the map
+ * of a table created through a router, so that no other table shares its objects.
+ */
+export function tablePartitions(tableId: string, count: number): PartitionMap {
+  return {
+    version: 1,
+    partitions: Array.from({ length: count }, (_, k) => {
+      const low = Math.ceil((k * HASH_SPACE) / count);
+      return { low, object: splitObject(tableId, low) };
+    }),
+  };
+}
+
 /** The index of the partition holding `hash`: the last one whose range starts at or below it. */
 export function partitionOfHash(map: PartitionMap, hash: number): number {
   const list = map.partitions;

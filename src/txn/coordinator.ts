@@ -304,14 +304,23 @@ function judge(plan: TxnPlan, results: PromiseSettledResult<WireReply>[]): Outco
   return { ok: true, outputs };
 }
 
-/** The shards' outputs as one response: Responses back in request order, capacities and metrics summed. */
+/**
+ * The shards' outputs as one response: Responses back in request order, capacities and
+ * metrics summed, tables in the order of the first action of each share (a share lists its
+ * tables in request order).
+ */
 function mergeOutputs(plan: TxnPlan, outputs: Json[]): Json {
   const out: Json = {};
   let capacity: unknown;
   const responses: unknown[] = Array.from({ length: plan.count }, () => ({}));
   const metrics: Record<string, unknown[]> = {};
   let hasMetrics = false;
-  outputs.forEach((output, i) => {
+  const order = outputs.map((_, i) => i);
+  order.sort(
+    (a, b) => Math.min(...(plan.shares[a] as TxnShare).indices) - Math.min(...(plan.shares[b] as TxnShare).indices),
+  );
+  order.forEach((i) => {
+    const output = outputs[i] as Json;
     const share = plan.shares[i] as TxnShare;
     const items = output.Responses as unknown[] | undefined;
     share.indices.forEach((index, j) => (responses[index] = items?.[j] ?? {}));

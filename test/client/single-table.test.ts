@@ -9,13 +9,11 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "../../src/index";
-import type { Env } from "../../src/worker";
+import { tableShard } from "../support/tables";
 import { uniqueName } from "../support/wire";
 
-const env = workerEnv as unknown as Env;
 const client = new DynamoDBClient({});
 const doc = DynamoDBDocumentClient.from(client);
 
@@ -163,7 +161,7 @@ describe("Single-table design through the DocumentClient", () => {
         ],
       }),
     );
-    const shard = env.DYNAMODB.get(env.DYNAMODB.idFromName("shard-0"));
+    const shard = await tableShard(table);
     const status = async () =>
       (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.GlobalSecondaryIndexes?.[0];
     expect((await status())?.IndexStatus).toBe("CREATING");

@@ -1,11 +1,13 @@
-// One table split over 4 shard Durable Objects by partition-key hash, through the SDK
-// client (src/cluster/router.ts): every shard holds the definition, items land on the
-// shard of their key, reads and scans see every item exactly once in global hash order.
+// One table split over 4 Durable Objects of its own by partition-key hash, through the SDK
+// client (src/cluster/router.ts): every partition's object holds the definition, items land
+// on the partition of their key, reads and scans see every item exactly once in global
+// hash order; the catalogue's home (shard 0) defines the table and holds none of it.
 import { runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName } from "../../src/cluster/placement";
-import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
+import { objectName } from "../../src/cluster/placement";
+import { equalPartitions, partitionOfHash, sharedObject, tablePartitions } from "../../src/schema/partition-map";
+import { partitionMapOf } from "../../src/schema/table-def";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import {
@@ -35,20 +37,29 @@ import type { TableDef } from "../../src/schema/table-def";
 const env = workerEnv as unknown as Env;
 const SHARDS = 4;
 
-function stubOf(tenant: string, k: number): DurableObjectStub {
-  return env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(tenant, k)));
+const HOME = sharedObject(0);
+
+function stubOf(tenant: string, object: string): DurableObjectStub {
+  return env.DYNAMODB.get(env.DYNAMODB.idFromName(objectName(tenant, object)));
 }
 
-async function defOn(tenant: string, k: number, table: string): Promise<TableDef | undefined> {
-  return runInDurableObject(stubOf(tenant, k), (_i, state) => {
+async function defOn(tenant: string, object: string, table: string): Promise<TableDef | undefined> {
+  return runInDurableObject(stubOf(tenant, object), (_i, state) => {
     const row = state.storage.sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).toArray()[0];
     return row ? (JSON.parse(row.def) as TableDef) : undefined;
   });
 }
 
-/** Live item rows of `table` on shard k, with their partition key hash prefixes. */
-async function rowsOn(tenant: string, k: number, table: string): Promise<number[]> {
-  return runInDurableObject(stubOf(tenant, k), (_i, state) => {
+/** The objects of the table's partitions, in hash order, as the catalogue's home maps them. */
+async function objectsOf(tenant: string, table: string): Promise<string[]> {
+  const def = await defOn(tenant, HOME, table);
+  if (!def) throw new Error(`no table ${table}`);
+  return partitionMapOf(def).partitions.map((entry) => entry.object);
+}
+
+/** Live item rows of `table` in `object`, with their partition key hash prefixes. */
+async function rowsOn(tenant: string, object: string, table: string): Promise<number[]> {
+  return runInDurableObject(stubOf(tenant, object), (_i, state) => {
     const sql = state.storage.sql;
     const row = sql.exec<{ tid: number }>("SELECT tid FROM tables WHERE name = ?", table).toArray()[0];
     if (!row) return [];
@@ -126,20 +137,25 @@ function keysOf(items: Record<string, { S?: string; N?: string }>[] | undefined)
 }
 
 describe("sharded cluster (4 shards)", () => {
-  it("creates the table on every shard and spreads items by partition hash", async () => {
+  it("creates the table in objects of its own and spreads items by partition hash", async () => {
     const { client, tenant, table } = await setup();
-    const defs = await Promise.all([0, 1, 2, 3].map((k) => defOn(tenant, k, table)));
-    const tableId = defs[0]?.tableId;
-    expect(tableId).toBeDefined();
+    const home = await defOn(tenant, HOME, table);
+    const tableId = home?.tableId as string;
+    expect(home?.partitions).toEqual(tablePartitions(tableId, SHARDS));
+    const objects = await objectsOf(tenant, table);
+    expect(new Set(objects).size).toBe(SHARDS);
+    expect(objects).not.toContain(HOME);
+    const defs = await Promise.all(objects.map((object) => defOn(tenant, object, table)));
     for (const def of defs) {
-      expect(def).toMatchObject({ name: table, tableId, partitions: equalPartitions(SHARDS) });
+      expect(def).toMatchObject({ name: table, tableId, partitions: tablePartitions(tableId, SHARDS) });
       expect(def?.indexes?.map((i) => [i.name, i.status])).toEqual([["byG", "ACTIVE"]]);
     }
 
     await put200(client, table);
+    expect(await rowsOn(tenant, HOME, table)).toEqual([]);
     let total = 0;
     for (let k = 0; k < SHARDS; k++) {
-      const hashes = await rowsOn(tenant, k, table);
+      const hashes = await rowsOn(tenant, objects[k] as string, table);
       expect(hashes.length).toBeGreaterThan(0);
       for (const h of hashes) expect(partitionOfHash(equalPartitions(SHARDS), h)).toBe(k);
       total += hashes.length;
@@ -191,7 +207,7 @@ describe("sharded cluster (4 shards)", () => {
     await client.send(new DeleteItemCommand({ TableName: table, Key: key }));
     expect((await client.send(new GetItemCommand({ TableName: table, Key: key }))).Item).toBeUndefined();
     const shard = shardOfKey("p42");
-    const onShard = await rowsOn(tenant, shard, table);
+    const onShard = await rowsOn(tenant, (await objectsOf(tenant, table))[shard] as string, table);
     expect(onShard.filter((h) => h === hashOf("p42"))).toHaveLength(1);
   });
 
@@ -256,7 +272,7 @@ describe("sharded cluster (4 shards)", () => {
     const shardsUsed = new Set(puts.map((p) => shardOfKey(p.PutRequest.Item.pk.S)));
     expect(shardsUsed.size).toBeGreaterThan(1);
     let total = 0;
-    for (let k = 0; k < SHARDS; k++) total += (await rowsOn(tenant, k, table)).length;
+    for (const object of await objectsOf(tenant, table)) total += (await rowsOn(tenant, object, table)).length;
     expect(total).toBe(25);
 
     const got = await client.send(
@@ -359,8 +375,9 @@ describe("sharded cluster (4 shards)", () => {
         ],
       }),
     );
-    for (let k = 0; k < SHARDS; k++) {
-      const def = await defOn(tenant, k, table);
+    const objects = await objectsOf(tenant, table);
+    for (const object of objects) {
+      const def = await defOn(tenant, object, table);
       expect(def?.indexes?.map((i) => i.name)).toEqual(["byG", "byH"]);
     }
     const arn = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableArn as string;
@@ -368,25 +385,27 @@ describe("sharded cluster (4 shards)", () => {
     expect((await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags).toEqual([
       { Key: "team", Value: "core" },
     ]);
-    for (let k = 0; k < SHARDS; k++) expect((await defOn(tenant, k, table))?.tags).toEqual({ team: "core" });
+    for (const object of objects) expect((await defOn(tenant, object, table))?.tags).toEqual({ team: "core" });
 
-    // Shard 2 loses its copy (as if it had missed the CreateTable broadcast).
-    await runInDurableObject(stubOf(tenant, 2), (instance) => {
+    // Partition 2's object loses its copy (as if it had missed the CreateTable broadcast).
+    const third = objects[2] as string;
+    await runInDurableObject(stubOf(tenant, third), (instance) => {
       (instance as unknown as { applyTable(n: string, d: null): void }).applyTable(table, null);
     });
-    expect(await defOn(tenant, 2, table)).toBeUndefined();
+    expect(await defOn(tenant, third, table)).toBeUndefined();
     let pk = 0;
     while (shardOfKey(`r${pk}`) !== 2) pk++;
     await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `r${pk}` }, sk: { N: "1" } } }));
-    expect(await defOn(tenant, 2, table)).toMatchObject({ name: table });
-    expect(await rowsOn(tenant, 2, table)).toHaveLength(1);
+    expect(await defOn(tenant, third, table)).toMatchObject({ name: table });
+    expect(await rowsOn(tenant, third, table)).toHaveLength(1);
   });
 
-  it("deletes the table from every shard", async () => {
+  it("deletes the table from every object", async () => {
     const { client, tenant, table } = await setup();
     await put200(client, table);
+    const objects = await objectsOf(tenant, table);
     await client.send(new DeleteTableCommand({ TableName: table }));
-    for (let k = 0; k < SHARDS; k++) expect(await defOn(tenant, k, table)).toBeUndefined();
+    for (const object of [HOME, ...objects]) expect(await defOn(tenant, object, table)).toBeUndefined();
     await expect(
       client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "p1" }, sk: { N: "1" } } })),
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
@@ -398,12 +417,13 @@ describe("sharded cluster (4 shards)", () => {
     // Another isolate (whose router this client's cache never hears of) drops the table
     // and recreates it with one shard: straight to the shards, bypassing this router.
     const meta = { region: "us-east-1", host: "test" };
-    const shard0 = stubOf(tenant, 0) as unknown as {
+    const shard0 = stubOf(tenant, HOME) as unknown as {
       handle(operation: string, body: string, meta: unknown): Promise<{ status: number; body: string }>;
     };
+    const objects = await objectsOf(tenant, table);
     expect((await shard0.handle("DeleteTable", JSON.stringify({ TableName: table }), meta)).status).toBe(200);
-    for (let k = 1; k < SHARDS; k++) {
-      await runInDurableObject(stubOf(tenant, k), (instance) => {
+    for (const object of objects) {
+      await runInDurableObject(stubOf(tenant, object), (instance) => {
         (instance as unknown as { applyTable(n: string, d: null): void }).applyTable(table, null);
       });
     }
@@ -424,7 +444,8 @@ describe("sharded cluster (4 shards)", () => {
       meta,
     );
     expect(created.status).toBe(200);
-    // Keys the stale cache (4 shards) sends to shard 0 and to another shard.
+    // Recreated in the home alone (not through a router). Keys the stale cache (4 partitions)
+    // sends to partition 0's object and to another one.
     let onZero = 0;
     while (shardOfKey(`z${onZero}`) !== 0) onZero++;
     let elsewhere = 0;
@@ -432,13 +453,13 @@ describe("sharded cluster (4 shards)", () => {
     for (const pk of [`z${onZero}`, `e${elsewhere}`]) {
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, sk: { N: "1" } } }));
     }
-    expect(await rowsOn(tenant, 0, table)).toHaveLength(2);
-    expect((await defOn(tenant, 0, table))?.partitions).toEqual(equalPartitions(1));
+    expect(await rowsOn(tenant, HOME, table)).toHaveLength(2);
+    expect((await defOn(tenant, HOME, table))?.partitions).toEqual(equalPartitions(1));
   });
 });
 
-describe("tables with one shard", () => {
-  it("stay in shard 0 alone, without a shard count", async () => {
+describe("tables with one partition", () => {
+  it("live in one object of their own, without a shard count", async () => {
     const tenant = uniqueName("single");
     const table = uniqueName("one");
     const client = new DynamoDBClient({ tenant });
@@ -453,8 +474,11 @@ describe("tables with one shard", () => {
     for (let i = 0; i < 20; i++) {
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } }));
     }
-    expect((await defOn(tenant, 0, table))?.partitions).toEqual(equalPartitions(1));
-    expect(await rowsOn(tenant, 0, table)).toHaveLength(20);
-    expect(await defOn(tenant, 1, table)).toBeUndefined();
+    const home = await defOn(tenant, HOME, table);
+    expect(home?.partitions).toEqual(tablePartitions(home?.tableId as string, 1));
+    const [object] = await objectsOf(tenant, table);
+    expect(await rowsOn(tenant, object as string, table)).toHaveLength(20);
+    expect(await rowsOn(tenant, HOME, table)).toEqual([]);
+    expect(await defOn(tenant, sharedObject(1), table)).toBeUndefined();
   });
 });

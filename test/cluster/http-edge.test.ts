@@ -3,8 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName } from "../../src/cluster/placement";
-import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
+import { equalPartitions, partitionOfHash, sharedObject, tablePartitions } from "../../src/schema/partition-map";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { handleHttp } from "../../src/edge/http";
@@ -27,8 +26,8 @@ async function call(operation: string, input: unknown): Promise<{ status: number
   return { status: response.status, body: await response.json() };
 }
 
-async function defOn(k: number, table: string): Promise<TableDef | undefined> {
-  const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(undefined, k)));
+async function defOn(object: string, table: string): Promise<TableDef | undefined> {
+  const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(object));
   return runInDurableObject(stub, (_i, state) => {
     const row = state.storage.sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).toArray()[0];
     return row ? (JSON.parse(row.def) as TableDef) : undefined;
@@ -62,7 +61,10 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
       BillingMode: "PAY_PER_REQUEST",
     });
     expect(created.status).toBe(200);
-    for (let k = 0; k < 3; k++) expect((await defOn(k, table))?.partitions).toEqual(equalPartitions(3));
+    const home = await defOn(sharedObject(0), table);
+    const map = tablePartitions(home?.tableId as string, 3);
+    expect(home?.partitions).toEqual(map);
+    for (const { object } of map.partitions) expect((await defOn(object, table))?.partitions).toEqual(map);
 
     for (let i = 0; i < 30; i++) {
       const put = await call("PutItem", {
@@ -116,7 +118,8 @@ describe("HTTP edge with DDB_DEFAULT_SHARDS=3", () => {
     expect(lsi[0]?.ItemCount).toBe(30);
 
     expect((await call("DeleteTable", { TableName: table })).status).toBe(200);
-    for (let k = 0; k < 3; k++) expect(await defOn(k, table)).toBeUndefined();
+    for (const object of [sharedObject(0), ...map.partitions.map((entry) => entry.object)])
+      expect(await defOn(object, table)).toBeUndefined();
     expect((await call("GetItem", { TableName: table, Key: { pk: { S: "h1" }, sk: { S: "s1" } } })).status).toBe(400);
   });
   it("runs a transaction across shards through the edge", async () => {

@@ -4,10 +4,11 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { shardName } from "../../src/cluster/placement";
+import { objectName, shardName } from "../../src/cluster/placement";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { equalPartitions, partitionOfHash, type PartitionMap } from "../../src/schema/partition-map";
+import { partitionMapOf, type TableDef } from "../../src/schema/table-def";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -24,6 +25,37 @@ const PARTITIONS = 3;
 
 function stubOf(tenant: string, k: number): DurableObjectStub {
   return env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(tenant, k)));
+}
+
+function objectStub(tenant: string, object: string): DurableObjectStub {
+  return env.DYNAMODB.get(env.DYNAMODB.idFromName(objectName(tenant, object)));
+}
+
+type Handler = { handle(operation: string, body: string, meta: unknown): Promise<{ status: number; body: string }> };
+
+/**
+ * A table over the tenant's shared shards 0..PARTITIONS-1, as tables were placed before they
+ * had objects of their own: created straight on the home, as another isolate would (no
+ * router here caches it), each shard given its copy of the definition.
+ */
+async function createSharedTable(tenant: string, table: string): Promise<TableDef> {
+  const body = JSON.stringify({
+    TableName: table,
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+  });
+  const meta = { region: "us-east-1", host: "test", cluster: { createShards: PARTITIONS } };
+  expect((await (stubOf(tenant, 0) as unknown as Handler).handle("CreateTable", body, meta)).status).toBe(200);
+  const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
+    (instance as unknown as { tableInfo(n: string): TableDef }).tableInfo(table),
+  );
+  for (let k = 1; k < PARTITIONS; k++) {
+    await runInDurableObject(stubOf(tenant, k), (instance) => {
+      (instance as unknown as { applyTable(n: string, d: unknown): void }).applyTable(table, def);
+    });
+  }
+  return def;
 }
 
 /** A table keyed by the string attribute pk, on demand. */
@@ -50,9 +82,10 @@ async function writeLegacyDefinition(tenant: string, k: number, table: string): 
   });
 }
 
-/** Sets the map version of the table's stored definition on shard k. */
-async function setMapVersion(tenant: string, k: number, table: string, version: number): Promise<void> {
-  await runInDurableObject(stubOf(tenant, k), (_i, state) => {
+/** Sets the map version of the table's stored definition in `object` (shard k by its number). */
+async function setMapVersion(tenant: string, object: number | string, table: string, version: number): Promise<void> {
+  const stub = typeof object === "number" ? stubOf(tenant, object) : objectStub(tenant, object);
+  await runInDurableObject(stub, (_i, state) => {
     const sql = state.storage.sql;
     const def = JSON.parse(sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).one().def) as {
       partitions: PartitionMap;
@@ -69,8 +102,6 @@ async function mapVersionOn(tenant: string, k: number, table: string): Promise<n
   });
 }
 
-type Handler = { handle(operation: string, body: string, meta: unknown): Promise<{ status: number; body: string }> };
-
 /** The partition-key hashes (the stored keys' prefixes) of the items stored on shard k. */
 async function hashesOn(tenant: string, k: number): Promise<number[]> {
   return runInDurableObject(stubOf(tenant, k), (_i, state) =>
@@ -86,7 +117,7 @@ describe("partition maps", () => {
     const tenant = uniqueName("legacy");
     const table = uniqueName("t");
     const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
-    await createTable(client, table);
+    await createSharedTable(tenant, table);
     const before = Array.from({ length: 30 }, (_, i) => `old${i}`);
     for (const pk of before) await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));
     for (let k = 0; k < PARTITIONS; k++) await writeLegacyDefinition(tenant, k, table);
@@ -120,23 +151,31 @@ describe("partition maps", () => {
     const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
     await createTable(client, table);
     await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } })); // caches version 1
-    for (let k = 0; k < PARTITIONS; k++) await setMapVersion(tenant, k, table, 2);
+    const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
+      (instance as unknown as { tableInfo(n: string): TableDef }).tableInfo(table),
+    );
+    const map = partitionMapOf(def);
+    await setMapVersion(tenant, 0, table, 2); // the catalogue's home
+    for (const { object } of map.partitions) await setMapVersion(tenant, object, table, 2);
     await abortAllDurableObjects();
 
     const tableId = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableId;
-    const home = stubOf(tenant, 0) as unknown as Handler;
+    const partition = objectStub(
+      tenant,
+      map.partitions[partitionOfHash(map, partitionHash(encodeKey("S", "a")))]?.object as string,
+    ) as unknown as Handler;
     const get = JSON.stringify({ TableName: table, Key: { pk: { S: "a" } } });
     const meta = (version: number) => ({
       region: "us-east-1",
       host: "test",
       cluster: { expect: { [table]: { tableId, mapVersion: version } } },
     });
-    const stale = await home.handle("GetItem", get, meta(1));
+    const stale = await partition.handle("GetItem", get, meta(1));
     expect([stale.status, JSON.parse(stale.body).__type]).toEqual([
       400,
       "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
     ]);
-    expect((await home.handle("GetItem", get, meta(2))).status).toBe(200);
+    expect((await partition.handle("GetItem", get, meta(2))).status).toBe(200);
 
     // The client's router still holds version 1: its requests are refused, then retried on version 2.
     const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
@@ -152,28 +191,7 @@ describe("partition maps", () => {
   it("Cluster: a partition that missed a map change is repaired from the catalogue on first use", async () => {
     const tenant = uniqueName("mapr");
     const table = uniqueName("t");
-    const meta = { region: "us-east-1", host: "test" };
-    // Created straight on the objects, as another isolate would: no router here caches it.
-    const home = stubOf(tenant, 0) as unknown as Handler;
-    const created = await home.handle(
-      "CreateTable",
-      JSON.stringify({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-      { ...meta, cluster: { createShards: PARTITIONS } },
-    );
-    expect(created.status).toBe(200);
-    const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
-      (instance as unknown as { tableInfo(n: string): unknown }).tableInfo(table),
-    );
-    for (let k = 1; k < PARTITIONS; k++) {
-      await runInDurableObject(stubOf(tenant, k), (instance) => {
-        (instance as unknown as { applyTable(n: string, d: unknown): void }).applyTable(table, def);
-      });
-    }
+    await createSharedTable(tenant, table);
     // The catalogue moves to version 2; partitions 1 and 2 never hear of it.
     await setMapVersion(tenant, 0, table, 2);
     await abortAllDurableObjects();

@@ -7,7 +7,7 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand, BatchWriteItemComma
 import type { Engine } from "../../src/engine/engine";
 import { AutoSplit, SUSTAINED_WINDOWS, WINDOW_MS, writtenItems } from "../../src/split/auto";
 import { uniqueName } from "../support/wire";
-import { objectStub, splitState } from "./split-support";
+import { objectOf, objectStub, splitState } from "./split-support";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 
@@ -22,13 +22,14 @@ async function createTable(client: DynamoDBClient, table: string): Promise<void>
   );
 }
 
-/** Runs `check` on the tenant's shard 0 with a clock the test moves. */
+/** Runs `check` in `object` with a clock the test moves. */
 async function onShard<T>(
   tenant: string,
+  object: string,
   run: (auto: AutoSplit, clock: { now: number }, engine: Engine) => T,
   thresholds = { bytes: 1_000_000, writesPerSecond: 10 },
 ): Promise<T> {
-  return runInDurableObject(objectStub(tenant, "shard-0"), (instance) => {
+  return runInDurableObject(objectStub(tenant, object), (instance) => {
     const engine = (instance as unknown as { engine: Engine }).engine;
     const clock = { now: 1_000_000 };
     return run(new AutoSplit(engine, thresholds, () => clock.now), clock, engine);
@@ -64,20 +65,21 @@ describe("partitions that split by themselves", () => {
     const table = uniqueName("t");
     const client = new DynamoDBClient({ tenant });
     await createTable(client, table);
+    const object = await objectOf(tenant, table);
     const big = "x".repeat(100_000);
     for (let i = 0; i < 12; i++) {
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` }, big: { S: big } } }));
     }
-    const self = { tenant, object: "shard-0" };
-    const request = await onShard(tenant, (auto, clock) => {
+    const self = { tenant, object };
+    const request = await onShard(tenant, object, (auto, clock) => {
       const before = auto.check({ self });
       clock.now += WINDOW_MS;
       return { before, after: auto.check({ self }) };
     });
     expect(request.before).toBeUndefined();
-    expect(request.after).toMatchObject({ table, source: "shard-0", low: 0, high: 2 ** 32, tenant, version: 1 });
+    expect(request.after).toMatchObject({ table, source: object, low: 0, high: 2 ** 32, tenant, version: 1 });
     // Not without knowing who it is (no router has addressed it yet).
-    const anonymous = await onShard(tenant, (auto, clock) => {
+    const anonymous = await onShard(tenant, object, (auto, clock) => {
       clock.now += WINDOW_MS;
       return auto.check(undefined);
     });
@@ -89,10 +91,11 @@ describe("partitions that split by themselves", () => {
     const table = uniqueName("t");
     const client = new DynamoDBClient({ tenant });
     await createTable(client, table);
+    const object = await objectOf(tenant, table);
     for (let i = 0; i < 4; i++)
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } }));
-    const self = { object: "shard-0", tenant };
-    const decisions = await onShard(tenant, (auto, clock) => {
+    const self = { object, tenant };
+    const decisions = await onShard(tenant, object, (auto, clock) => {
       const out: boolean[] = [];
       // 11 writes per second for SUSTAINED_WINDOWS - 1 windows, a quiet one, then SUSTAINED_WINDOWS.
       const window = (writes: number) => {
@@ -119,18 +122,19 @@ describe("partitions that split by themselves", () => {
     const table = uniqueName("t");
     const client = new DynamoDBClient({ tenant });
     await createTable(client, table);
+    const object = await objectOf(tenant, table);
     for (let i = 0; i < 4; i++)
       await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${i}` } } }));
     // The writes go to 40 keys, the hottest the most: the split point is the sampled median.
     const keys = Array.from({ length: 40 }, (_, i) => `hot${i}`);
     const writes = keys.flatMap((key, i) => Array.from({ length: 40 - i }, () => key));
     const hashes = writes.map((key) => partitionHash(encodeKey("S", key))).sort((a, b) => a - b);
-    const request = await onShard(tenant, (auto, clock) => {
+    const request = await onShard(tenant, object, (auto, clock) => {
       let out;
       for (let n = 0; n < SUSTAINED_WINDOWS && !out; n++) {
         auto.noteWrites(writes.map((key) => ({ table, key: { pk: { S: key } } })));
         clock.now += WINDOW_MS;
-        out = auto.check({ self: { tenant, object: "shard-0" } });
+        out = auto.check({ self: { tenant, object } });
       }
       return out;
     });
@@ -158,15 +162,16 @@ describe("partitions that split by themselves", () => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
+    const object = await objectOf(tenant, table);
     const big = "y".repeat(100_000);
     for (let i = 0; i < 12; i++) {
       await client.send(
         new PutItemCommand({ TableName: table, Item: { pk: { S: "one" }, sk: { N: String(i) }, big: { S: big } } }),
       );
     }
-    const request = await onShard(tenant, (auto, clock) => {
+    const request = await onShard(tenant, object, (auto, clock) => {
       clock.now += WINDOW_MS;
-      return auto.check({ self: { tenant, object: "shard-0" } });
+      return auto.check({ self: { tenant, object } });
     });
     expect(request).toBeUndefined();
   });
@@ -176,6 +181,7 @@ describe("partitions that split by themselves", () => {
     const table = uniqueName("t");
     const client = new DynamoDBClient({ tenant });
     await createTable(client, table);
+    const object = await objectOf(tenant, table);
     const big = "z".repeat(350_000);
     for (let i = 0; i < 26; i += 2) {
       await client.send(
@@ -195,7 +201,7 @@ describe("partitions that split by themselves", () => {
       partitions = (await client.listPartitions(table)).partitions.length;
     }
     expect(partitions).toBe(2);
-    for (let i = 0; i < 200 && (await splitState(tenant, "shard-0")) !== undefined; i++) {
+    for (let i = 0; i < 200 && (await splitState(tenant, object)) !== undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const list = await client.listPartitions(table);

@@ -11,7 +11,7 @@ import {
 } from "../../src/index";
 import { clients, readStream } from "../streams/support";
 import { uniqueName } from "../support/wire";
-import { runToEnd, splitRequest, splitState, startManual, step } from "./split-support";
+import { objectOf, runToEnd, splitRequest, splitState, startManual, step } from "./split-support";
 
 /** What a reader must see of one item: its versions in order (null: deleted). */
 type History = Map<string, (number | null)[]>;
@@ -45,12 +45,13 @@ describe("streams across splits", () => {
     let version = 0;
     for (const key of keys) await put(ddb, table, history, key, ++version);
 
+    const zero = await objectOf(tenant, table);
     const first = await startManual(await splitRequest(tenant, table, 0));
-    await step(tenant, "shard-0"); // copied
+    await step(tenant, zero); // copied
     for (const key of keys.slice(0, 20)) await put(ddb, table, history, key, ++version);
     await remove(ddb, table, history, "k3");
-    while ((await splitState(tenant, "shard-0")) !== "fenced") await step(tenant, "shard-0");
-    await runToEnd(tenant, "shard-0");
+    while ((await splitState(tenant, zero)) !== "fenced") await step(tenant, zero);
+    await runToEnd(tenant, zero);
     for (const key of keys.slice(10, 40)) await put(ddb, table, history, key, ++version);
 
     // The new object's partition splits again: a grandchild generation.

@@ -31,6 +31,11 @@ export async function homeDef(tenant: string | undefined, table: string): Promis
   return def;
 }
 
+/** The object (without the tenant's prefix) of partition `k` of the table, by the home's map. */
+export async function objectOf(tenant: string | undefined, table: string, k = 0): Promise<string> {
+  return partitionMapOf(await homeDef(tenant, table)).partitions[k]?.object as string;
+}
+
 /** What the router would ask partition `index`'s object to split (at `at`, or its median). */
 export async function splitRequest(
   tenant: string | undefined,

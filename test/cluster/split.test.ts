@@ -28,6 +28,7 @@ import {
   countRows,
   homeDef,
   isInjected,
+  objectOf,
   objectStub,
   runToEnd,
   splitRequest,
@@ -192,6 +193,7 @@ describe("partition splits", () => {
     const table = uniqueName("t");
     const client = new DynamoDBClient({ tenant });
     await createTable(client, table);
+    const zero = await objectOf(tenant, table);
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: table,
@@ -213,10 +215,10 @@ describe("partition splits", () => {
       SplitStatus: "SPLITTING",
     });
     // The alarm runs it; the source's split row goes when the moved rows are deleted.
-    for (let i = 0; i < 400 && (await splitState(tenant, "shard-0")) !== undefined; i++) {
+    for (let i = 0; i < 400 && (await splitState(tenant, zero)) !== undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(await splitState(tenant, "shard-0")).toBeUndefined();
+    expect(await splitState(tenant, zero)).toBeUndefined();
 
     const list = await client.listPartitions(table);
     expect(list.version).toBe(2);
@@ -225,7 +227,7 @@ describe("partition splits", () => {
       [started.SplitAt, 2 ** 32],
     ]);
     const target = splitObject((await homeDef(tenant, table)).tableId, started.SplitAt);
-    const below = await storedHashes(tenant, "shard-0");
+    const below = await storedHashes(tenant, zero);
     const above = await storedHashes(tenant, target);
     expect(below.every((h) => h < started.SplitAt)).toBe(true);
     expect(above.every((h) => h >= started.SplitAt)).toBe(true);
@@ -235,12 +237,12 @@ describe("partition splits", () => {
     expect(list.partitions.map((p) => p.ItemCount)).toEqual([below.length, above.length]);
     // Index entries moved with their items; nothing left to catch up.
     expect(await countRows(tenant, target, "index_items")).toBe(2 * above.length);
-    expect(await countRows(tenant, "shard-0", "index_items")).toBe(2 * below.length);
-    expect(await countRows(tenant, "shard-0", "split_dirty")).toBe(0);
+    expect(await countRows(tenant, zero, "index_items")).toBe(2 * below.length);
+    expect(await countRows(tenant, zero, "split_dirty")).toBe(0);
     const expiring = (h: (n: number) => boolean) =>
       items.filter((one) => one.ttl !== undefined && h(partitionHashOf(one.pk?.S as string))).length;
     expect(await countRows(tenant, target, "ttl_index")).toBe(expiring((h) => h >= started.SplitAt));
-    expect(await countRows(tenant, "shard-0", "ttl_index")).toBe(expiring((h) => h < started.SplitAt));
+    expect(await countRows(tenant, zero, "ttl_index")).toBe(expiring((h) => h < started.SplitAt));
     await expectTable(client, table, items);
 
     // Writes after the split land by the new map.
@@ -251,6 +253,7 @@ describe("partition splits", () => {
 
   it("SplitPartition: writes to the moving range during the copy, the catch-up and the fence all land", async () => {
     const { tenant, table, client, items } = await loadedTable("splitw", 700);
+    const zero = await objectOf(tenant, table);
     const model = new Map(items.map((one) => [i(one), one]));
     const plan = await startManual(await splitRequest(tenant, table, 0));
 
@@ -264,8 +267,8 @@ describe("partition splits", () => {
       await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: gone.pk!, sk: gone.sk! } }));
       model.delete(i);
     };
-    expect(await step(tenant, "shard-0")).toBe("more"); // the first chunk of 200 rows
-    expect(await splitState(tenant, "shard-0")).toBe("copying");
+    expect(await step(tenant, zero)).toBe("more"); // the first chunk of 200 rows
+    expect(await splitState(tenant, zero)).toBe("copying");
     for (let i = 0; i < 700; i += 7) await write(i, 1); // copied or not yet, in range or not
     for (let i = 3; i < 700; i += 50) await remove(i);
     await client.send(
@@ -277,20 +280,20 @@ describe("partition splits", () => {
       }),
     );
     model.set(10, { ...item(10), v: { N: "2" } }); // written as version 1 above, then ADD 1
-    while ((await splitState(tenant, "shard-0")) === "copying") await step(tenant, "shard-0");
-    expect(await splitState(tenant, "shard-0")).toBe("draining");
+    while ((await splitState(tenant, zero)) === "copying") await step(tenant, zero);
+    expect(await splitState(tenant, zero)).toBe("draining");
     for (let i = 1; i < 700; i += 9) await write(i, 2);
-    while ((await splitState(tenant, "shard-0")) === "draining") await step(tenant, "shard-0");
-    expect(await splitState(tenant, "shard-0")).toBe("fenced");
+    while ((await splitState(tenant, zero)) === "draining") await step(tenant, zero);
+    expect(await splitState(tenant, zero)).toBe("fenced");
 
     // A write to the fenced range waits in the router until the new map is published.
     const inRange = [...model.keys()].find((i) => hashOf(item(i)) >= plan.at) as number;
     const pending = write(inRange, 3);
-    await step(tenant, "shard-0"); // publish
+    await step(tenant, zero); // publish
     await pending;
-    await runToEnd(tenant, "shard-0");
+    await runToEnd(tenant, zero);
     await expectTable(client, table, [...model.values()]);
-    expect(await countRows(tenant, "shard-0", "items")).toBe(
+    expect(await countRows(tenant, zero, "items")).toBe(
       [...model.values()].filter((one) => hashOf(one) < plan.at).length,
     );
   });
@@ -306,20 +309,21 @@ describe("partition splits", () => {
     ];
     for (const fault of steps) {
       const { tenant, table, client, items } = await loadedTable("splitc", 120);
+      const zero = await objectOf(tenant, table);
       const model = new Map(items.map((one) => [i(one), one]));
       await startManual(await splitRequest(tenant, table, 0));
       armFault(fault);
       let crashed = 0;
       let n = 0;
-      for (let round = 0; round < 200 && (await splitState(tenant, "shard-0")) !== undefined; round++) {
+      for (let round = 0; round < 200 && (await splitState(tenant, zero)) !== undefined; round++) {
         // Writes between steps, but not while the range is fenced (they would wait for the next step).
-        if ((await splitState(tenant, "shard-0")) !== "fenced") {
+        if ((await splitState(tenant, zero)) !== "fenced") {
           const next = item(n++ % 150, round);
           await client.send(new PutItemCommand({ TableName: table, Item: next }));
           model.set(i(next), next);
         }
         try {
-          await step(tenant, "shard-0");
+          await step(tenant, zero);
         } catch (err) {
           if (!isInjected(err)) throw err;
           crashed++;
@@ -328,7 +332,7 @@ describe("partition splits", () => {
       }
       clearFaults();
       expect(crashed, fault).toBe(1);
-      expect(await splitState(tenant, "shard-0"), fault).toBeUndefined();
+      expect(await splitState(tenant, zero), fault).toBeUndefined();
       await expectTable(client, table, [...model.values()]);
       expect((await client.listPartitions(table)).partitions.length, fault).toBe(2);
     }
@@ -336,27 +340,30 @@ describe("partition splits", () => {
 
   it("SplitPartition: a table deleted during its split abandons it and drops the new object's copy", async () => {
     const { tenant, table, client } = await loadedTable("splitd", 50);
+    const zero = await objectOf(tenant, table);
     const plan = await startManual(await splitRequest(tenant, table, 0));
-    await step(tenant, "shard-0"); // copied
+    await step(tenant, zero); // copied
     expect(await countRows(tenant, plan.target, "items")).toBeGreaterThan(0);
     await client.send(new DeleteTableCommand({ TableName: table }));
-    await runToEnd(tenant, "shard-0");
+    await runToEnd(tenant, zero);
     const copy = await runInDurableObject(objectStub(tenant, plan.target), (instance) =>
       (instance as unknown as { tableInfo(name: string): unknown }).tableInfo(table),
     );
     expect(copy).toBeNull();
-    expect(await countRows(tenant, "shard-0", "split_dirty")).toBe(0);
+    expect(await countRows(tenant, zero, "split_dirty")).toBe(0);
   });
 
   it("SplitPartition: splits a partition made by an earlier split, and one of a table created over several", async () => {
     const { tenant, table, client, items } = await loadedTable("split2", 160, 2);
-    const first = await startManual(await splitRequest(tenant, table, 1)); // shard-1's range
-    await runToEnd(tenant, "shard-1");
+    const zero = await objectOf(tenant, table);
+    const one = await objectOf(tenant, table, 1);
+    const first = await startManual(await splitRequest(tenant, table, 1)); // partition 1's range
+    await runToEnd(tenant, one);
     const second = await startManual(await splitRequest(tenant, table, 2)); // the new object's range
     await runToEnd(tenant, first.target);
     const map = partitionMapOf(await homeDef(tenant, table));
     expect(map.version).toBe(3);
-    expect(map.partitions.map((p) => p.object)).toEqual(["shard-0", "shard-1", first.target, second.target]);
+    expect(map.partitions.map((p) => p.object)).toEqual([zero, one, first.target, second.target]);
     await expectTable(client, table, items);
   });
 
@@ -374,9 +381,9 @@ describe("partition splits", () => {
     clearFaults();
     const prepared = async () => (await preparedOn(tenant, 0)) + (await preparedOn(tenant, 1));
     expect(await prepared()).toBe(1);
-    // Shard 3's partition splits: every object's map moves on to version 2.
+    // Partition 3 splits: every object's map moves on to version 2.
     await startManual(await splitRequest(tenant, table, 3));
-    await runToEnd(tenant, "shard-3");
+    await runToEnd(tenant, await objectOf(tenant, table, 3));
     for (let round = 0; round < 5 && (await prepared()) > 0; round++) {
       for (let k = 0; k < 2; k++) await runDurableObjectAlarm(shardStub(tenant, k));
     }
@@ -401,7 +408,7 @@ describe("partition splits", () => {
     clearFaults();
     const k = (await preparedOn(tenant, 0)) === 1 ? 0 : 1;
     expect(await preparedOn(tenant, k)).toBe(1);
-    const source = `shard-${k}`;
+    const source = await objectOf(tenant, table, k);
     const held = names[k] as string;
     // The partition splits right at the held item's hash: the item is in the moving part.
     const request = await splitRequest(tenant, table, k);
@@ -422,6 +429,7 @@ describe("partition splits", () => {
 
   it("SplitPartition: a ClientRequestToken used before a table's first split still replays after it", async () => {
     const { tenant, table, client } = await loadedTable("splitk", 60);
+    const zero = await objectOf(tenant, table);
     const adds = (token: string, by = "1") =>
       new TransactWriteItemsCommand({
         ClientRequestToken: token,
@@ -436,7 +444,7 @@ describe("partition splits", () => {
       });
     await client.send(adds("token-1"));
     await startManual(await splitRequest(tenant, table, 0));
-    await runToEnd(tenant, "shard-0");
+    await runToEnd(tenant, zero);
     expect((await client.listPartitions(table)).partitions.length).toBe(2);
     await client.send(adds("token-1")); // a retry: replayed, not applied again
     for (const i of [0, 1]) {
@@ -459,6 +467,7 @@ describe("partition splits", () => {
       message: `Requested resource not found: Table: ${table} not found`,
     });
     await createTable(client, table);
+    const zero = await objectOf(tenant, table);
     await expect(client.splitPartition(table, { partition: 1 })).rejects.toMatchObject({
       name: "ValidationException",
       message: "Partition must be an integer from 0 to 0",
@@ -473,9 +482,9 @@ describe("partition splits", () => {
       name: "ResourceInUseException",
       message: `Table ${table} is already splitting a partition`,
     });
-    await runToEnd(tenant, "shard-0");
+    await runToEnd(tenant, zero);
 
-    await runToEnd(tenant, "shard-0");
+    await runToEnd(tenant, zero);
   });
 
   it("SplitPartition: the endpoint's signed admin operation starts a split", async () => {

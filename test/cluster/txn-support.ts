@@ -1,12 +1,13 @@
-// Helpers for the cross-shard transaction tests: a 4-shard table of accounts, keys known
-// to land on distinct shards, and direct looks into shard and coordinator objects.
+// Helpers for the cross-shard transaction tests: a 4-partition table of accounts, keys known
+// to land on distinct partitions, and direct looks into partition and coordinator objects.
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
-import { shardName } from "../../src/cluster/placement";
+import { objectName, shardName } from "../../src/cluster/placement";
 import { equalPartitions, partitionOfHash } from "../../src/schema/partition-map";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { CreateTableCommand, DynamoDBClient } from "../../src/index";
+import { partitionMapOf, type TableDef } from "../../src/schema/table-def";
 import type { Env } from "../../src/worker";
 import { uniqueName } from "../support/wire";
 
@@ -30,8 +31,14 @@ export function accountsOnShards(count: number, prefix = "acct"): string[] {
   return out;
 }
 
+/** The objects of each tenant's accounts table, by partition (accountsTable notes them). */
+const accountObjects = new Map<string, string[]>();
+
+/** The object of partition k of the tenant's accounts table. */
 export function shardStub(tenant: string, k: number): DurableObjectStub {
-  return env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(tenant, k)));
+  const object = accountObjects.get(tenant)?.[k];
+  if (object === undefined) throw new Error(`no accounts table of tenant ${tenant}`);
+  return env.DYNAMODB.get(env.DYNAMODB.idFromName(objectName(tenant, object)));
 }
 
 /** Prepared shares a shard holds (cross-shard transactions not yet committed or aborted). */
@@ -50,7 +57,7 @@ export async function coordinatorRows(tenant: string): Promise<{ stub: DurableOb
       state.storage.sql
         .exec<{ state: string; plan: string }>("SELECT state, plan FROM txn_coordinator WHERE state <> 'done'")
         .toArray()
-        .filter((r) => r.plan.includes(`"${tenant}:shard-`))
+        .filter((r) => r.plan.includes(`"${tenant}:`))
         .map((r) => r.state),
     );
     if (states.length > 0) out.push({ stub, states });
@@ -69,6 +76,12 @@ export async function accountsTable(): Promise<{ client: DynamoDBClient; tenant:
       KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
       BillingMode: "PAY_PER_REQUEST",
     }),
+  );
+  const home = env.DYNAMODB.get(env.DYNAMODB.idFromName(shardName(tenant, 0)));
+  const def = (await home.tableInfo(table)) as TableDef;
+  accountObjects.set(
+    tenant,
+    partitionMapOf(def).partitions.map((entry) => entry.object),
   );
   return { client, tenant, table };
 }

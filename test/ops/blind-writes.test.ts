@@ -5,7 +5,7 @@
 // takes: same replies, same items, same stored rows and counters; and to the atomicity a
 // single statement gives.
 import { describe, expect, it } from "vitest";
-import { itInShardZero } from "../support/doors";
+import { itInOneObject } from "../support/doors";
 import { query, tableTid } from "../support/tables";
 import { createStreamTwins, ok, wire } from "../support/wire";
 import { armShardFault, faultFired, random, storedState } from "../robustness/support";
@@ -63,7 +63,7 @@ describe("PutItem and DeleteItem in one statement", () => {
     expect(scans[0]?.Count).toBeGreaterThan(3);
   });
 
-  itInShardZero(
+  itInOneObject(
     "PutItem, DeleteItem: in one statement, stored rows and counters are the whole path's byte for byte",
     async () => {
       const { blind, whole } = await createTables();
@@ -72,10 +72,12 @@ describe("PutItem and DeleteItem in one statement", () => {
         [blind, whole].map(async (table) => {
           const tid = await tableTid(table);
           const rows = await query<{ d: string; size: number }>(
+            table,
             "SELECT json(doc) AS d, size FROM items WHERE tid = ? ORDER BY pk",
             tid,
           );
           const [sums] = await query<{ n: number; bytes: number }>(
+            table,
             "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM items WHERE tid = ?",
             tid,
           );
@@ -112,7 +114,7 @@ describe("PutItem and DeleteItem in one statement", () => {
     },
   ];
   for (const c of faultCases) {
-    itInShardZero(
+    itInOneObject(
       `${c.operation}: in one statement, a fault before it leaves nothing; after it, the whole write`,
       async () => {
         const { blind, whole } = await createTables();
@@ -120,13 +122,13 @@ describe("PutItem and DeleteItem in one statement", () => {
           for (const Item of c.seed) await ok("PutItem", { TableName: table, Item });
         }
         const stored = await storedState();
-        await armShardFault("before-row");
+        await armShardFault(blind, "before-row");
         expect((await wire(c.operation, { TableName: blind, ...c.input })).status).toBe(500);
         expect(faultFired()).toBe(true);
         expect(await storedState()).toEqual(stored);
         // Failed after its statement: the statement is the whole write, counters included
         // (the whole path would have rolled the row back).
-        await armShardFault("after-row");
+        await armShardFault(blind, "after-row");
         expect((await wire(c.operation, { TableName: blind, ...c.input })).status).toBe(500);
         expect(faultFired()).toBe(true);
         await ok(c.operation, { TableName: whole, ...c.input });

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { allTableNames, itemRows, query, shard, tableArn, tableDescription, tableTid } from "../support/tables";
+import { allTableNames, itemRows, queryIn, tableArn, tableDescription, tableShard, tableTid } from "../support/tables";
 import { createHashRangeTable, createHashTable, fails, ok, uniqueName } from "../support/wire";
-import { itInShardZero } from "../support/doors";
+import { itInOneObject } from "../support/doors";
 
 const NO_SUCH_TABLE = (name: string): [string, string] => [
   "ResourceNotFoundException",
@@ -25,13 +25,13 @@ async function createProtectedTable(name: string): Promise<void> {
 }
 
 /**
- * Runs the shard's alarm until no dropped table is left to purge (bounded): each step purges
- * one chunk of one dropped table, and tables dropped by earlier tests may be queued first.
+ * Runs the object's alarm until no dropped table is left to purge (bounded): each step
+ * purges one chunk of one dropped table, and tables dropped earlier may be queued first.
  */
-async function drainAlarms(): Promise<void> {
+async function drainAlarms(object: DurableObjectStub): Promise<void> {
   for (let step = 0; step < 50; step++) {
-    if ((await query("SELECT tid FROM dropped_tables")).length === 0) return;
-    await runDurableObjectAlarm(shard());
+    if ((await queryIn(object, "SELECT tid FROM dropped_tables")).length === 0) return;
+    await runDurableObjectAlarm(object);
   }
 }
 
@@ -133,30 +133,32 @@ describe("DeleteTable", () => {
       expect(await ok("ListTagsOfResource", { ResourceArn: tableArn(name) })).toEqual({ Tags: [] });
     });
 
-    itInShardZero("DeleteTable: purges the deleted table's item rows", async () => {
+    itInOneObject("DeleteTable: purges the deleted table's item rows", async () => {
       const name = uniqueName("purge");
       await createHashTable(name);
       for (let i = 0; i < 5; i++) await ok("PutItem", { TableName: name, Item: { id: { S: `k${i}` } } });
+      const object = await tableShard(name);
       const tid = await tableTid(name);
-      expect(await itemRows(tid)).toBe(5);
+      expect(await itemRows(object, tid)).toBe(5);
       await ok("DeleteTable", { TableName: name });
-      // The rows go in chunks from the shard's alarm (it may already have run), one dropped
-      // table per step: tables dropped by earlier tests may be ahead of this one.
-      await drainAlarms();
-      expect(await itemRows(tid)).toBe(0);
-      expect(await query("SELECT tid FROM dropped_tables WHERE tid = ?", tid)).toEqual([]);
+      // The rows go in chunks from the object's alarm (it may already have run), one dropped
+      // table per step.
+      await drainAlarms(object);
+      expect(await itemRows(object, tid)).toBe(0);
+      expect(await queryIn(object, "SELECT tid FROM dropped_tables WHERE tid = ?", tid)).toEqual([]);
     });
 
-    itInShardZero("DeleteTable: leaves the rows of other tables alone", async () => {
+    itInOneObject("DeleteTable: leaves the rows of other tables alone", async () => {
       const kept = uniqueName("kept");
       const dropped = uniqueName("dropped");
       await createHashTable(kept);
       await createHashTable(dropped);
       await ok("PutItem", { TableName: kept, Item: { id: { S: "a" } } });
       await ok("PutItem", { TableName: dropped, Item: { id: { S: "a" } } });
+      const object = await tableShard(dropped);
       await ok("DeleteTable", { TableName: dropped });
-      await drainAlarms();
-      expect(await itemRows(await tableTid(kept))).toBe(1);
+      await drainAlarms(object);
+      expect(await itemRows(await tableShard(kept), await tableTid(kept))).toBe(1);
       expect(await ok("GetItem", { TableName: kept, Key: { id: { S: "a" } } })).toEqual({ Item: { id: { S: "a" } } });
     });
   });

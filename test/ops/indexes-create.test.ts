@@ -2,9 +2,9 @@
 // definitions, the descriptions, and the index rows and counters every write keeps.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { query, shard, tableArn, tableDescription } from "../support/tables";
+import { query, queryIn, tableArn, tableDescription, tableShard } from "../support/tables";
 import { fails, ok, uniqueName } from "../support/wire";
-import { itInShardZero } from "../support/doors";
+import { itInOneObject } from "../support/doors";
 
 const V = "ValidationException";
 const INVALID = "One or more parameter values were invalid: ";
@@ -51,18 +51,23 @@ function withLsi(index: Json = {}, extra: Json = {}): Json {
 
 /** The index ids of a table, by index name (from the catalogue row). */
 async function indexIds(name: string): Promise<Record<string, number>> {
-  const [row] = await query<{ def: string }>("SELECT def FROM tables WHERE name = ?", name);
+  const [row] = await query<{ def: string }>(name, "SELECT def FROM tables WHERE name = ?", name);
   const parsed = JSON.parse(row?.def ?? "{}") as { indexes?: { name: string; iid: number }[] };
   return Object.fromEntries((parsed.indexes ?? []).map((i) => [i.name, i.iid]));
 }
 
-/** Rows and bytes actually stored for an index, and what index_stats says. */
-async function indexRows(iid: number): Promise<{ rows: number; bytes: number; stats: [number, number] }> {
-  const [actual] = await query<{ n: number; b: number | null }>(
+/** Rows and bytes actually stored for an index in `object`, and what index_stats says. */
+async function indexRows(
+  object: DurableObjectStub,
+  iid: number,
+): Promise<{ rows: number; bytes: number; stats: [number, number] }> {
+  const [actual] = await queryIn<{ n: number; b: number | null }>(
+    object,
     "SELECT COUNT(*) AS n, SUM(size) AS b FROM index_items WHERE iid = ?",
     iid,
   );
-  const [stats] = await query<{ item_count: number; size_bytes: number }>(
+  const [stats] = await queryIn<{ item_count: number; size_bytes: number }>(
+    object,
     "SELECT item_count, size_bytes FROM index_stats WHERE iid = ?",
     iid,
   );
@@ -482,8 +487,9 @@ describe("CreateTable with secondary indexes", () => {
 
       // The counters agree with the rows stored.
       const ids = await indexIds(name);
+      const object = await tableShard(name);
       for (const index of ["all", "keys", "byL"]) {
-        const { rows, bytes, stats } = await indexRows(ids[index]!);
+        const { rows, bytes, stats } = await indexRows(object, ids[index]!);
         expect(stats).toEqual([rows, bytes]);
       }
     });
@@ -517,22 +523,23 @@ describe("CreateTable with secondary indexes", () => {
       expect(indexesOf(described, "GlobalSecondaryIndexes").byG?.ItemCount).toBe(0);
     });
 
-    itInShardZero("DeleteTable: describes the table without its indexes and purges their rows", async () => {
+    itInOneObject("DeleteTable: describes the table without its indexes and purges their rows", async () => {
       const input = withGsi();
       const name = input.TableName as string;
       await ok("CreateTable", input);
       for (let i = 0; i < 5; i++) await put(name, { pk: S(`p${i}`), sk: S("s"), gk: S("g") });
       const { byG } = await indexIds(name);
-      expect((await indexRows(byG!)).rows).toBe(5);
+      const object = await tableShard(name);
+      expect((await indexRows(object, byG!)).rows).toBe(5);
       const deleted = (await ok("DeleteTable", { TableName: name })).TableDescription as Json;
       expect(deleted.TableStatus).toBe("DELETING");
       expect(deleted).not.toHaveProperty("GlobalSecondaryIndexes");
-      // The rows go in chunks from the shard's alarm (which may also run by itself).
-      for (let i = 0; i < 50 && (await indexRows(byG!)).rows > 0; i++) {
-        if (!(await runDurableObjectAlarm(shard()))) await new Promise((resolve) => setTimeout(resolve, 10));
+      // The rows go in chunks from the object's alarm (which may also run by itself).
+      for (let i = 0; i < 50 && (await indexRows(object, byG!)).rows > 0; i++) {
+        if (!(await runDurableObjectAlarm(object))) await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      expect(await indexRows(byG!)).toEqual({ rows: 0, bytes: 0, stats: [0, 0] });
-      expect(await query("SELECT iid FROM dropped_indexes WHERE iid = ?", byG)).toEqual([]);
+      expect(await indexRows(object, byG!)).toEqual({ rows: 0, bytes: 0, stats: [0, 0] });
+      expect(await queryIn(object, "SELECT iid FROM dropped_indexes WHERE iid = ?", byG)).toEqual([]);
     });
   });
 });

@@ -4,9 +4,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DynamoShard } from "../../src/shard";
-import { query, shard, tableArn, tableDescription } from "../support/tables";
+import { query, tableArn, tableDescription, tableShard } from "../support/tables";
 import { fails, ok, uniqueName } from "../support/wire";
-import { itInShardZero } from "../support/doors";
+import { itInOneObject } from "../support/doors";
 
 const V = "ValidationException";
 const INVALID = "One or more parameter values were invalid: ";
@@ -61,9 +61,10 @@ type Call = (operation: string, input: unknown) => { status: number; body: Json 
  * alarm included) runs between the calls one synchronous stretch makes.
  */
 async function inShard<T>(
+  table: string,
   fn: (call: Call, instance: DynamoShard, state: DurableObjectState) => T | Promise<T>,
 ): Promise<T> {
-  return runInDurableObject(shard() as DurableObjectStub<DynamoShard>, (instance: DynamoShard, state) => {
+  return runInDurableObject(await tableShard(table), (instance: DynamoShard, state) => {
     const call: Call = (operation, input) => {
       const reply = instance.handle(operation, JSON.stringify(input), { region: "us-east-1", host: "localhost" });
       return { status: reply.status, body: JSON.parse(reply.body) as Json };
@@ -102,27 +103,29 @@ function gsiOf(description: Json, name: string): Json | undefined {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Drives the shard's alarm until the index is ACTIVE (the alarm may also run by itself). */
+/** Drives the table's object's alarm until the index is ACTIVE (the alarm may also run by itself). */
 async function untilActive(table: string, index: string): Promise<Json> {
+  const object = await tableShard(table);
   for (let i = 0; i < 200; i++) {
     const description = await tableDescription(table);
     if (gsiOf(description, index)?.IndexStatus === "ACTIVE") return description;
-    if (!(await runDurableObjectAlarm(shard()))) await sleep(5);
+    if (!(await runDurableObjectAlarm(object))) await sleep(5);
   }
   throw new Error(`index ${index} of ${table} never became ACTIVE`);
 }
 
-/** Drives the shard's alarm until `done` holds. */
-async function until(done: () => Promise<boolean>): Promise<void> {
+/** Drives the alarm of the table's object until `done` holds. */
+async function until(table: string, done: () => Promise<boolean>): Promise<void> {
+  const object = await tableShard(table);
   for (let i = 0; i < 200; i++) {
     if (await done()) return;
-    if (!(await runDurableObjectAlarm(shard()))) await sleep(5);
+    if (!(await runDurableObjectAlarm(object))) await sleep(5);
   }
   throw new Error("housekeeping never finished");
 }
 
 async function indexIds(name: string): Promise<Record<string, number>> {
-  const [row] = await query<{ def: string }>("SELECT def FROM tables WHERE name = ?", name);
+  const [row] = await query<{ def: string }>(name, "SELECT def FROM tables WHERE name = ?", name);
   const parsed = JSON.parse(row?.def ?? "{}") as { indexes?: { name: string; iid: number }[] };
   return Object.fromEntries((parsed.indexes ?? []).map((i) => [i.name, i.iid]));
 }
@@ -133,23 +136,27 @@ async function indexIds(name: string): Promise<Record<string, number>> {
  * counters.
  */
 async function audit(table: string, iid: number) {
-  const [tid] = await query<{ tid: number }>("SELECT tid FROM tables WHERE name = ?", table);
+  const [tid] = await query<{ tid: number }>(table, "SELECT tid FROM tables WHERE name = ?", table);
   const eligible = "json_extract(doc, '$.gk.S') IS NOT NULL AND json_extract(doc, '$.gk.S') != ''";
   const [items] = await query<{ n: number; b: number | null }>(
+    table,
     `SELECT COUNT(*) AS n, SUM(size) AS b FROM items WHERE tid = ? AND ${eligible}`,
     tid?.tid,
   );
   const [rows] = await query<{ n: number; b: number | null }>(
+    table,
     "SELECT COUNT(*) AS n, SUM(size) AS b FROM index_items WHERE iid = ?",
     iid,
   );
   const [matching] = await query<{ n: number }>(
+    table,
     "SELECT COUNT(*) AS n FROM index_items x JOIN items t ON t.tid = ? AND t.pk = x.tpk AND t.sk = x.tsk " +
       "WHERE x.iid = ? AND x.doc = json(t.doc) AND x.size = t.size",
     tid?.tid,
     iid,
   );
   const [stats] = await query<{ item_count: number; size_bytes: number }>(
+    table,
     "SELECT item_count, size_bytes FROM index_stats WHERE iid = ?",
     iid,
   );
@@ -273,9 +280,9 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
       }
     });
 
-    itInShardZero("UpdateTable: creates or deletes no other index while one is being built", async () => {
+    itInOneObject("UpdateTable: creates or deletes no other index while one is being built", async () => {
       const table = await createIndexedTable();
-      await inShard((call) => {
+      await inShard(table, (call) => {
         for (let i = 0; i < 5; i++)
           okIn(call, "PutItem", { TableName: table, Item: { pk: S(`p${i}`), sk: S("s"), n: N("1") } });
         okIn(call, "UpdateTable", {
@@ -488,11 +495,11 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
   });
 
   describe("functionality", () => {
-    itInShardZero(
+    itInOneObject(
       "UpdateTable: creates a GSI on a table of 300 items, CREATING and Backfilling until the alarm has filled it",
       async () => {
         const table = await createTable();
-        const { response, described, scan } = await inShard((call) => {
+        const { response, described, scan } = await inShard(table, (call) => {
           seed(call, table, 300);
           const response = okIn(call, "UpdateTable", {
             TableName: table,
@@ -536,14 +543,14 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
         expect(audited.stats).toEqual(audited.rows);
         expect(gsi?.IndexSizeBytes).toBe(audited.eligible[1]);
         // No backfill cursor is left behind.
-        const [row] = await query<{ def: string }>("SELECT def FROM tables WHERE name = ?", table);
+        const [row] = await query<{ def: string }>(table, "SELECT def FROM tables WHERE name = ?", table);
         expect(row?.def).not.toContain("backfillAfter");
       },
     );
 
-    itInShardZero("UpdateTable: backfills in bounded chunks, resuming after the last item copied", async () => {
+    itInOneObject("UpdateTable: backfills in bounded chunks, resuming after the last item copied", async () => {
       const table = await createTable();
-      await inShard(async (call, instance, state) => {
+      await inShard(table, async (call, instance, state) => {
         seed(call, table, 300);
         okIn(call, "UpdateTable", {
           TableName: table,
@@ -570,9 +577,9 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
 
     // The counters are only right if the write path maintains a CREATING index just for the
     // rows the backfill has passed (backfillCovers in src/storage/backfill.ts).
-    itInShardZero("UpdateTable: writes made while the index is backfilling are reflected in it", async () => {
+    itInOneObject("UpdateTable: writes made while the index is backfilling are reflected in it", async () => {
       const table = await createTable();
-      await inShard(async (call, instance) => {
+      await inShard(table, async (call, instance) => {
         seed(call, table, 300);
         okIn(call, "UpdateTable", {
           TableName: table,
@@ -648,7 +655,7 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
       expect(gsiOf(await tableDescription(table), "byG")?.ItemCount).toBe(1);
     });
 
-    itInShardZero(
+    itInOneObject(
       "UpdateTable: deletes a GSI, listing it DELETING, pruning its key attribute and purging its rows",
       async () => {
         const table = await createIndexedTable();
@@ -667,8 +674,8 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
           V,
           "The table does not have the specified index: byG",
         ]);
-        await until(async () => (await audit(table, byG!)).rows[0] === 0);
-        expect(await query("SELECT iid FROM dropped_indexes WHERE iid = ?", byG)).toEqual([]);
+        await until(table, async () => (await audit(table, byG!)).rows[0] === 0);
+        expect(await query(table, "SELECT iid FROM dropped_indexes WHERE iid = ?", byG)).toEqual([]);
         // The table's items and its other index are untouched; the name can be used again.
         expect(described.ItemCount).toBe(5);
         await ok("UpdateTable", {
@@ -681,9 +688,9 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
       },
     );
 
-    itInShardZero("UpdateTable: deletes an index while it is being backfilled", async () => {
+    itInOneObject("UpdateTable: deletes an index while it is being backfilled", async () => {
       const table = await createTable();
-      await inShard(async (call, instance) => {
+      await inShard(table, async (call, instance) => {
         seed(call, table, 300);
         okIn(call, "UpdateTable", {
           TableName: table,
@@ -693,11 +700,17 @@ describe("UpdateTable GlobalSecondaryIndexUpdates", () => {
         await instance.alarm();
       });
       const { byG } = await indexIds(table);
-      const deleted = (
-        await ok("UpdateTable", { TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }] })
-      ).TableDescription as Json;
+      // In the same object as the index's creation (the catalogue's home has not seen it).
+      const deleted = await inShard(
+        table,
+        (call) =>
+          okIn(call, "UpdateTable", {
+            TableName: table,
+            GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byG" } }],
+          }).TableDescription as Json,
+      );
       expect(gsiOf(deleted, "byG")?.IndexStatus).toBe("DELETING");
-      await until(async () => (await audit(table, byG!)).rows[0] === 0);
+      await until(table, async () => (await audit(table, byG!)).rows[0] === 0);
       const described = await tableDescription(table);
       expect(described).not.toHaveProperty("GlobalSecondaryIndexes");
       expect(described.AttributeDefinitions).toEqual([def("pk"), def("sk")]);

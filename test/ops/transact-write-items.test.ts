@@ -10,9 +10,9 @@ import { ItemStore } from "../../src/storage/items";
 import { Sql } from "../../src/storage/sql";
 import { LocalParticipant } from "../../src/ops/transactions/participant";
 import type { Item } from "../../src/types";
-import { shard } from "../support/tables";
+import { tableShard } from "../support/tables";
 import { createHashRangeTable, createHashTable, fails, ok, uniqueName, wire } from "../support/wire";
-import { itInShardZero, itOneShardOnly } from "../support/doors";
+import { itInOneObject, itOneShardOnly } from "../support/doors";
 
 const S = (s: string) => ({ S: s });
 const N = (n: string) => ({ N: n });
@@ -81,9 +81,12 @@ async function createIndexedTable(): Promise<string> {
   return name;
 }
 
-/** Runs `fn` inside the shard with a context of its own (own Sql object, so its own lock table). */
-async function inShard<T>(fn: (ctx: OpContext) => T): Promise<T> {
-  return runInDurableObject(shard(), (_instance, state) => {
+/**
+ * Runs `fn` inside the object holding `table` with a context of its own (own Sql object, so
+ * its own lock table).
+ */
+async function inShard<T>(table: string, fn: (ctx: OpContext) => T): Promise<T> {
+  return runInDurableObject(await tableShard(table), (_instance, state) => {
     const sql = new Sql(state.storage);
     const ctx: OpContext = {
       sql,
@@ -843,7 +846,7 @@ describe("TransactWriteItems", () => {
       expect(await get(table, { id: S("x") })).toEqual({ id: S("x"), val: S("first") });
     });
 
-    itInShardZero(
+    itInOneObject(
       "TransactWriteItems: a ClientRequestToken is forgotten after 10 minutes, and a cancelled request is not remembered",
       async () => {
         const table = uniqueName();
@@ -869,12 +872,12 @@ describe("TransactWriteItems", () => {
         await ok("TransactWriteItems", add);
         await ok("TransactWriteItems", add);
         expect(await get(table, { id: S("c") })).toEqual({ id: S("c"), n: N("1") });
-        const [row] = await inShard((ctx) =>
+        const [row] = await inShard(table, (ctx) =>
           ctx.sql.all<{ expires_at: number }>("SELECT expires_at FROM txn_tokens WHERE token = ?", token),
         );
         expect(row?.expires_at).toBeGreaterThan(Date.now() + 9 * 60 * 1000);
         expect(row?.expires_at).toBeLessThanOrEqual(Date.now() + 10 * 60 * 1000);
-        await inShard((ctx) =>
+        await inShard(table, (ctx) =>
           ctx.sql.exec("UPDATE txn_tokens SET expires_at = ? WHERE token = ?", Date.now() - 1, token),
         );
         await ok("TransactWriteItems", add);
@@ -948,11 +951,11 @@ describe("TransactWriteItems", () => {
   });
 
   describe("prepare and commit (one shard)", () => {
-    itInShardZero("TransactWriteItems: a prepared transaction holds its items until commit or abort", async () => {
+    itInOneObject("TransactWriteItems: a prepared transaction holds its items until commit or abort", async () => {
       const table = uniqueName();
       await createHashTable(table);
       await ok("PutItem", { TableName: table, Item: { id: S("x"), v: N("0") } });
-      const seen = await inShard((ctx) => {
+      const seen = await inShard(table, (ctx) => {
         const def = ctx.catalogue.get(table);
         if (!def) throw new Error("no table");
         const participant = new LocalParticipant(ctx);

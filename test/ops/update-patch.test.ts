@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sized } from "../support/depth";
-import { itInShardZero } from "../support/doors";
+import { itInOneObject } from "../support/doors";
 import { query, tableTid } from "../support/tables";
 import { createStreamTwins, ok, wire } from "../support/wire";
 import { armShardFault, faultFired, storedState } from "../robustness/support";
@@ -214,12 +214,13 @@ describe("UpdateItem in place", () => {
     expect(sizes[0]).toEqual(sizes[1]);
   });
 
-  itInShardZero("UpdateItem: in place, the stored text and size are the whole-item path's byte for byte", async () => {
+  itInOneObject("UpdateItem: in place, the stored text and size are the whole-item path's byte for byte", async () => {
     const { patched, whole } = await createTables();
     await runCases(patched, whole, sized(50, 150, 20));
     const rows = await Promise.all(
       [patched, whole].map(async (table) =>
         query<{ d: string; size: number }>(
+          table,
           "SELECT json(doc) AS d, size FROM items WHERE tid = ? ORDER BY pk",
           await tableTid(table),
         ),
@@ -229,7 +230,7 @@ describe("UpdateItem in place", () => {
     expect(rows[0]).toEqual(rows[1]);
   });
 
-  itInShardZero("UpdateItem: in place, a fault before its one statement leaves nothing behind", async () => {
+  itInOneObject("UpdateItem: in place, a fault before its one statement leaves nothing behind", async () => {
     const { patched } = await createTables();
     const key = { id: { S: "f" } };
     await ok("PutItem", { TableName: patched, Item: { ...key, a: { N: "1" }, b: { S: "x" } } });
@@ -240,7 +241,7 @@ describe("UpdateItem in place", () => {
       ExpressionAttributeValues: { ":c": { S: "new" }, ":one": { N: "1" } },
     };
     const stored = await storedState(); // every row of every SQLite table
-    await armShardFault("before-row");
+    await armShardFault(patched, "before-row");
     const reply = await wire("UpdateItem", input);
     expect(faultFired()).toBe(true);
     expect(reply.status).toBe(500);
@@ -257,7 +258,7 @@ describe("UpdateItem in place", () => {
     ["size unchanged", "SET a = :two"],
     ["size changed", "SET a = :two, c = :c REMOVE b"],
   ] as const) {
-    itInShardZero(`UpdateItem: in place, one statement is the whole write (${what}), after a fault too`, async () => {
+    itInOneObject(`UpdateItem: in place, one statement is the whole write (${what}), after a fault too`, async () => {
       const { patched, whole } = await createTables();
       const key = { id: { S: "g" } };
       const input = {
@@ -274,7 +275,7 @@ describe("UpdateItem in place", () => {
       // Failed after its statement: the statement is the whole update, counters included
       // (they follow the row by trigger), so the item and the table's counters are what the
       // same update leaves on the whole-item path.
-      await armShardFault("after-row");
+      await armShardFault(patched, "after-row");
       expect((await wire("UpdateItem", { TableName: patched, ...input })).status).toBe(500);
       expect(faultFired()).toBe(true);
       await ok("UpdateItem", { TableName: whole, ...input });

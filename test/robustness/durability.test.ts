@@ -5,7 +5,7 @@
 // counter, not an index entry, before or after an eviction.
 import { evictDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { shard } from "../support/tables";
+import { tableShard } from "../support/tables";
 import { ok, uniqueName, wire } from "../support/wire";
 import { armShardFault, faultFired, snapshot, storedState, type Item } from "./support";
 
@@ -93,17 +93,18 @@ describe("acknowledged writes survive eviction", () => {
     expect(before.items).toHaveLength(5);
     expect(before.count).toBe(5);
     expect(before.index).toBe(5);
-    await evictDurableObject(shard());
+    await evictDurableObject(await tableShard(table));
     expect(await state(table)).toEqual(before);
     const got = await ok("GetItem", { TableName: table, Key: { pk: S("a"), sk: S("1") }, ConsistentRead: true });
     expect(got.Item).toEqual(item("a", "1", { n: N("2") }));
   });
 
   it("Durability: writes racing an eviction are either acknowledged and kept, or refused and absent", async () => {
+    const object = await tableShard(table);
     const puts = Array.from({ length: 20 }, (_, i) =>
       wire("PutItem", { TableName: table, Item: item("race", String(i)) }),
     );
-    const evicted = evictDurableObject(shard()).catch(() => undefined); // may find it idle
+    const evicted = evictDurableObject(object).catch(() => undefined); // may find it idle
     const replies = await Promise.all(puts);
     await evicted;
     const items = await snapshot(table);
@@ -217,14 +218,14 @@ describe("a fault mid-request leaves no partial writes", () => {
     it(`Atomicity: ${c.name} throws, and nothing of it is applied, before or after eviction`, async () => {
       const before = await state(table);
       const stored = await storedState(); // every row of every SQLite table
-      await armShardFault(c.step, c.skip);
+      await armShardFault(table, c.step, c.skip);
       const reply = await wire(c.operation, c.input());
       expect(faultFired()).toBe(true);
       expect(reply.status).toBe(500);
       expect(reply.body.__type).toBe("com.amazonaws.dynamodb.v20120810#InternalServerError");
       expect(await state(table)).toEqual(before);
       expect(await storedState()).toEqual(stored);
-      await evictDurableObject(shard());
+      await evictDurableObject(await tableShard(table));
       expect(await state(table)).toEqual(before);
       expect(await storedState()).toEqual(stored);
       // Nothing stays locked or half-done: the same request now succeeds in full.

@@ -14,6 +14,7 @@ import { ok, wire, type WireResult } from "../support/wire";
 import { mutate, mutation, randomBody } from "./fuzz-requests";
 import { AUX, MAIN, TEMPLATED, template } from "./fuzz-templates";
 import { changedTables, storedState } from "./support";
+import { tableObjectName } from "../support/tables";
 
 const SEED = 20261122;
 /** Mutated requests per operation, and wholly random bodies per operation. */
@@ -154,7 +155,8 @@ describe("wire fuzzing", () => {
     const before = await storedState();
     expect(changedTables(before, await storedState())).toEqual([]);
     await ok("PutItem", { TableName: AUX, Item: { id: { S: "harness" } } });
-    expect(changedTables(before, await storedState())).toEqual(["items", "tables"]);
+    const object = await tableObjectName(AUX);
+    expect(changedTables(before, await storedState())).toEqual([`${object}/items`, `${object}/tables`]);
   });
 
   it("Fuzz: every operation answers random and mutated requests with a result or a typed error, and rejected writes change nothing", async () => {

@@ -1,24 +1,30 @@
-// Helpers for the robustness suites: the shard engine behind the HTTP edge, whole-table
+// Helpers for the robustness suites: the engine of a table's object, whole-table
 // snapshots, and a seeded random source for the hand-rolled sequences.
 import { runInDurableObject } from "cloudflare:test";
 import type { Engine } from "../../src/engine/engine";
 import { armWriteFault, type WriteFaultStep } from "../support/write-faults";
-import { shard } from "../support/tables";
+import { env } from "cloudflare:workers";
+import { sharedObject } from "../../src/schema/partition-map";
+import { partitionMapOf, type TableDef } from "../../src/schema/table-def";
+import type { Env } from "../../src/worker";
+import { queryIn, shard, tableShard } from "../support/tables";
 import { ok } from "../support/wire";
 
 export type Item = Record<string, Record<string, unknown>>;
 
-/** Runs `fn` with the engine of the shard the HTTP edge uses for one-shard tables. */
-export async function withShardEngine<R>(fn: (engine: Engine) => R): Promise<R> {
-  return runInDurableObject(shard(), (instance) => fn((instance as unknown as { engine: Engine }).engine));
+/** Runs `fn` with the engine of the object holding table `table` (its first partition). */
+export async function withShardEngine<R>(table: string, fn: (engine: Engine) => R): Promise<R> {
+  return runInDurableObject(await tableShard(table), (instance) =>
+    fn((instance as unknown as { engine: Engine }).engine),
+  );
 }
 
 /** The fault's disarm function, kept here: it lives in the shard's isolate, as tests do. */
 let disarm: (() => boolean) | undefined;
 
-/** Arms a write fault in the shard engine (test/support/write-faults.ts). */
-export async function armShardFault(step: WriteFaultStep, skip = 0): Promise<void> {
-  await withShardEngine((engine) => {
+/** Arms a write fault in the engine of the object holding `table` (test/support/write-faults.ts). */
+export async function armShardFault(table: string, step: WriteFaultStep, skip = 0): Promise<void> {
+  await withShardEngine(table, (engine) => {
     disarm = armWriteFault(engine, step, skip);
   });
 }
@@ -31,33 +37,51 @@ export function faultFired(): boolean {
 }
 
 /**
- * Everything the shard stores for its live tables, per SQLite table: items, index
- * entries, TTL entries, table definitions and counters, transaction and stream
- * bookkeeping, read in one call inside the Durable Object. Left out is what background
+ * Everything stored for live tables, per Durable Object and SQLite table (keys
+ * `object/table`): the catalogue's home and every object of every table it defines. Items,
+ * index entries, TTL entries, table definitions and counters, transaction and stream
+ * bookkeeping, each object read in one call inside it. Left out is what background
  * housekeeping changes on its own (alarms: TTL sweeps, purges of dropped tables and
  * indexes): the purge queues, the sweeper's own state, and rows of dropped tables and
  * indexes awaiting purge. Equal dumps mean no request changed anything stored in between.
  */
 export async function storedState(): Promise<Record<string, string>> {
-  return withShardEngine((engine) => {
-    const tables = engine.sql.all<{ name: string; sql: string }>(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+  const home = shard();
+  const defs = await queryIn<{ def: string }>(home, "SELECT def FROM tables ORDER BY name");
+  const objects = new Set([sharedObject(0)]);
+  for (const { def } of defs) {
+    for (const entry of partitionMapOf(JSON.parse(def) as TableDef).partitions) objects.add(entry.object);
+  }
+  const dump: Record<string, string> = {};
+  for (const object of [...objects].sort()) {
+    const ns = (env as unknown as Env).DYNAMODB;
+    const stub = ns.get(ns.idFromName(object)) as unknown as DurableObjectStub;
+    const tables = await runInDurableObject(stub, (instance) =>
+      dumpEngine((instance as unknown as { engine: Engine }).engine),
     );
-    const dump: Record<string, string> = {};
-    for (const { name, sql } of tables) {
-      if (HOUSEKEEPING_ONLY.has(name)) continue;
-      const live = /\btid INTEGER\b/.test(sql)
-        ? " WHERE tid IN (SELECT tid FROM tables)"
-        : /\biid INTEGER\b/.test(sql)
-          ? " WHERE iid NOT IN (SELECT iid FROM dropped_indexes)"
-          : "";
-      const rows = engine.sql
-        .all(`SELECT * FROM "${name}"${live}`)
-        .map((row) => Object.values(row).map((v) => (v instanceof ArrayBuffer ? [...new Uint8Array(v)].join(".") : v)));
-      dump[name] = JSON.stringify(rows);
-    }
-    return dump;
-  });
+    for (const [name, rows] of Object.entries(tables)) dump[`${object}/${name}`] = rows;
+  }
+  return dump;
+}
+
+function dumpEngine(engine: Engine): Record<string, string> {
+  const tables = engine.sql.all<{ name: string; sql: string }>(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+  );
+  const dump: Record<string, string> = {};
+  for (const { name, sql } of tables) {
+    if (HOUSEKEEPING_ONLY.has(name)) continue;
+    const live = /\btid INTEGER\b/.test(sql)
+      ? " WHERE tid IN (SELECT tid FROM tables)"
+      : /\biid INTEGER\b/.test(sql)
+        ? " WHERE iid NOT IN (SELECT iid FROM dropped_indexes)"
+        : "";
+    const rows = engine.sql
+      .all(`SELECT * FROM "${name}"${live}`)
+      .map((row) => Object.values(row).map((v) => (v instanceof ArrayBuffer ? [...new Uint8Array(v)].join(".") : v)));
+    dump[name] = JSON.stringify(rows);
+  }
+  return dump;
 }
 
 const HOUSEKEEPING_ONLY = new Set(["dropped_tables", "dropped_indexes", "ttl_state"]);

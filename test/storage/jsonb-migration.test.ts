@@ -2,17 +2,11 @@
 // earlier version holds JSON text; migrating must turn every document into JSONB without
 // changing a byte of what readers get back, and leave the shard working.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Sql } from "../../src/storage/sql";
 import { migrate, SCHEMA_VERSION } from "../../src/storage/schema";
-import type { Env } from "../../src/worker";
+import { tableShard } from "../support/tables";
 import { createHashTable, ok, uniqueName } from "../support/wire";
-
-function shard(): DurableObjectStub {
-  const ns = (env as unknown as Env).DYNAMODB;
-  return ns.get(ns.idFromName("shard-0"));
-}
 
 describe("schema v7: item documents as JSONB", () => {
   it("stores documents as JSONB and reads them back as the same text", async () => {
@@ -21,7 +15,7 @@ describe("schema v7: item documents as JSONB", () => {
     const item = { id: { S: 'a\u2028"\\\u0001é😀' }, m: { M: { 'k"': { L: [{ N: "1000" }, { NULL: true }] } } } };
     await ok("PutItem", { TableName: table, Item: item });
     expect(await ok("GetItem", { TableName: table, Key: { id: item.id } })).toEqual({ Item: item });
-    const types = await runInDurableObject(shard(), (_instance, state) =>
+    const types = await runInDurableObject(await tableShard(table), (_instance, state) =>
       state.storage.sql.exec<{ t: string }>("SELECT DISTINCT typeof(doc) AS t FROM items").toArray(),
     );
     expect(types).toEqual([{ t: "blob" }]);
@@ -32,7 +26,7 @@ describe("schema v7: item documents as JSONB", () => {
     await createHashTable(table);
     const items = Array.from({ length: 20 }, (_, i) => ({ id: { S: `k${i}` }, v: { S: "x".repeat(i * 50) } }));
     for (const Item of items) await ok("PutItem", { TableName: table, Item });
-    const result = await runInDurableObject(shard(), (_instance, state) => {
+    const result = await runInDurableObject(await tableShard(table), (_instance, state) => {
       const sql = state.storage.sql;
       const before = sql.exec<{ d: string }>("SELECT json(doc) AS d FROM items ORDER BY id").toArray();
       // Back to what version 6 wrote: documents as text, schema_version 6.

@@ -2,7 +2,7 @@
 // Durable Objects, so tests never see each other's streams), the shard alarm, and a
 // consumer that reads a whole stream from TRIM_HORIZON.
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env as workerEnv } from "cloudflare:workers";
+import { tableShard } from "../support/tables";
 import {
   DynamoDBClient,
   DynamoDBStreamsClient,
@@ -10,9 +10,6 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from "../../src/index";
-import type { Env } from "../../src/worker";
-
-const env = workerEnv as unknown as Env;
 
 let counter = 0;
 
@@ -31,10 +28,9 @@ export function clients(shards?: number): Clients {
   };
 }
 
-/** Runs storage shard `k`'s alarm, if one is set (TTL sweeps, stream retention). */
-export async function runAlarm(tenant: string, k = 0): Promise<boolean> {
-  const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(`${tenant}:shard-${k}`));
-  return runDurableObjectAlarm(stub);
+/** Runs the alarm of the object holding partition `k` of `table`, if one is set (TTL sweeps, stream retention). */
+export async function runAlarm(tenant: string, table: string, k = 0): Promise<boolean> {
+  return runDurableObjectAlarm(await tableShard(table, k, tenant));
 }
 
 export interface ReadRecord {

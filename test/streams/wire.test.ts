@@ -1,7 +1,6 @@
 // The Streams API on the HTTP edge (X-Amz-Target DynamoDBStreams_20120810.*, signed like
 // every request), the raw JSON it answers, and stream retention (TrimmedDataAccessException).
 import { runInDurableObject } from "cloudflare:test";
-import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   CreateTableCommand,
@@ -10,11 +9,10 @@ import {
   GetShardIteratorCommand,
   PutItemCommand,
 } from "../../src/index";
-import type { Env } from "../../src/worker";
+import { tableShard } from "../support/tables";
 import { ok, uniqueName, wire } from "../support/wire";
 import { clients, readStream, runAlarm } from "./support";
 
-const env = workerEnv as unknown as Env;
 const streamsCall = (operation: string, input: unknown) =>
   wire(operation, input, `DynamoDBStreams_20120810.${operation}`);
 
@@ -94,11 +92,10 @@ describe("Streams API over HTTP", () => {
       new GetShardIteratorCommand({ StreamArn: arn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }),
     );
     // Age the record past the 24-hour retention, then let the alarm trim it.
-    const stub = env.DYNAMODB.get(env.DYNAMODB.idFromName(`${c.tenant}:shard-0`));
-    await runInDurableObject(stub, (_instance, state) => {
+    await runInDurableObject(await tableShard("trimmed", 0, c.tenant), (_instance, state) => {
       state.storage.sql.exec("UPDATE stream_records SET created_at = created_at - 25 * 3600 * 1000");
     });
-    await runAlarm(c.tenant);
+    await runAlarm(c.tenant, "trimmed");
     await c.ddb.send(new PutItemCommand({ TableName: "trimmed", Item: { id: { S: "new" } } }));
     const trimmed = { name: "TrimmedDataAccessException" };
     await expect(

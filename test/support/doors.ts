@@ -10,8 +10,9 @@
 //                       request handler its `this.dynamodb` client uses
 //
 // A reply comes back exactly as the edge would send it (status and JSON body), so the
-// same assertions hold. Suites that look at HTTP headers or inside shard 0's SQLite stay
-// on the wire door (itInShardZero below, or left out of the door projects).
+// same assertions hold. Suites that look at HTTP headers or inside a table's object stay
+// on the doors where that object is the whole table (itInOneObject below), or are left out
+// of the door projects.
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { Router } from "../../src/cluster/router";
@@ -34,6 +35,12 @@ export function testDoor(): Door {
   throw new Error(`DDB_TEST_DOOR: unknown door ${door}`);
 }
 
+/** The withDynamoDB object the mixin's door sends every request to. */
+export function mixinObject(): DurableObjectStub<MixinTestObject> {
+  const ns = (env as unknown as DoorEnv).MIXIN_TEST;
+  return ns.get(ns.idFromName("conformance"));
+}
+
 export async function throughDoor(
   door: Exclude<Door, "wire">,
   operation: string,
@@ -43,8 +50,7 @@ export async function throughDoor(
   const doorEnv = env as unknown as DoorEnv;
   let reply: { status: number; body: string };
   if (door === "mixin") {
-    const ns = doorEnv.MIXIN_TEST;
-    reply = await ns.get(ns.idFromName("conformance")).wire(operation, body);
+    reply = await mixinObject().wire(operation, body);
   } else {
     const shards = door === "client-4" ? 4 : 1;
     reply = await new Router(() => doorEnv.DYNAMODB, undefined, shards).deliver(operation, body, META);
@@ -71,11 +77,12 @@ function withoutExtension(body: Record<string, unknown>): Record<string, unknown
 }
 
 /**
- * For tests that look inside shard 0's SQLite or call its engine directly: they run on the
- * doors that keep every table in shard 0 (the wire and the 1-shard client) and are skipped
- * on the others, where the table lives in 4 shards or in the mixin's own object.
+ * For tests that look inside the SQLite of a table's object or call its engine directly
+ * (test/support/tables.ts tableShard): they run on the doors that keep each table in one
+ * object of its own (the wire and the 1-partition client) and are skipped on the others,
+ * where the table lives in 4 objects or shares the mixin's one object with every table.
  */
-export const itInShardZero = testDoor() === "wire" || testDoor() === "client-1" ? it : it.skip;
+export const itInOneObject = testDoor() === "wire" || testDoor() === "client-1" ? it : it.skip;
 
 /**
  * Known gaps of 4-shard tables, written as failing-by-design tests there (the reason is

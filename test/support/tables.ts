@@ -1,8 +1,11 @@
 // Test helpers for the table-level operations: ARNs, descriptions, and a look inside the
-// shard's SQLite database.
+// SQLite database of the objects holding a table.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { objectName, partitionObject, shardName } from "../../src/cluster/placement";
+import type { DynamoShard } from "../../src/shard";
 import type { Env } from "../../src/worker";
+import { mixinObject, testDoor } from "./doors";
 import { ok } from "./wire";
 
 /** Region and account the engine names in ARNs when a request carries no credentials. */
@@ -38,28 +41,59 @@ export async function allTableNames(): Promise<string[]> {
   return names;
 }
 
-/** The Durable Object that holds every table (one shard until the cluster issue). */
+/** The catalogue's home, shard 0: every table is defined there. */
 export function shard(): DurableObjectStub {
   const ns = (env as unknown as Env).DYNAMODB;
-  return ns.get(ns.idFromName("shard-0"));
+  return ns.get(ns.idFromName(shardName(undefined, 0))) as unknown as DurableObjectStub;
 }
 
-/** Runs a read-only query in the shard's SQLite database. */
-export async function query<T extends Record<string, SqlStorageValue>>(
+/**
+ * The Durable Object holding partition `k` of table `name`, as the catalogue's home maps it:
+ * a table created through a router has objects of its own (src/schema/partition-map.ts).
+ * On the mixin's door, the mixin's one object.
+ */
+export async function tableShard(name: string, k = 0, tenant?: string): Promise<DurableObjectStub<DynamoShard>> {
+  if (testDoor() === "mixin") return mixinObject() as unknown as DurableObjectStub<DynamoShard>;
+  const ns = (env as unknown as Env).DYNAMODB;
+  const object = objectName(tenant, await tableObjectName(name, k, tenant));
+  return ns.get(ns.idFromName(object)) as unknown as DurableObjectStub<DynamoShard>;
+}
+
+/** The name (without the tenant's prefix) of the object holding partition `k` of table `name`. */
+export async function tableObjectName(name: string, k = 0, tenant?: string): Promise<string> {
+  const ns = (env as unknown as Env).DYNAMODB;
+  const def = await ns.get(ns.idFromName(shardName(tenant, 0))).tableInfo(name);
+  if (!def) throw new Error(`no table ${name}`);
+  return partitionObject(def, k);
+}
+
+/** Runs a read-only query in the SQLite database of `object`. */
+export async function queryIn<T extends Record<string, SqlStorageValue>>(
+  object: DurableObjectStub,
   sql: string,
   ...bindings: unknown[]
 ): Promise<T[]> {
-  return runInDurableObject(shard(), (_instance, state) => state.storage.sql.exec<T>(sql, ...bindings).toArray());
+  return runInDurableObject(object, (_instance, state) => state.storage.sql.exec<T>(sql, ...bindings).toArray());
 }
 
-/** The internal id of a live table. */
+/** Runs a read-only query in the database of the object holding table `name` (its only partition). */
+export async function query<T extends Record<string, SqlStorageValue>>(
+  name: string,
+  sql: string,
+  ...bindings: unknown[]
+): Promise<T[]> {
+  return queryIn<T>(await tableShard(name), sql, ...bindings);
+}
+
+/** The internal id of a live table in the object holding it (ids are per object). */
 export async function tableTid(name: string): Promise<number> {
-  const [row] = await query<{ tid: number }>("SELECT tid FROM tables WHERE name = ?", name);
+  const [row] = await query<{ tid: number }>(name, "SELECT tid FROM tables WHERE name = ?", name);
   if (!row) throw new Error(`no table ${name}`);
   return row.tid;
 }
 
-export async function itemRows(tid: number): Promise<number> {
-  const [row] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM items WHERE tid = ?", tid);
+/** The item rows of table id `tid` in `object`. */
+export async function itemRows(object: DurableObjectStub, tid: number): Promise<number> {
+  const [row] = await queryIn<{ n: number }>(object, "SELECT COUNT(*) AS n FROM items WHERE tid = ?", tid);
   return row?.n ?? 0;
 }
