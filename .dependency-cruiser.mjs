@@ -15,6 +15,7 @@ const FLOORS = [
   ["PartiQL", "^src/partiql/"],
   ["operations", "^src/ops/"],
   ["TTL sweeps", "^src/ttl/"],
+  ["backups and restores", "^src/backup/"],
   ["stream machinery", "^src/streams/"],
   ["reads and filters", "^src/query/"],
   ["storage", "^src/storage/"],

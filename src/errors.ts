@@ -27,7 +27,13 @@ export type DynamoErrorType =
   | "TrimmedDataAccessException"
   // Internal, between a partition's object and the cluster router, which retries the
   // request against the partition's new owner (src/split); never sent to a client.
-  | "PartitionMovedException";
+  | "PartitionMovedException"
+  // On-demand backups and point-in-time recovery (src/backup).
+  | "BackupNotFoundException"
+  | "BackupInUseException"
+  | "TableNotFoundException"
+  | "TableAlreadyExistsException"
+  | "TableInUseException";
 
 /** Prefix DynamoDB puts before the type in `__type`. */
 const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {

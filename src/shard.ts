@@ -26,6 +26,12 @@ import { SplitSource } from "./split/source.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
 import type { JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
+import { BackupRunner } from "./backup/jobs.js";
+import { backupPieceDone, getBackup } from "./backup/records.js";
+import { startRestore, restorePieceDone } from "./backup/restore.js";
+import { backupRows, dropBackup, markBackup, type BackupRow } from "./backup/snapshot.js";
+import { backupPlans } from "./ops/create-backup.js";
+import type { BackupPlan, RestorePlan } from "./schema/backup.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
 
 export class DynamoShard extends DurableObject<Env> implements ShardRpc {
@@ -34,8 +40,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly coordinator: Coordinator;
   private readonly splits: SplitSource;
   private readonly auto: AutoSplit;
+  private readonly backups: BackupRunner;
   /** The runner of the splits in progress here, if it is going: one at a time. */
   private splitting: Promise<void> | undefined;
+  /** The runner of the backup work here that waits on other objects, if it is going. */
+  private backingUp: Promise<void> | undefined;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
@@ -51,6 +60,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.shares = new PreparedShares(this.engine, state.storage, shards);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards);
     this.splits = new SplitSource(this.engine, shards);
+    this.backups = new BackupRunner(this.engine, shards, (name, def) => this.engine.applyTable(name, def));
   }
 
   handle(operation: string, body: string, meta: CallMeta): WireReply {
@@ -115,6 +125,62 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     return publishSplit(this.engine, plan);
   }
 
+  /** The catalogue's home: what each piece's object of backup `arn` is to keep (CreateBackup). */
+  backupPlans(arn: string, tenant?: string): BackupPlan[] {
+    const record = getBackup(this.engine.sql, arn);
+    return record ? backupPlans(record, tenant) : [];
+  }
+
+  /** A partition's object: marks its piece of a backup (src/backup/snapshot.ts). */
+  backupMark(plan: BackupPlan): void {
+    markBackup(this.engine.sql, this.engine.catalogue, plan);
+    this.engine.schedule();
+  }
+
+  /** The catalogue's home: a piece's copy is complete. */
+  backupReport(arn: string, object: string, low: number, items: number, bytes: number): boolean {
+    return this.engine.sql.transaction(() => backupPieceDone(this.engine.sql, arn, object, low, items, bytes));
+  }
+
+  /** A piece's rows, for a restore filling a partition elsewhere. */
+  backupRead(id: string, after: { pk: ArrayBuffer; sk: ArrayBuffer } | null, limit: number): BackupRow[] {
+    return backupRows(this.engine.sql, id, after, limit);
+  }
+
+  /** DeleteBackup: the piece kept here goes. */
+  backupDrop(id: string): void {
+    dropBackup(this.engine.sql, id);
+    this.engine.schedule();
+  }
+
+  /** A restored table's partition object: fill its piece (src/backup/restore.ts). */
+  restoreStart(plan: RestorePlan): void {
+    this.engine.sql.transaction(() => startRestore(this.engine.sql, this.engine.catalogue, plan));
+    this.engine.schedule();
+    this.kickBackups();
+  }
+
+  /** The catalogue's home: a restored table's piece is in. */
+  restoreReport(table: string, tableId: string, low: number): TableDef | null {
+    return this.engine.sql.transaction(() => restorePieceDone(this.engine.catalogue, table, tableId, low));
+  }
+
+  private kickBackups(): void {
+    this.backingUp ??= this.backupSteps().finally(() => {
+      this.backingUp = undefined;
+    });
+  }
+
+  private async backupSteps(): Promise<void> {
+    try {
+      while ((await this.backups.step()) === "more")
+        await new Promise((resolve) => setTimeout(resolve, SPLIT_PAUSE_MS));
+    } catch (err) {
+      // The watchdog alarm starts the runner again; every step resumes where it stopped.
+      console.error("durable-dynamodb: backup step failed", err);
+    }
+  }
+
   /**
    * Runs the splits in progress here beside the requests, not inside the alarm handler: an
    * alarm handler holds the object's requests back until it returns, and a split's steps
@@ -161,6 +227,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     }
     if (this.splits.active()) {
       this.kickSplits();
+      const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
+      next = next === null ? watchdog : Math.min(next, watchdog);
+    }
+    if (this.backups.active()) {
+      this.kickBackups();
       const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
       next = next === null ? watchdog : Math.min(next, watchdog);
     }

@@ -48,11 +48,11 @@
 // - Transactions whose items lie in several objects (or that carry a ClientRequestToken on
 //   a multi-partition table) run two-phase commit under a coordinator object of the shard
 //   class, `txn:<tenant>:<id>` (src/txn/coordinator.ts).
-import { DynamoError } from "../errors.js";
+import { DynamoError, notFound } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem, planBatchWrite } from "../ops/batch-write-item.js";
 import { query } from "../ops/query.js";
-import { reach } from "../txn/faults.js";
+import { reach } from "../storage/faults.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
 import { transactWriteItems } from "../ops/transact-write-items.js";
 import { requestDigest } from "../storage/request-tokens.js";
@@ -76,6 +76,7 @@ import {
 } from "./placement.js";
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
 import { partitionRange, sharedObject } from "../schema/partition-map.js";
+import { restoring } from "../schema/backup.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { coordinatorName, type ShardNamespace, type ShardStub, type TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
@@ -134,6 +135,13 @@ export class Router {
         return this.control(operation, body, meta, tableOfArn(input.ResourceArn));
       case "DescribeTable":
         return this.describeTable(body, meta, stringOf(input.TableName));
+      // Backups (src/backup): the home keeps the list; each partition's object its piece.
+      case "CreateBackup":
+        return this.createBackup(body, meta);
+      case "DeleteBackup":
+        return this.deleteBackup(body, meta, stringOf(input.BackupArn));
+      case "RestoreTableFromBackup":
+        return this.restoreTable(body, meta, stringOf(input.TargetTableName));
       case "GetItem":
       case "DeleteItem":
       case "UpdateItem":
@@ -295,8 +303,15 @@ export class Router {
     for (let attempt = 0; ; attempt++) {
       const defs: TableDef[] = [];
       for (const name of names) {
-        const def = await this.table(name);
+        let def = await this.table(name);
         if (!def) return { status: -1, body: "" }; // caller's fallback: shard 0 unchanged
+        // A table being restored serves nothing until every partition is filled.
+        if (restoring(def.restore)) {
+          this.forget(name);
+          def = await this.table(name);
+          if (!def) return { status: -1, body: "" };
+          if (restoring(def.restore)) return errorReply(notFound());
+        }
         defs.push(def);
       }
       const expect: Record<string, Expected> = {};
@@ -395,6 +410,62 @@ export class Router {
     for (const other of tables.slice(1)) if (other) addPartition(out.Table, other);
     if (isObject(out.Table.DurableDynamoDB)) out.Table.DurableDynamoDB.Partitions = partitions;
     return { status: 200, body: JSON.stringify(out) };
+  }
+
+  // ---- backups
+
+  private async createBackup(body: string, meta: CallMeta): Promise<WireReply> {
+    const reply = await this.sendHome("CreateBackup", body, meta);
+    if (reply.status !== 200) return reply;
+    const arn = (JSON.parse(reply.body) as { BackupDetails: { BackupArn: string } }).BackupDetails.BackupArn;
+    // Every piece is marked before the answer: the backup holds each write acknowledged
+    // before the request and none made after the answer (the home marked its own).
+    const plans = await this.home().backupPlans(arn, this.tenant);
+    await Promise.all(
+      plans
+        .filter((plan) => plan.object !== sharedObject(0))
+        .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupMark(plan)),
+    );
+    return reply;
+  }
+
+  private async deleteBackup(body: string, meta: CallMeta, arn: string | undefined): Promise<WireReply> {
+    const plans = arn === undefined ? [] : await this.home().backupPlans(arn, this.tenant);
+    const reply = await this.sendHome("DeleteBackup", body, meta);
+    if (reply.status !== 200) return reply;
+    const results = await Promise.allSettled(
+      plans
+        .filter((plan) => plan.object !== sharedObject(0))
+        .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupDrop(plan.id)),
+    );
+    for (const result of results) {
+      if (result.status === "rejected")
+        console.error("durable-dynamodb: dropping a backup piece failed", result.reason);
+    }
+    return reply;
+  }
+
+  private async restoreTable(body: string, meta: CallMeta, name: string | undefined): Promise<WireReply> {
+    if (name !== undefined) this.forget(name);
+    const reply = await this.sendHome("RestoreTableFromBackup", body, withCluster(meta, { ownObjects: true }));
+    if (reply.status !== 200 || name === undefined) return reply;
+    const def = await this.home().tableInfo(name);
+    if (!def?.restore) return reply;
+    await this.broadcast(name, def, [def]);
+    const tenant = this.tenant;
+    await Promise.all(
+      def.restore.pieces
+        .filter((piece) => piece.target !== sharedObject(0))
+        .map((piece) =>
+          this.stub(objectName(tenant, piece.target)).restoreStart({
+            table: def.name,
+            tableId: def.tableId,
+            piece,
+            ...(tenant === undefined ? {} : { tenant }),
+          }),
+        ),
+    );
+    return reply;
   }
 
   // ---- one shard

@@ -108,6 +108,14 @@ export function needsOf(operation: string, input: Record<string, unknown>, regio
       const need = onTable(operation, input.ResourceArn);
       return [need.table === undefined ? need : { ...need, resource: String(input.ResourceArn) }];
     }
+    // A backup is a resource of its table (its ARN names the table).
+    case "DescribeBackup":
+    case "DeleteBackup": {
+      const need = onTable(operation, input.BackupArn);
+      return [need.table === undefined ? need : { ...need, resource: String(input.BackupArn) }];
+    }
+    case "RestoreTableFromBackup":
+      return [onTable(operation, input.TargetTableName)];
     case "DescribeStream":
     case "GetShardIterator": {
       // Checked against the stream's table; refused naming the stream, as IAM does.

@@ -1,6 +1,11 @@
 // The one dispatcher behind every front door: wire operation name + JSON input -> JSON
 // output, or a thrown DynamoError. Validation happens in DynamoDB's order: JSON kinds
 // (SerializationException), member constraints, then the operation's own checks.
+import { createBackup } from "../ops/create-backup.js";
+import { deleteBackup } from "../ops/delete-backup.js";
+import { describeBackup } from "../ops/describe-backup.js";
+import { listBackups } from "../ops/list-backups.js";
+import { restoreTableFromBackup } from "../ops/restore-table-from-backup.js";
 import { DynamoError } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem } from "../ops/batch-write-item.js";
@@ -38,21 +43,26 @@ type AnyOperation = Operation<never>;
 export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   BatchGetItem: batchGetItem,
   BatchWriteItem: batchWriteItem,
+  CreateBackup: createBackup,
   CreateTable: createTable,
+  DeleteBackup: deleteBackup,
   DeleteItem: deleteItem,
   DeleteResourcePolicy: deleteResourcePolicy,
   DeleteTable: deleteTable,
+  DescribeBackup: describeBackup,
   DescribeEndpoints: describeEndpoints,
   DescribeLimits: describeLimits,
   DescribeTable: describeTable,
   DescribeTimeToLive: describeTimeToLive,
   GetItem: getItem,
   GetResourcePolicy: getResourcePolicy,
+  ListBackups: listBackups,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,
   PutResourcePolicy: putResourcePolicy,
   Query: query,
+  RestoreTableFromBackup: restoreTableFromBackup,
   Scan: scan,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,

@@ -9,6 +9,7 @@ import { DynamoError, partitionMoved } from "../errors.js";
 import { isMovingError } from "../storage/split-log.js";
 import type { OpContext } from "../ops/operation.js";
 import { backfillChunk } from "../storage/backfill.js";
+import { backupHousekeeping } from "../backup/jobs.js";
 import { Catalogue } from "../storage/catalogue.js";
 import { IndexStore } from "../storage/index-store.js";
 import { ItemStore } from "../storage/items.js";
@@ -55,7 +56,8 @@ export class Engine {
   readonly indexes: IndexStore;
   readonly changeLog: ChangeLog;
   readonly ttlIndex: TtlIndex;
-  private readonly schedule: () => void;
+  /** Asks for the housekeeping steps to run soon (the shard's alarm, an embedded engine's timers). */
+  readonly schedule: () => void;
   private readonly afterRequest: ((operation: string, input: unknown) => void) | undefined;
   private readonly ttlSweepMs: number;
   /** When the next TTL sweep is due (epoch ms); 0: at the next housekeeping step. */
@@ -138,7 +140,8 @@ export class Engine {
       const backfilling = this.sql.transaction(() =>
         backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK),
       );
-      return this.streamsAndTtl() || purging || backfilling;
+      const backups = backupHousekeeping(this);
+      return this.streamsAndTtl() || purging || backfilling || backups;
     } catch (err) {
       this.catalogue.reload();
       throw err;

@@ -2,6 +2,7 @@
 // DeleteTable.
 import type { OpContext } from "./operation.js";
 import { tableArn } from "./tables.js";
+import { restoring } from "../schema/backup.js";
 import { streamArn } from "../schema/stream.js";
 import { partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
 
@@ -39,7 +40,7 @@ export function describeTable(
     ...(deleting ? {} : { AttributeDefinitions: def.attributeDefinitions }),
     TableName: def.name,
     ...(deleting ? {} : { KeySchema: def.keySchema }),
-    TableStatus: status,
+    TableStatus: status === "ACTIVE" && restoring(def.restore) ? "CREATING" : status,
     ...(deleting ? {} : { CreationDateTime: def.createdAt }),
     ProvisionedThroughput: throughput,
     TableSizeBytes: stats.sizeBytes,
@@ -55,6 +56,15 @@ export function describeTable(
   const map = partitionMapOf(def);
   if (map.partitions.length > 1) {
     description.DurableDynamoDB = { PartitionCount: map.partitions.length, PartitionMapVersion: map.version };
+  }
+  // While a restore fills the table (DynamoDB drops the summary once the table is ACTIVE).
+  if (def.restore && restoring(def.restore)) {
+    description.RestoreSummary = {
+      SourceBackupArn: def.restore.sourceBackupArn,
+      SourceTableArn: def.restore.sourceTableArn,
+      RestoreDateTime: def.restore.restoreDateTime,
+      RestoreInProgress: true,
+    };
   }
   if (def.billingMode === "PAY_PER_REQUEST" || def.lastPayPerRequestAt !== undefined) {
     const summary: Record<string, unknown> = { BillingMode: def.billingMode };

@@ -73,8 +73,9 @@ function checkTagValue(value: string | undefined): void {
 export function checkTags(tags: TagInput[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const tag of tags) {
-    checkTagKey(tag.Key);
-    checkTagValue(tag.Value);
+    // A null element reads as a tag without members (as Coral reads a null structure).
+    checkTagKey(tag?.Key);
+    checkTagValue(tag?.Value);
   }
   for (const tag of tags) {
     const key = tag.Key as string;

@@ -12,6 +12,8 @@ export type Shape =
   | StringShape
   | { kind: "long"; notNull?: boolean; min?: number; max?: number }
   | { kind: "boolean"; notNull?: boolean }
+  /** Epoch seconds, fractions kept (the JSON protocol's timestamps). */
+  | { kind: "timestamp"; notNull?: boolean }
   | { kind: "blob"; notNull?: boolean }
   | {
       kind: "list";
@@ -66,6 +68,9 @@ export function deserialize(input: unknown, shape: Shape, position: "field" | "v
     case "long":
       if (typeof input === "number") return Math.floor(input);
       throw serialization(scalarMismatch(input, "Long", "class java.lang.Long"));
+    case "timestamp":
+      if (typeof input === "number") return input;
+      throw serialization(scalarMismatch(input, "Date", "class java.util.Date"));
     case "boolean":
       if (typeof input === "boolean") return input;
       if (typeof input === "string") throw serialization("Unexpected token received from parser");

@@ -2,6 +2,7 @@
 // streams router and the cross-shard transaction objects depend on this, not on the
 // DynamoShard class (src/shard.ts implements it). Also the messages of the two-phase
 // commit between a coordinator and the shards holding its shares (src/txn).
+import type { BackupPlan, BackupRow, RestorePlan } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
 import type { CallMeta, WireReply } from "./reply.js";
 
@@ -71,6 +72,20 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   splitReceive(name: string, def: TableDef, rows: SplitRow[]): void;
   /** The catalogue's home: the table's map with the split in it (null: the split is abandoned). */
   splitPublish(plan: SplitPlan): TableDef | null;
+  /** The catalogue's home: what each piece's object of backup `arn` is to keep. */
+  backupPlans(arn: string, tenant?: string): BackupPlan[];
+  /** A partition's object: marks its piece of a backup (src/backup). */
+  backupMark(plan: BackupPlan): void;
+  /** The catalogue's home: a piece's copy is complete; false when the backup is gone. */
+  backupReport(arn: string, object: string, low: number, items: number, bytes: number): boolean;
+  /** Rows of a piece kept here, in key order after `after`. */
+  backupRead(id: string, after: { pk: ArrayBuffer; sk: ArrayBuffer } | null, limit: number): BackupRow[];
+  /** DeleteBackup: the piece kept here goes. */
+  backupDrop(id: string): void;
+  /** A restored table's partition object: fill this piece. */
+  restoreStart(plan: RestorePlan): void;
+  /** The catalogue's home: a restored table's piece is in; the definition after it. */
+  restoreReport(table: string, tableId: string, low: number): TableDef | null;
 }
 
 /** A split of one of an object's partitions (src/split/source.ts), as its `splits.plan` column records it. */

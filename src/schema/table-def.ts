@@ -3,6 +3,7 @@
 // types. Plain data and pure functions: every layer from key encoding up reads them.
 import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types.js";
 import { equalPartitions, type PartitionMap } from "./partition-map.js";
+import type { RestoreState } from "./backup.js";
 import type { StoredPolicy } from "./resource-policy.js";
 import type { StreamState } from "./stream.js";
 
@@ -49,6 +50,8 @@ export interface TableDef {
   policy?: StoredPolicy;
   /** Its stream's resource-based policy; absent = none. */
   streamPolicy?: StoredPolicy;
+  /** A table restored from a backup, while its partitions are being filled (src/backup). */
+  restore?: RestoreState;
 }
 
 export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";

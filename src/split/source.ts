@@ -35,7 +35,7 @@ import {
 } from "../storage/split-log.js";
 import { writeItem } from "../storage/write.js";
 import { nextSequence } from "../streams/shard-range.js";
-import { reach } from "../txn/faults.js";
+import { reach } from "../storage/faults.js";
 import type { Item } from "../types.js";
 
 /** Rows per chunk sent to the new object, and the most document bytes a chunk carries. */

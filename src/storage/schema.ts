@@ -189,6 +189,56 @@ const MIGRATIONS: readonly Migration[] = [
        PRIMARY KEY (stream, shard_id)
      )`,
   ],
+  // v11: on-demand backups (src/backup). The catalogue's home lists every backup of its
+  // tenant in `backups`; each object holding a partition of a backed-up table keeps that
+  // piece in `backup_items`, copied in chunks by `backup_jobs` from the moment of the
+  // backup, with the rows written since kept as they were in `backup_pre` (triggers);
+  // `restore_jobs` are the pieces a restored table's objects are filling.
+  [
+    `CREATE TABLE IF NOT EXISTS backups (
+       arn TEXT PRIMARY KEY,
+       id TEXT NOT NULL UNIQUE,
+       name TEXT NOT NULL,
+       table_name TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       status TEXT NOT NULL,
+       def TEXT NOT NULL,
+       pieces TEXT NOT NULL
+     )`,
+    `CREATE TABLE IF NOT EXISTS backup_jobs (
+       id TEXT PRIMARY KEY,
+       tid INTEGER NOT NULL,
+       state TEXT NOT NULL,
+       plan TEXT NOT NULL,
+       cursor_pk BLOB,
+       cursor_sk BLOB
+     )`,
+    `CREATE TABLE IF NOT EXISTS backup_items (
+       backup TEXT NOT NULL,
+       pk BLOB NOT NULL,
+       sk BLOB NOT NULL,
+       doc BLOB NOT NULL,
+       size INTEGER NOT NULL,
+       PRIMARY KEY (backup, pk, sk)
+     ) WITHOUT ROWID`,
+    `CREATE TABLE IF NOT EXISTS backup_pre (
+       backup TEXT NOT NULL,
+       pk BLOB NOT NULL,
+       sk BLOB NOT NULL,
+       doc BLOB,
+       size INTEGER NOT NULL,
+       PRIMARY KEY (backup, pk, sk)
+     ) WITHOUT ROWID`,
+    `CREATE TABLE IF NOT EXISTS restore_jobs (
+       tid INTEGER NOT NULL,
+       low INTEGER NOT NULL,
+       state TEXT NOT NULL,
+       plan TEXT NOT NULL,
+       cursor_pk BLOB,
+       cursor_sk BLOB,
+       PRIMARY KEY (tid, low)
+     )`,
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -50,7 +50,7 @@ export function isMovingError(err: unknown): boolean {
 }
 
 /** `column` in `range`, as SQL with the bounds inlined (trigger bodies take no bindings). */
-function inRange(column: string, range: KeyRange): string {
+export function inRange(column: string, range: KeyRange): string {
   const upper = range.to ? ` AND ${column} < X'${hex(range.to)}'` : "";
   return `${column} >= X'${hex(range.from)}'${upper}`;
 }

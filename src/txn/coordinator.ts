@@ -25,7 +25,7 @@
 import { DynamoError } from "../errors.js";
 import { IDEMPOTENT_MISMATCH_MESSAGE, TOKEN_LIFETIME_MS } from "../storage/request-tokens.js";
 import { TransactionCanceledError } from "../ops/transactions/errors.js";
-import { reach } from "./faults.js";
+import { reach } from "../storage/faults.js";
 import { TRANSACTION_ONGOING_MESSAGE } from "../storage/item-locks.js";
 import { scheduleAt } from "./prepared-shares.js";
 import type { Sql } from "../storage/sql.js";

@@ -24,7 +24,7 @@ import {
   type TransactWriteItemsInput,
 } from "../ops/transact-write-items.js";
 import { readShare, transactGetItems, type TransactGetItemsInput } from "../ops/transact-get-items.js";
-import { reach } from "./faults.js";
+import { reach } from "../storage/faults.js";
 import { lockTableOf } from "../storage/item-locks.js";
 import type { CallMeta, Expected, WireReply } from "../protocol/reply.js";
 import { mapVersionOf } from "../schema/table-def.js";

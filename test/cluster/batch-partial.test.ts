@@ -2,7 +2,7 @@
 // fails leaves its part unprocessed while the other shards' parts apply.
 import { afterEach, describe, expect, it } from "vitest";
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from "../../src/index";
-import { armFault, clearFaults } from "../../src/txn/faults";
+import { armFault, clearFaults } from "../../src/storage/faults";
 import { accountsOnShards, accountsTable, SHARDS } from "./txn-support";
 
 afterEach(() => clearFaults());

@@ -24,7 +24,7 @@ import {
   type WriteRequest,
 } from "../../src/index";
 import { partitionMapOf } from "../../src/schema/table-def";
-import { armFault, clearFaults, type FaultStep } from "../../src/txn/faults";
+import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults";
 import { random } from "../robustness/support";
 import { readStream } from "../streams/support";
 import { sized } from "../support/depth";

@@ -18,7 +18,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeValue,
 } from "../../src/index";
-import { armFault, clearFaults, type FaultStep } from "../../src/txn/faults";
+import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { splitObject } from "../../src/schema/partition-map";

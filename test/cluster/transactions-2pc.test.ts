@@ -9,7 +9,7 @@ import {
   TransactWriteItemsCommand,
   type DynamoDBClient,
 } from "../../src/index";
-import { armFault, clearFaults } from "../../src/txn/faults";
+import { armFault, clearFaults } from "../../src/storage/faults";
 import { accountsOnShards, accountsTable, preparedOn, SHARDS, shardOfKey, shardStub } from "./txn-support";
 
 afterEach(() => clearFaults());

@@ -10,7 +10,7 @@ import {
   TransactGetItemsCommand,
   TransactWriteItemsCommand,
 } from "../../src/index";
-import { armFault, clearFaults } from "../../src/txn/faults";
+import { armFault, clearFaults } from "../../src/storage/faults";
 import {
   accountsOnShards,
   accountsTable,

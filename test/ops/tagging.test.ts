@@ -212,9 +212,9 @@ describe("TagResource", () => {
       ]);
     });
 
-    it("TagResource: rejects a tag without a key", async () => {
+    it("TagResource: rejects a tag without a key, a null tag too", async () => {
       const arn = await table();
-      for (const tag of [{}, { Value: "v" }]) {
+      for (const tag of [{}, { Value: "v" }, null]) {
         expect(await fails("TagResource", { ResourceArn: arn, Tags: [tag] })).toEqual([
           "ValidationException",
           "The Tag Key provided is invalid, Key: null",

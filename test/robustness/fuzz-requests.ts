@@ -231,10 +231,24 @@ function put(container: Container, k: string, v: Node): void {
   else Object.defineProperty(container, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
+/**
+ * A fresh copy of a generated value (Raw and Members stay as they are: mutations never
+ * reach inside them): fast-check may hand the same instance to two mutations, and adding
+ * a value inside itself would make the request a cycle.
+ */
+function copy(node: Node): Node {
+  if (node instanceof Raw || node instanceof Members || node === null || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map(copy);
+  const out: { [key: string]: Node } = {};
+  for (const [k, v] of Object.entries(node)) put(out, k, copy(v));
+  return out;
+}
+
 /** Applies mutations to a deep copy of `request` and returns the JSON text to send. */
 export function mutate(request: Record<string, unknown>, mutations: Mutation[]): string {
   const root = structuredClone(request) as { [key: string]: Node };
-  for (const m of mutations) {
+  for (const original of mutations) {
+    const m = "value" in original ? { ...original, value: copy(original.value) } : original;
     if (m.kind === "expression") {
       root[m.member] = m.text;
       root.ExpressionAttributeNames = m.names;

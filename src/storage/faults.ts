@@ -1,5 +1,5 @@
 // Test-only fault injection for the protocols spanning objects (cross-shard transactions,
-// partition splits): a test arms a named step, and the next time any object of this
+// partition splits, backups): a test arms a named step, and the next time any object of this
 // isolate reaches that step it throws, as a crash there would stop it. Nothing in the product arms a fault.
 
 export type FaultStep =
@@ -22,13 +22,26 @@ export type FaultStep =
   /** Split source: every object has the new definition; the source still fences the range. */
   | "split:after-broadcast"
   /** Split source: the moved rows deleted; the split's row not yet. */
-  | "split:before-cleaned";
+  | "split:before-cleaned"
+  /** Backup piece (src/backup): a chunk of the copy committed, the next not begun. */
+  | "backup:after-copy-chunk"
+  /** Backup piece: the copy complete, the catalogue's home not yet told. */
+  | "backup:before-report"
+  /** Restored partition: a chunk of rows written, the next not fetched. */
+  | "restore:after-chunk"
+  /** Restored partition: filled, the catalogue's home not yet told. */
+  | "restore:before-report";
 
 const armed = new Map<FaultStep, number>();
 
 /** Arms `step` to throw the next `times` times it is reached. */
 export function armFault(step: FaultStep, times = 1): void {
   armed.set(step, times);
+}
+
+/** Whether `step` is armed still (false once it has fired). */
+export function isArmed(step: FaultStep): boolean {
+  return armed.has(step);
 }
 
 export function clearFaults(): void {
