@@ -33,7 +33,9 @@ export type DynamoErrorType =
   | "BackupInUseException"
   | "TableNotFoundException"
   | "TableAlreadyExistsException"
-  | "TableInUseException";
+  | "TableInUseException"
+  | "PointInTimeRecoveryUnavailableException"
+  | "InvalidRestoreTimeException";
 
 /** Prefix DynamoDB puts before the type in `__type`. */
 const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {

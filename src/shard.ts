@@ -143,7 +143,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   }
 
   /** A piece's rows, for a restore filling a partition elsewhere. */
-  backupRead(id: string, after: { pk: ArrayBuffer; sk: ArrayBuffer } | null, limit: number): BackupRow[] {
+  backupRead(id: string, after: { pk: ArrayBuffer; sk: ArrayBuffer } | null, limit: number): BackupRow[] | null {
     return backupRows(this.engine.sql, id, after, limit);
   }
 
@@ -173,8 +173,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   private async backupSteps(): Promise<void> {
     try {
-      while ((await this.backups.step()) === "more")
-        await new Promise((resolve) => setTimeout(resolve, SPLIT_PAUSE_MS));
+      for (let result = await this.backups.step(); result !== "done"; result = await this.backups.step()) {
+        await new Promise((resolve) => setTimeout(resolve, result === "wait" ? BACKUP_WAIT_MS : SPLIT_PAUSE_MS));
+      }
     } catch (err) {
       // The watchdog alarm starts the runner again; every step resumes where it stopped.
       console.error("durable-dynamodb: backup step failed", err);
@@ -251,6 +252,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
  * writes kept that gate shut for the whole copy.
  */
 const SPLIT_PAUSE_MS = 2;
+/** How long a restore waits for a point-in-time piece still being copied elsewhere. */
+const BACKUP_WAIT_MS = 50;
 /** While a split is in progress, how often the alarm checks that its runner is going. */
 const SPLIT_WATCHDOG_MS = 2_000;
 

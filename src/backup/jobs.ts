@@ -10,7 +10,8 @@ import type { ShardDirectory, ShardStub } from "../protocol/shard-rpc.js";
 import { reach } from "../storage/faults.js";
 import { backupPieceDone } from "./records.js";
 import { applyRestoreRows, restoreJobs, restorePieceDone, restoreReported, type RestoreStores } from "./restore.js";
-import { backupRows, copiedPieces, copyBackupChunk, pieceReported, purgeBackupChunk } from "./snapshot.js";
+import { purgePitrChunk } from "./pitr.js";
+import { backupRows, copiedPieces, copyBackupChunk, dropBackup, pieceReported, purgeBackupChunk } from "./snapshot.js";
 
 /** Rows per step of a copy, a purge or a restore. */
 export const BACKUP_CHUNK = 500;
@@ -29,19 +30,23 @@ export function backupHousekeeping(stores: RestoreStores): boolean {
       pieceReported(sql, id);
     });
   }
-  const purging = purgeBackupChunk(sql, BACKUP_CHUNK);
+  const purging =
+    purgeBackupChunk(sql, BACKUP_CHUNK) || purgePitrChunk(sql, stores.catalogue, Date.now(), BACKUP_CHUNK);
   let filling = false;
   for (const job of restoreJobs(sql)) {
     const { piece } = job.plan;
     if (piece.source !== piece.target) continue;
     if (job.state === "filling") {
+      // A point-in-time piece still being copied here: the copy's steps come first.
       const rows = backupRows(sql, piece.backup, job.after, BACKUP_CHUNK);
+      if (rows === null) continue;
       applyRestoreRows(stores, job, rows, rows.length < BACKUP_CHUNK);
       reach("restore:after-chunk");
       filling = true;
     } else if (piece.target === sharedObject(0)) {
       reach("restore:before-report");
       sql.transaction(() => {
+        if (isPointInTime(piece.backup)) dropBackup(sql, piece.backup);
         restorePieceDone(stores.catalogue, job.plan.table, job.plan.tableId, piece.low);
         restoreReported(sql, job);
       });
@@ -49,6 +54,11 @@ export function backupHousekeeping(stores: RestoreStores): boolean {
     break;
   }
   return copying || purging || filling;
+}
+
+/** Pieces made for a point-in-time restore are named so; they go once the restore has them. */
+export function isPointInTime(id: string): boolean {
+  return id.startsWith("pitr-");
 }
 
 /** The work of this object's backups and restores that other objects take part in. */
@@ -72,7 +82,7 @@ export class BackupRunner {
   }
 
   /** One step: a report, or a chunk of a remote piece. "done" when nothing is left. */
-  async step(): Promise<"more" | "done"> {
+  async step(): Promise<"more" | "wait" | "done"> {
     const { sql } = this.stores;
     const copied = copiedPieces(sql).find((piece) => piece.plan.object !== sharedObject(0));
     if (copied) {
@@ -88,17 +98,24 @@ export class BackupRunner {
       if (job.state === "filling" && piece.source !== piece.target) {
         const source = this.stub(tenant, piece.target, piece.source);
         const rows = await source.backupRead(piece.backup, job.after, BACKUP_CHUNK);
+        // A point-in-time piece still being copied there: wait for it.
+        if (rows === null) return "wait";
         applyRestoreRows(this.stores, job, rows, rows.length < BACKUP_CHUNK);
         reach("restore:after-chunk");
         return "more";
       }
       if (job.state === "filled" && piece.target !== sharedObject(0)) {
         reach("restore:before-report");
+        if (isPointInTime(piece.backup)) {
+          if (piece.source === piece.target) dropBackup(sql, piece.backup);
+          else await this.stub(tenant, piece.target, piece.source).backupDrop(piece.backup);
+        }
         const home = this.stub(tenant, piece.target, sharedObject(0));
         const def = await home.restoreReport(job.plan.table, job.plan.tableId, piece.low);
-        restoreReported(sql, job);
-        // The last piece in: every partition's object learns the table is ACTIVE.
+        // The last piece in: every partition's object learns the table is ACTIVE (before the
+        // job goes, so that a crash in between tells them again).
         if (def && !def.restore) await this.broadcast(tenant, piece.target, def);
+        restoreReported(sql, job);
         return "more";
       }
     }

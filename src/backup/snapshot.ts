@@ -49,7 +49,8 @@ export function markBackup(sql: Sql, catalogue: Catalogue, plan: BackupPlan): vo
       live ? "copying" : "copied",
       JSON.stringify(plan),
     );
-    if (live) keepImages(sql, plan.id, def.tid, plan);
+    // A point-in-time piece reads its images from the table's history (./pitr.ts).
+    if (live && plan.at === undefined) keepImages(sql, plan.id, def.tid, plan);
   });
 }
 
@@ -93,23 +94,39 @@ export function copyBackupChunk(sql: Sql, limit: number): boolean {
     const range = withinRange("pk", keyRangeOf(plan.low, plan.high));
     const after = job.cursor_pk === null ? "" : "AND (pk, sk) > (?, ?)";
     const cursor = job.cursor_pk === null ? [] : [job.cursor_pk, job.cursor_sk];
+    // The keys changed since the backup's moment: kept by its triggers, or in the history.
+    const changed =
+      plan.at === undefined
+        ? { sql: `SELECT pk, sk FROM backup_pre WHERE backup = ? ${after}`, params: [job.id, ...cursor] }
+        : {
+            sql: `SELECT pk, sk FROM pitr_log WHERE tid = ? AND at > ? AND ${range.sql} ${after}`,
+            params: [job.tid, plan.at, ...range.params, ...cursor],
+          };
     const keys = sql.all<{ pk: ArrayBuffer; sk: ArrayBuffer }>(
       `SELECT pk, sk FROM (SELECT pk, sk FROM items WHERE tid = ? AND ${range.sql} ${after} ` +
-        `UNION SELECT pk, sk FROM backup_pre WHERE backup = ? ${after}) ORDER BY pk, sk LIMIT ?`,
+        `UNION ${changed.sql}) ORDER BY pk, sk LIMIT ?`,
       job.tid,
       ...range.params,
       ...cursor,
-      job.id,
-      ...cursor,
+      ...changed.params,
       limit,
     );
     for (const key of keys) {
-      const kept = sql.first<{ doc: ArrayBuffer | null; size: number }>(
-        "SELECT doc, size FROM backup_pre WHERE backup = ? AND pk = ? AND sk = ?",
-        job.id,
-        key.pk,
-        key.sk,
-      );
+      const kept =
+        plan.at === undefined
+          ? sql.first<{ doc: ArrayBuffer | null; size: number }>(
+              "SELECT doc, size FROM backup_pre WHERE backup = ? AND pk = ? AND sk = ?",
+              job.id,
+              key.pk,
+              key.sk,
+            )
+          : sql.first<{ doc: ArrayBuffer | null; size: number }>(
+              "SELECT doc, size FROM pitr_log WHERE tid = ? AND pk = ? AND sk = ? AND at > ? ORDER BY seq LIMIT 1",
+              job.tid,
+              key.pk,
+              key.sk,
+              plan.at,
+            );
       const row =
         kept ??
         sql.first<{ doc: ArrayBuffer; size: number }>(
@@ -139,15 +156,21 @@ export function copyBackupChunk(sql: Sql, limit: number): boolean {
   return true;
 }
 
-/** Pieces whose copy is complete and not yet reported to the catalogue's home. */
+/**
+ * Backup pieces whose copy is complete and not yet reported to the catalogue's home (a
+ * point-in-time piece is not reported: it stays until its restore drops it).
+ */
 export function copiedPieces(sql: Sql): CopiedPiece[] {
-  return sql.all<JobRow>("SELECT * FROM backup_jobs WHERE state = 'copied' ORDER BY id").map((job) => {
-    const stats = sql.first<{ n: number; bytes: number }>(
-      "SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM backup_items WHERE backup = ?",
-      job.id,
-    );
-    return { plan: JSON.parse(job.plan) as BackupPlan, items: stats?.n ?? 0, bytes: stats?.bytes ?? 0 };
-  });
+  const jobs = sql.all<JobRow>("SELECT * FROM backup_jobs WHERE state = 'copied' ORDER BY id");
+  return jobs
+    .filter((job) => (JSON.parse(job.plan) as BackupPlan).at === undefined)
+    .map((job) => {
+      const stats = sql.first<{ n: number; bytes: number }>(
+        "SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM backup_items WHERE backup = ?",
+        job.id,
+      );
+      return { plan: JSON.parse(job.plan) as BackupPlan, items: stats?.n ?? 0, bytes: stats?.bytes ?? 0 };
+    });
 }
 
 /** The home has the piece's report: the job is over, the piece stays. */
@@ -155,13 +178,17 @@ export function pieceReported(sql: Sql, id: string): void {
   sql.exec("DELETE FROM backup_jobs WHERE id = ? AND state = 'copied'", id);
 }
 
-/** Up to `limit` rows of piece `id` after the key (`afterPk`, `afterSk`), in key order. */
+/**
+ * Up to `limit` rows of piece `id` after the key `after`, in key order; null while the
+ * piece is still being copied (a point-in-time piece is read as soon as it is complete).
+ */
 export function backupRows(
   sql: Sql,
   id: string,
   after: { pk: ArrayBuffer; sk: ArrayBuffer } | null,
   limit: number,
-): BackupRow[] {
+): BackupRow[] | null {
+  if (sql.first("SELECT id FROM backup_jobs WHERE id = ? AND state = 'copying'", id)) return null;
   return after
     ? sql.all<BackupRow & Record<string, ArrayBuffer | string | number>>(
         "SELECT pk, sk, json(doc) AS doc, size FROM backup_items WHERE backup = ? AND (pk, sk) > (?, ?) ORDER BY pk, sk LIMIT ?",

@@ -127,6 +127,7 @@ export class Router {
       case "UpdateTable":
       case "DeleteTable":
       case "UpdateTimeToLive": // the TTL setting reaches every shard (src/ttl)
+      case "UpdateContinuousBackups": // so does point-in-time recovery (src/backup/pitr.ts)
         return this.control(operation, body, meta, stringOf(input.TableName));
       case "TagResource":
       case "UntagResource":
@@ -141,7 +142,8 @@ export class Router {
       case "DeleteBackup":
         return this.deleteBackup(body, meta, stringOf(input.BackupArn));
       case "RestoreTableFromBackup":
-        return this.restoreTable(body, meta, stringOf(input.TargetTableName));
+      case "RestoreTableToPointInTime":
+        return this.restoreTable(operation, body, meta, stringOf(input.TargetTableName));
       case "GetItem":
       case "DeleteItem":
       case "UpdateItem":
@@ -395,6 +397,13 @@ export class Router {
       reply.status === 200 ? (JSON.parse(reply.body) as { Table: Json }).Table : undefined,
     );
     const out = { Table: tables[0] as Json };
+    // A restore the home has seen end, which a partition's copy still shows (its object
+    // missed the final definition): the copies are told again.
+    if (out.Table.RestoreSummary !== undefined && !restoring(def.restore)) {
+      await this.broadcast(name, def, [def]);
+      delete out.Table.RestoreSummary;
+      out.Table.TableStatus = "ACTIVE";
+    }
     // Our extension lists the partitions with their hash ranges and what each holds (read
     // before partition 0's description becomes the sum).
     const map = partitionMapOf(def);
@@ -445,14 +454,41 @@ export class Router {
     return reply;
   }
 
-  private async restoreTable(body: string, meta: CallMeta, name: string | undefined): Promise<WireReply> {
+  private async restoreTable(
+    operation: string,
+    body: string,
+    meta: CallMeta,
+    name: string | undefined,
+  ): Promise<WireReply> {
     if (name !== undefined) this.forget(name);
-    const reply = await this.sendHome("RestoreTableFromBackup", body, withCluster(meta, { ownObjects: true }));
+    const reply = await this.sendHome(operation, body, withCluster(meta, { ownObjects: true }));
     if (reply.status !== 200 || name === undefined) return reply;
     const def = await this.home().tableInfo(name);
     if (!def?.restore) return reply;
-    await this.broadcast(name, def, [def]);
     const tenant = this.tenant;
+    // A point-in-time restore: each partition's object of the source makes its piece from
+    // its history (the home made its own).
+    const moment = def.restore.pointInTime;
+    if (moment) {
+      await Promise.all(
+        def.restore.pieces
+          .filter((piece) => piece.source !== sharedObject(0))
+          .map((piece) =>
+            this.stub(objectName(tenant, piece.source)).backupMark({
+              id: piece.backup,
+              arn: "",
+              table: moment.table,
+              tableId: moment.tableId,
+              low: piece.low,
+              high: piece.high,
+              object: piece.source,
+              at: moment.at,
+              ...(tenant === undefined ? {} : { tenant }),
+            }),
+          ),
+      );
+    }
+    await this.broadcast(name, def, [def]);
     await Promise.all(
       def.restore.pieces
         .filter((piece) => piece.target !== sharedObject(0))

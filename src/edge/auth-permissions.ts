@@ -116,6 +116,11 @@ export function needsOf(operation: string, input: Record<string, unknown>, regio
     }
     case "RestoreTableFromBackup":
       return [onTable(operation, input.TargetTableName)];
+    case "RestoreTableToPointInTime":
+      return [
+        onTable(operation, input.SourceTableName ?? input.SourceTableArn),
+        onTable(operation, input.TargetTableName),
+      ];
     case "DescribeStream":
     case "GetShardIterator": {
       // Checked against the stream's table; refused naming the stream, as IAM does.

@@ -6,6 +6,9 @@ import { deleteBackup } from "../ops/delete-backup.js";
 import { describeBackup } from "../ops/describe-backup.js";
 import { listBackups } from "../ops/list-backups.js";
 import { restoreTableFromBackup } from "../ops/restore-table-from-backup.js";
+import { restoreTableToPointInTime } from "../ops/restore-table-to-point-in-time.js";
+import { describeContinuousBackups } from "../ops/describe-continuous-backups.js";
+import { updateContinuousBackups } from "../ops/update-continuous-backups.js";
 import { DynamoError } from "../errors.js";
 import { batchGetItem } from "../ops/batch-get-item.js";
 import { batchWriteItem } from "../ops/batch-write-item.js";
@@ -50,6 +53,7 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   DeleteResourcePolicy: deleteResourcePolicy,
   DeleteTable: deleteTable,
   DescribeBackup: describeBackup,
+  DescribeContinuousBackups: describeContinuousBackups,
   DescribeEndpoints: describeEndpoints,
   DescribeLimits: describeLimits,
   DescribeTable: describeTable,
@@ -63,12 +67,14 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   PutResourcePolicy: putResourcePolicy,
   Query: query,
   RestoreTableFromBackup: restoreTableFromBackup,
+  RestoreTableToPointInTime: restoreTableToPointInTime,
   Scan: scan,
   TransactGetItems: transactGetItems,
   TransactWriteItems: transactWriteItems,
   UpdateItem: updateItem,
   TagResource: tagResource,
   UntagResource: untagResource,
+  UpdateContinuousBackups: updateContinuousBackups,
   UpdateTable: updateTable,
   UpdateTimeToLive: updateTimeToLive,
 };

@@ -10,6 +10,7 @@ import { isMovingError } from "../storage/split-log.js";
 import type { OpContext } from "../ops/operation.js";
 import { backfillChunk } from "../storage/backfill.js";
 import { backupHousekeeping } from "../backup/jobs.js";
+import { syncPitrTriggers } from "../storage/pitr-log.js";
 import { Catalogue } from "../storage/catalogue.js";
 import { IndexStore } from "../storage/index-store.js";
 import { ItemStore } from "../storage/items.js";
@@ -187,8 +188,13 @@ export class Engine {
     }
     const trim = nextTrimAt(this.sql);
     if (trim !== undefined) times.push(trim);
-    // Writes do not arm the alarm: while a stream is enabled here, retention checks hourly.
-    if (this.catalogue.names().some((name) => this.catalogue.get(name)?.stream?.enabled)) {
+    // Writes do not arm the alarm: while a stream or point-in-time recovery is enabled here,
+    // retention checks hourly.
+    if (
+      this.catalogue
+        .names()
+        .some((name) => this.catalogue.get(name)?.stream?.enabled || this.catalogue.get(name)?.pitr?.enabled)
+    ) {
       times.push(Date.now() + STREAM_CHECK_MS);
     }
     return times.length ? Math.min(...times) : undefined;
@@ -235,6 +241,7 @@ export class Engine {
       copy.tid = this.catalogue.nextTid();
       if (source.indexes) copy.indexes = source.indexes.map((i) => this.freshIndex(i, "ACTIVE"));
       this.catalogue.insert(copy);
+      syncPitrTriggers(this.sql, copy);
       return housekeeping;
     }
     copy.tid = local.tid;
@@ -260,6 +267,7 @@ export class Engine {
     if (indexes.length > 0) copy.indexes = indexes;
     else delete copy.indexes;
     this.catalogue.update(copy);
+    syncPitrTriggers(this.sql, copy);
     return housekeeping;
   }
 

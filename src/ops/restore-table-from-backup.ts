@@ -23,9 +23,9 @@ import { defineOp, type OpContext } from "./operation.js";
 import { describeTable } from "./table-description.js";
 import { tableArn } from "./tables.js";
 
-interface RestoreInput {
+/** The members both restores share: the new table and its overrides. */
+export interface RestoreOverrides {
   TargetTableName: string;
-  BackupArn: string;
   BillingModeOverride?: "PROVISIONED" | "PAY_PER_REQUEST";
   GlobalSecondaryIndexOverride?: GlobalSecondaryIndexInput[];
   LocalSecondaryIndexOverride?: GlobalSecondaryIndexInput[];
@@ -34,31 +34,28 @@ interface RestoreInput {
   SSESpecificationOverride?: Record<string, unknown>;
 }
 
+interface RestoreInput extends RestoreOverrides {
+  BackupArn: string;
+}
+
 const anything: Shape = { kind: "structure", name: "Override", members: {} };
 
+/** The override members' shapes, shared with RestoreTableToPointInTime. */
+export const overrideShapes: Record<string, Shape> = {
+  BillingModeOverride: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
+  GlobalSecondaryIndexOverride: globalSecondaryIndexesShape,
+  LocalSecondaryIndexOverride: localSecondaryIndexesShape,
+  ProvisionedThroughputOverride: provisionedThroughputShape,
+  OnDemandThroughputOverride: anything,
+  SSESpecificationOverride: anything,
+};
+
 export const restoreTableFromBackup = defineOp<RestoreInput>({
-  shape: {
-    TargetTableName: tableName,
-    BackupArn: backupArnShape,
-    BillingModeOverride: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
-    GlobalSecondaryIndexOverride: globalSecondaryIndexesShape,
-    LocalSecondaryIndexOverride: localSecondaryIndexesShape,
-    ProvisionedThroughputOverride: provisionedThroughputShape,
-    OnDemandThroughputOverride: anything,
-    SSESpecificationOverride: anything,
-  },
+  shape: { TargetTableName: tableName, BackupArn: backupArnShape, ...overrideShapes },
   execute(ctx, input) {
     return ctx.sql.transaction(() => {
       const record = backupOf(ctx, input.BackupArn);
-      const target = input.TargetTableName;
-      const existing = ctx.catalogue.get(target);
-      if (existing?.restore && restoring(existing.restore)) {
-        throw new DynamoError(
-          "TableInUseException",
-          `Table: ${target} is already being restored from backup: ${existing.restore.sourceBackupArn}`,
-        );
-      }
-      if (existing) throw new DynamoError("TableAlreadyExistsException", `Table already exists: ${target}`);
+      checkTarget(ctx, input.TargetTableName);
       if (record.status !== "AVAILABLE") {
         throw new DynamoError("BackupInUseException", `Backup is being created: ${record.arn}`);
       }
@@ -96,8 +93,18 @@ export const restoreTableFromBackup = defineOp<RestoreInput>({
   },
 });
 
+/** A restore's new table must not exist, nor be another restore's. */
+export function checkTarget(ctx: OpContext, target: string): void {
+  const existing = ctx.catalogue.get(target);
+  if (existing?.restore && restoring(existing.restore)) {
+    const source = existing.restore.sourceBackupArn ?? existing.restore.sourceTableArn;
+    throw new DynamoError("TableInUseException", `Table: ${target} is already being restored from backup: ${source}`);
+  }
+  if (existing) throw new DynamoError("TableAlreadyExistsException", `Table already exists: ${target}`);
+}
+
 /** The backup's table as the new one: new identity, overrides applied, unrestored settings dropped. */
-function restoredDef(ctx: OpContext, source: TableDef, input: RestoreInput): TableDef {
+export function restoredDef(ctx: OpContext, source: TableDef, input: RestoreOverrides): TableDef {
   const def: TableDef = {
     ...structuredClone(source),
     name: input.TargetTableName,
@@ -108,7 +115,8 @@ function restoredDef(ctx: OpContext, source: TableDef, input: RestoreInput): Tab
     deletionProtection: false,
     tags: {},
   };
-  // Not restored (DynamoDB's list): the stream, TTL and resource policies; a new map.
+  // Not restored (DynamoDB's list): the stream, TTL, resource policies and point-in-time
+  // recovery; a new map.
   delete def.stream;
   delete def.ttl;
   delete def.policy;
@@ -117,6 +125,8 @@ function restoredDef(ctx: OpContext, source: TableDef, input: RestoreInput): Tab
   delete def.shards;
   delete def.lastIncreaseAt;
   delete def.lastDecreaseAt;
+  delete def.pitr;
+  delete def.restore;
   const billing = input.BillingModeOverride ?? source.billingMode;
   if (input.ProvisionedThroughputOverride && billing !== "PROVISIONED") {
     throw validation("Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
@@ -189,7 +199,7 @@ function overridden(
  * The new table's partitions: behind a router, one object of its own per backup piece
  * (the same ranges); otherwise the one object answering (an embedded engine's).
  */
-function targetMap(ctx: OpContext, tableId: string, lows: number[]): PartitionMap {
+export function targetMap(ctx: OpContext, tableId: string, lows: number[]): PartitionMap {
   if (!ctx.cluster?.ownObjects) return { version: 1, partitions: [{ low: 0, object: sharedObject(0) }] };
   return { version: 1, partitions: lows.map((low) => ({ low, object: splitObject(tableId, low) })) };
 }

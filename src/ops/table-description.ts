@@ -60,7 +60,7 @@ export function describeTable(
   // While a restore fills the table (DynamoDB drops the summary once the table is ACTIVE).
   if (def.restore && restoring(def.restore)) {
     description.RestoreSummary = {
-      SourceBackupArn: def.restore.sourceBackupArn,
+      ...(def.restore.sourceBackupArn === undefined ? {} : { SourceBackupArn: def.restore.sourceBackupArn }),
       SourceTableArn: def.restore.sourceTableArn,
       RestoreDateTime: def.restore.restoreDateTime,
       RestoreInProgress: true,

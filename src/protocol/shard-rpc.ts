@@ -79,7 +79,7 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   /** The catalogue's home: a piece's copy is complete; false when the backup is gone. */
   backupReport(arn: string, object: string, low: number, items: number, bytes: number): boolean;
   /** Rows of a piece kept here, in key order after `after`. */
-  backupRead(id: string, after: { pk: ArrayBuffer; sk: ArrayBuffer } | null, limit: number): BackupRow[];
+  backupRead(id: string, after: { pk: ArrayBuffer; sk: ArrayBuffer } | null, limit: number): BackupRow[] | null;
   /** DeleteBackup: the piece kept here goes. */
   backupDrop(id: string): void;
   /** A restored table's partition object: fill this piece. */

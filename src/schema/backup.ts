@@ -27,6 +27,11 @@ export interface BackupPlan {
   /** This object's name and the tenant's, so it can report to the catalogue's home. */
   object: string;
   tenant?: string;
+  /**
+   * A piece of a point-in-time restore rather than of a backup: the partition as it was at
+   * this epoch millisecond, from its history (`arn` is empty; nothing is reported).
+   */
+  at?: number;
 }
 
 /** A row of a backup piece, as restores read it (the document as JSON text). */
@@ -39,11 +44,14 @@ export interface BackupRow {
 
 /** A restored table's progress, in its definition until every piece has been filled. */
 export interface RestoreState {
-  sourceBackupArn: string;
+  /** Absent for a point-in-time restore. */
+  sourceBackupArn?: string;
   sourceTableArn: string;
-  /** Epoch seconds: the backup's creation time. */
+  /** Epoch seconds: the backup's creation time, or the point in time restored. */
   restoreDateTime: number;
   pieces: RestorePiece[];
+  /** A point-in-time restore: the source table, whose objects make the pieces. */
+  pointInTime?: { table: string; tableId: string; at: number };
 }
 
 /** One backup piece to copy into the restored table's partition object `target`. */

@@ -52,6 +52,16 @@ export interface TableDef {
   streamPolicy?: StoredPolicy;
   /** A table restored from a backup, while its partitions are being filled (src/backup). */
   restore?: RestoreState;
+  /** Point-in-time recovery (UpdateContinuousBackups); absent = never enabled. */
+  pitr?: PitrState;
+}
+
+export interface PitrState {
+  enabled: boolean;
+  /** RecoveryPeriodInDays, 1 to 35. */
+  days: number;
+  /** Epoch milliseconds from which this object's history is kept (enabling, or the table's latest split). */
+  since: number;
 }
 
 export type ProjectionType = "ALL" | "KEYS_ONLY" | "INCLUDE";

@@ -140,6 +140,8 @@ export function publishSplit(engine: Engine, plan: SplitPlan): TableDef | null {
       splitLineage(engine.sql, def, { ...plan, fenceSeq: plan.fenceSeq ?? 0 }, registered?.created_at ?? 0, Date.now());
     }
     const next: TableDef = { ...def, partitions: splitMap(map, index, plan.at, plan.target) };
+    // The moved range's history stays at the source: the table's restorable window starts anew.
+    if (def.pitr?.enabled) next.pitr = { ...def.pitr, since: Date.now() };
     delete next.shards;
     engine.catalogue.update(next);
     return next;

@@ -2,6 +2,7 @@
 // DynamoDB counts it. Keys are order-preserving encodings (src/keys/encode.ts). Documents
 // are stored as JSONB (./schema.ts): written through jsonb(?), read back as text through
 // json(doc) — `ITEM_DOC` — so the rest of the engine only ever sees JSON text.
+import { dropPitrTriggers } from "./pitr-log.js";
 import { partitionRows, scopeRows, type PartitionRange, type ScopeRange } from "./ranges.js";
 import type { EncodedKey } from "../keys/item-key.js";
 import type { Sql } from "./sql.js";
@@ -109,6 +110,8 @@ export class ItemStore {
   }
 
   markDropped(tid: number): void {
+    // Its rows go by the purge: their history is no one's to keep.
+    dropPitrTriggers(this.sql, tid);
     this.sql.exec("INSERT OR IGNORE INTO dropped_tables (tid) VALUES (?)", tid);
   }
 }

@@ -239,6 +239,23 @@ const MIGRATIONS: readonly Migration[] = [
        PRIMARY KEY (tid, low)
      )`,
   ],
+  // v12: point-in-time recovery (src/backup/pitr.ts). While a table has it enabled, triggers
+  // created for the table write each item's image before every change to `pitr_log`, with
+  // the change's time, in the change's transaction; entries older than the recovery period
+  // are purged by the alarm.
+  [
+    `CREATE TABLE IF NOT EXISTS pitr_log (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       tid INTEGER NOT NULL,
+       at INTEGER NOT NULL,
+       pk BLOB NOT NULL,
+       sk BLOB NOT NULL,
+       doc BLOB,
+       size INTEGER NOT NULL
+     )`,
+    "CREATE INDEX IF NOT EXISTS pitr_log_key ON pitr_log (tid, pk, sk, seq)",
+    "CREATE INDEX IF NOT EXISTS pitr_log_at ON pitr_log (tid, at)",
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -13,6 +13,8 @@ import {
   DynamoDBClient,
   PutItemCommand,
   RestoreTableFromBackupCommand,
+  RestoreTableToPointInTimeCommand,
+  UpdateContinuousBackupsCommand,
   ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -133,6 +135,68 @@ describe("backups of a partitioned table", () => {
         expect(await scanAll(client, restored)).toEqual(expected);
         const described = await client.send(new DescribeTableCommand({ TableName: restored }));
         expect(described.Table?.ItemCount).toBe(2400);
+        if (fault) expect(crash.count, fault).toBe(1);
+      } finally {
+        clearFaults();
+      }
+    });
+  }
+
+  for (const fault of [undefined, "backup:after-copy-chunk", "restore:after-chunk"] as (FaultStep | undefined)[]) {
+    it(`RestoreTableToPointInTime: 4 partitions, writes after the moment${fault ? `, a crash at ${fault}` : ""}: the table at that moment`, async () => {
+      const tenant = uniqueName("pitr");
+      const table = uniqueName("t");
+      const client = new DynamoDBClient({ tenant, shards: 4 });
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      );
+      await client.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: table,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      for (let i = 0; i < 2400; i += 25) {
+        const chunk = Array.from({ length: 25 }, (_, j) => item(i + j));
+        await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) } }),
+        );
+      }
+      // Changed before the moment too: the restore must see these, not the originals.
+      for (let i = 0; i < 2400; i += 40) await client.send(new PutItemCommand({ TableName: table, Item: item(i, 7) }));
+      const expected = await scanAll(client, table);
+      await sleep(30);
+      const moment = Date.now();
+      await sleep(30);
+      const next = random(11);
+      for (let n = 0; n < 150; n++) {
+        const i = Math.floor(next() * 2600);
+        if (next() < 0.5) await client.send(new PutItemCommand({ TableName: table, Item: item(i, n + 100) }));
+        else await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: `k${i}` } } }));
+      }
+      if (fault) armFault(fault);
+      const crash = { count: 0 };
+      try {
+        const restored = uniqueName("r");
+        await client.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: table,
+            TargetTableName: restored,
+            RestoreDateTime: new Date(moment),
+          }),
+        );
+        await until(
+          async () =>
+            (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus === "ACTIVE",
+          fault,
+          crash,
+        );
+        expect(await scanAll(client, restored)).toEqual(expected);
         if (fault) expect(crash.count, fault).toBe(1);
       } finally {
         clearFaults();

@@ -34,6 +34,14 @@ const ERROR_TYPES: DynamoErrorType[] = [
   "TransactionCanceledException",
   "TransactionConflictException",
   "IdempotentParameterMismatchException",
+  // Backups and point-in-time recovery (src/backup).
+  "BackupNotFoundException",
+  "BackupInUseException",
+  "TableNotFoundException",
+  "TableAlreadyExistsException",
+  "TableInUseException",
+  "PointInTimeRecoveryUnavailableException",
+  "InvalidRestoreTimeException",
 ];
 const KNOWN = new Set(ERROR_TYPES.map((t) => new DynamoError(t, "").wireType));
 
@@ -49,6 +57,9 @@ const READS = new Set([
   "DescribeEndpoints",
   "DescribeLimits",
   "DescribeTimeToLive",
+  "DescribeBackup",
+  "ListBackups",
+  "DescribeContinuousBackups",
 ]);
 
 /** A light check of a 200's body: the members every SDK reads for the operation. */
