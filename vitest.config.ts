@@ -41,6 +41,8 @@ function door(name: Door, include: string[], exclude: string[] = []): TestProjec
             MIXIN_TEST: { className: "MixinTestObject", useSQLite: true },
             EXAMPLE_ROOM: { className: "ChatRoom", useSQLite: true }, // examples/mixin
           },
+          // The bucket exports and imports name as S3Bucket (test/cluster/export-import.test.ts).
+          r2Buckets: ["exports"],
           // The endpoint requires SigV4 (SECURITY.md); test/support/wire.ts signs with this pair.
           // DDB_TTL_SWEEP_SECONDS: a TTL sweep every second (test/streams/ttl.test.ts).
           // DDB_TEST_DEPTH: `deep` (npm run test:deep) runs the property tests at full size.

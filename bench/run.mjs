@@ -12,6 +12,7 @@
 //   E  expression parse + validate, parse cache cold vs warm
 //   F  the SDK-compatible client inside a Worker vs a raw DO RPC (and, F/D, vs the wire)
 //   G  shards: key balance over 16 shards, point-write throughput on 1, 4 and 16 shards
+//   K  backups: backup and restore of 100,000 items through npm start, history bytes per change
 //   M  memory: peak workerd memory while scanning figure B's table page by page
 //   P  elastic partitions, simulated: splits of a 1,000-partition table under a skewed load
 //      (bench/partition-sim.mjs; a model with Cloudflare's per-object limit, not a measurement)
@@ -20,7 +21,7 @@
 //   (F, G and M: bench/cluster-phases.mjs)
 //
 // Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
-// --out FILE (default bench/results.json), --only A,B,D,E,F,G,L,M,P,S (groups; C comes with A),
+// --out FILE (default bench/results.json), --only A,B,D,E,F,G,K,L,M,P,S (groups; C comes with A),
 // --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
 import { Hash } from "@smithy/hash-node";
@@ -56,7 +57,7 @@ const option = (name) => {
 const QUICK = flag("--quick");
 const PEER = !flag("--no-peer");
 const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
-const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,L,M,P,S").split(",").map((s) => s.trim().toUpperCase()));
+const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,K,L,M,P,S").split(",").map((s) => s.trim().toUpperCase()));
 
 /** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
 const CONFIG = QUICK
@@ -1006,6 +1007,63 @@ function phaseL() {
   );
 }
 
+/**
+ * K: backups and point-in-time recovery through npm start (scripts/backup-load.mjs): a
+ * table of 100,000 items of 1 KB over 4 partitions backed up and restored (items per
+ * second, every restored item checked), and the history's storage per change.
+ */
+function phaseK() {
+  const items = QUICK ? 2_000 : 100_000;
+  progress(`bench: K backup and restore of ${items} items`);
+  const out = join(tempDir("ddb-backup-load-"), "figures.json");
+  execFileSync(
+    process.execPath,
+    ["--no-warnings", join(ROOT, "scripts/backup-load.mjs"), "--items", String(items), "--json", out],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const k = JSON.parse(readFileSync(out, "utf8"));
+  const info = (id, name, unit, value) =>
+    figure({ id, group: "K", name, unit, refLabel: "", ratio: "none", goal: null }).rounds.push({
+      ours: value,
+      ref: null,
+      ratio: null,
+    });
+  info(
+    "K.backup.rate",
+    `CreateBackup of ${items} items of 1 KB (4 partitions): items per second until AVAILABLE`,
+    "items/s",
+    k.backupItemsPerSecond,
+  );
+  info(
+    "K.restore.rate",
+    "  same: RestoreTableFromBackup, items per second until ACTIVE",
+    "items/s",
+    k.restoreItemsPerSecond,
+  );
+  info(
+    "K.history.bytes",
+    "  point-in-time history: bytes stored per change of a 1 KB item",
+    "B",
+    k.historyBytesPerChange,
+  );
+  record(
+    figure({
+      id: "K.problems",
+      group: "K",
+      name: "  restored items missing or wrong",
+      unit: "count",
+      refLabel: "none",
+      ratio: "ours-ref",
+      goal: { op: "<=", value: 0 },
+    }),
+    k.problems,
+    0,
+  );
+}
+
 function phaseS() {
   progress("bench: S bundling bench/size with wrangler");
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -1087,6 +1145,7 @@ function formatValue(value, unit) {
   if (unit === "count") return Math.round(value).toLocaleString("en");
   if (unit === "s") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en")} s`;
   if (unit === "ms") return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en")} ms`;
+  if (unit === "B") return `${Math.round(value).toLocaleString("en")} B`;
   return `${Math.round(value).toLocaleString("en")}/s`;
 }
 
@@ -1146,6 +1205,7 @@ async function main() {
     if (ONLY.has("S")) phaseS();
     if (ONLY.has("P")) phaseP();
     if (ONLY.has("L")) phaseL();
+    if (ONLY.has("K")) phaseK();
   } finally {
     progressDone();
     await cleanup();

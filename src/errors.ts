@@ -35,7 +35,11 @@ export type DynamoErrorType =
   | "TableAlreadyExistsException"
   | "TableInUseException"
   | "PointInTimeRecoveryUnavailableException"
-  | "InvalidRestoreTimeException";
+  | "InvalidRestoreTimeException"
+  | "ExportNotFoundException"
+  | "ExportConflictException"
+  | "InvalidExportTimeException"
+  | "ImportNotFoundException";
 
 /** Prefix DynamoDB puts before the type in `__type`. */
 const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {

@@ -81,6 +81,7 @@ export function withDynamoDB<TBase extends DurableObjectClass>(
       const housekeeping = new TimerHousekeeping(() => engine.housekeep());
       const engine = new Engine(this.ctx as DurableObjectState, {
         scheduleHousekeeping: () => housekeeping.schedule(),
+        exports: false,
       });
       createDeclaredTables(engine, options.tables ?? []);
       this.dynamodb = new DynamoDBClient({ requestHandler: new EmbeddedRequestHandler(engine) });

@@ -24,14 +24,15 @@ import type { TableDef } from "./schema/table-def.js";
 import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
 import { SplitSource } from "./split/source.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
-import type { JsonObject } from "./types.js";
+import type { Item, JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
 import { BackupRunner } from "./backup/jobs.js";
-import { backupPieceDone, getBackup } from "./backup/records.js";
-import { startRestore, restorePieceDone } from "./backup/restore.js";
+import { backupPieceDone, backupPlans, getBackup } from "./backup/records.js";
+import { importItems, startRestore, restorePieceDone } from "./backup/restore.js";
 import { backupRows, dropBackup, markBackup, type BackupRow } from "./backup/snapshot.js";
-import { backupPlans } from "./ops/create-backup.js";
-import type { BackupPlan, RestorePlan } from "./schema/backup.js";
+import type { BackupPlan, ExportFile, RestorePlan } from "./schema/backup.js";
+import { exportFailed, exportPieceDone, getExport } from "./backup/exports.js";
+import { exportPlans } from "./backup/export-plans.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
 
 export class DynamoShard extends DurableObject<Env> implements ShardRpc {
@@ -60,7 +61,12 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.shares = new PreparedShares(this.engine, state.storage, shards);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards);
     this.splits = new SplitSource(this.engine, shards);
-    this.backups = new BackupRunner(this.engine, shards, (name, def) => this.engine.applyTable(name, def));
+    this.backups = new BackupRunner(
+      this.engine,
+      shards,
+      (name, def) => this.engine.applyTable(name, def),
+      (name) => bucketOf(env, name),
+    );
   }
 
   handle(operation: string, body: string, meta: CallMeta): WireReply {
@@ -160,6 +166,26 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.kickBackups();
   }
 
+  /** The catalogue's home: what each piece's object of an export is to make. */
+  exportPlans(arn: string, tenant?: string): BackupPlan[] {
+    const record = getExport(this.engine.sql, arn);
+    const def = record && this.engine.catalogue.get(record.table);
+    return record && def && def.tableId === record.tableId ? exportPlans(record, def, tenant) : [];
+  }
+
+  /** The catalogue's home: an export's piece is written out. */
+  exportReport(arn: string, object: string, low: number, files: ExportFile[]): Promise<void> {
+    return exportPieceDone(this.engine.sql, arn, object, low, files, (name) => bucketOf(this.env, name));
+  }
+
+  importRows(name: string, tableId: string, items: Item[]): void {
+    importItems(this.engine, name, tableId, items);
+  }
+
+  exportFail(arn: string, code: string, message: string): void {
+    exportFailed(this.engine.sql, arn, code, message);
+  }
+
   /** The catalogue's home: a restored table's piece is in. */
   restoreReport(table: string, tableId: string, low: number): TableDef | null {
     return this.engine.sql.transaction(() => restorePieceDone(this.engine.catalogue, table, tableId, low));
@@ -256,6 +282,13 @@ const SPLIT_PAUSE_MS = 2;
 const BACKUP_WAIT_MS = 50;
 /** While a split is in progress, how often the alarm checks that its runner is going. */
 const SPLIT_WATCHDOG_MS = 2_000;
+
+/** The R2 bucket bound to the Worker as `name` (an export's S3Bucket), if there is one. */
+function bucketOf(env: Env, name: string): R2Bucket | undefined {
+  const value = (env as unknown as Record<string, unknown>)[name];
+  const bucket = value as Partial<R2Bucket> | undefined;
+  return typeof bucket?.put === "function" && typeof bucket.list === "function" ? (value as R2Bucket) : undefined;
+}
 
 /** DDB_TTL_SWEEP_SECONDS: seconds between TTL sweeps (default 60; tests set about 1). */
 function ttlSweepSeconds(env: Env): number | undefined {

@@ -11,10 +11,27 @@ import { reach } from "../storage/faults.js";
 import { backupPieceDone } from "./records.js";
 import { applyRestoreRows, restoreJobs, restorePieceDone, restoreReported, type RestoreStores } from "./restore.js";
 import { purgePitrChunk } from "./pitr.js";
+import { isDataObject, itemsOf, runningImports, saveImport, type ImportRecord } from "./imports.js";
+import { importItems } from "./restore.js";
+import { encodeKey } from "../keys/encode.js";
+import { partitionHash } from "../keys/partition.js";
+import { partitionOfHash } from "../schema/partition-map.js";
+import { hashKeyOf } from "../schema/table-def.js";
+import type { Item } from "../types.js";
+import {
+  copiedExportPieces,
+  exportFailed,
+  exportPieceDone,
+  forgetExportPiece,
+  writeNextFile,
+  writtenFiles,
+} from "./exports.js";
 import { backupRows, copiedPieces, copyBackupChunk, dropBackup, pieceReported, purgeBackupChunk } from "./snapshot.js";
 
 /** Rows per step of a copy, a purge or a restore. */
 export const BACKUP_CHUNK = 500;
+/** Imported items per call to a partition's object. */
+const IMPORT_BATCH = 500;
 
 /** One bounded step of each kind of local backup work. Returns true while any remains. */
 export function backupHousekeeping(stores: RestoreStores): boolean {
@@ -66,13 +83,17 @@ export class BackupRunner {
   constructor(
     private readonly stores: RestoreStores,
     private readonly shards: ShardDirectory,
-    private readonly applyLocal: (name: string, def: TableDef) => void,
+    private readonly applyLocal: (name: string, def: TableDef | null) => void,
+    /** The R2 bucket bound to the Worker under `name`, if any (exports). */
+    private readonly bucketOf: (name: string) => R2Bucket | undefined,
   ) {}
 
   /** Whether anything here waits on another object. */
   active(): boolean {
     return (
       copiedPieces(this.stores.sql).some((piece) => piece.plan.object !== sharedObject(0)) ||
+      copiedExportPieces(this.stores.sql).length > 0 ||
+      runningImports(this.stores.sql).length > 0 ||
       restoreJobs(this.stores.sql).some(
         (job) =>
           job.plan.piece.source !== job.plan.piece.target ||
@@ -91,6 +112,16 @@ export class BackupRunner {
       const home = this.stub(plan.tenant, plan.object, sharedObject(0));
       await home.backupReport(plan.arn, plan.object, plan.low, copied.items, copied.bytes);
       pieceReported(sql, plan.id);
+      return "more";
+    }
+    const importing = runningImports(sql)[0];
+    if (importing) {
+      await this.importStep(importing);
+      return "more";
+    }
+    const exported = copiedExportPieces(sql)[0];
+    if (exported) {
+      await this.exportStep(exported);
       return "more";
     }
     for (const job of restoreJobs(sql)) {
@@ -122,12 +153,144 @@ export class BackupRunner {
     return "done";
   }
 
-  private async broadcast(tenant: string | undefined, self: string, def: TableDef): Promise<void> {
+  /**
+   * One object of an import read and its items written to their partitions' objects, or,
+   * with none left, the import ended: the table ACTIVE, its objects told. At the catalogue's
+   * home, which keeps the import.
+   */
+  private async importStep(record: ImportRecord): Promise<void> {
+    const { sql, catalogue } = this.stores;
+    const tenant = record.tenant;
+    const fail = async (code: string, message: string) => {
+      const def = catalogue.get(record.table);
+      sql.transaction(() => {
+        saveImport(sql, { ...record, status: "FAILED", failure: { code, message }, endTime: Date.now() });
+        // A failed import leaves no table behind (it never served).
+        if (def && def.tableId === record.tableId) {
+          catalogue.remove(def);
+          this.stores.items.markDropped(def.tid);
+          for (const index of def.indexes ?? []) this.stores.indexes.markDropped(index.iid);
+        }
+      });
+      if (def) await this.broadcast(tenant, sharedObject(0), def, null);
+    };
+    const bucket = this.bucketOf(record.bucket);
+    if (!bucket) return fail("S3NoSuchBucket", `The specified bucket does not exist: ${record.bucket}`);
+    const def = catalogue.get(record.table);
+    if (!def || def.tableId !== record.tableId) {
+      saveImport(sql, {
+        ...record,
+        status: "FAILED",
+        failure: { code: "TableNotFound", message: "The table was deleted" },
+        endTime: Date.now(),
+      });
+      return;
+    }
+    const listed = await bucket.list({
+      prefix: record.prefix,
+      ...(record.after === undefined ? {} : { startAfter: record.after }),
+      limit: 100,
+    });
+    const next = listed.objects.find((object) => isDataObject(object.key));
+    if (!next) {
+      if (listed.truncated) {
+        const last = listed.objects[listed.objects.length - 1];
+        if (last) saveImport(sql, { ...record, after: last.key });
+        return;
+      }
+      const done = sql.transaction(() => {
+        saveImport(sql, { ...record, status: "COMPLETED", endTime: Date.now() });
+        return restorePieceDone(catalogue, record.table, record.tableId, 0);
+      });
+      if (done) await this.broadcast(tenant, sharedObject(0), done);
+      return;
+    }
+    const object = await bucket.get(next.key);
+    if (!object) return;
+    let stream: ReadableStream = object.body;
+    if (record.compression === "GZIP") stream = stream.pipeThrough(new DecompressionStream("gzip"));
+    let text: string;
+    try {
+      text = await new Response(stream).text();
+    } catch {
+      saveImport(sql, {
+        ...record,
+        after: next.key,
+        errors: record.errors + 1,
+        processedBytes: record.processedBytes + next.size,
+      });
+      return;
+    }
+    const { items, errors } = itemsOf(text, def);
+    // Each item to the object of its partition.
+    const map = def.partitions ?? { version: 1, partitions: [{ low: 0, object: sharedObject(0) }] };
+    const hash = hashKeyOf(def);
+    const groups = new Map<string, Item[]>();
+    for (const item of items) {
+      const value = (item[hash.name] as Record<string, string>)[hash.type] as string;
+      const k = partitionOfHash(map, partitionHash(encodeKey(hash.type, value)));
+      const target = (map.partitions[k] as { object: string }).object;
+      let group = groups.get(target);
+      if (!group) groups.set(target, (group = []));
+      group.push(item);
+    }
+    for (const [target, group] of groups) {
+      for (let i = 0; i < group.length; i += IMPORT_BATCH) {
+        const batch = group.slice(i, i + IMPORT_BATCH);
+        if (target === sharedObject(0)) importItems(this.stores, def.name, def.tableId, batch);
+        else await this.stub(tenant, sharedObject(0), target).importRows(def.name, def.tableId, batch);
+      }
+    }
+    saveImport(sql, {
+      ...record,
+      after: next.key,
+      processedBytes: record.processedBytes + next.size,
+      processedItems: record.processedItems + items.length + errors,
+      importedItems: record.importedItems + items.length,
+      errors: record.errors + errors,
+    });
+  }
+
+  /** One data file of an export's piece written, or the written piece reported to the home. */
+  private async exportStep(plan: Parameters<typeof writeNextFile>[1]): Promise<void> {
+    const { sql } = this.stores;
+    const target = plan.export;
+    const bucket = this.bucketOf(target.bucket);
+    const atHome = plan.object === sharedObject(0);
+    if (!bucket) {
+      const message = `The specified bucket does not exist: ${target.bucket}`;
+      if (atHome) exportFailed(sql, target.arn, "S3NoSuchBucket", message);
+      else await this.stub(plan.tenant, plan.object, sharedObject(0)).exportFail(target.arn, "S3NoSuchBucket", message);
+    } else {
+      if (await writeNextFile(sql, plan, bucket)) return;
+      const files = writtenFiles(sql, plan.id);
+      if (atHome) await exportPieceDone(sql, target.arn, plan.object, plan.low, files, this.bucketOf);
+      else
+        await this.stub(plan.tenant, plan.object, sharedObject(0)).exportReport(
+          target.arn,
+          plan.object,
+          plan.low,
+          files,
+        );
+    }
+    sql.transaction(() => {
+      dropBackup(sql, plan.id);
+      forgetExportPiece(sql, plan.id);
+    });
+  }
+
+  /** Gives every partition's object of `def` its definition (`next`, or none: dropped). */
+  private async broadcast(
+    tenant: string | undefined,
+    self: string,
+    def: TableDef,
+    next: TableDef | null = def,
+  ): Promise<void> {
     const objects = new Set(partitionMapOf(def).partitions.map((entry) => entry.object));
     objects.delete(sharedObject(0));
     await Promise.all(
       [...objects].map((object) =>
-        object === self ? this.applyLocal(def.name, def) : this.stub(tenant, self, object).applyTable(def.name, def),
+        object === self ? this.applyLocal(def.name, next) : this.stub(tenant, self, object).applyTable(def.name, next),
       ),
     );
   }

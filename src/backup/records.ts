@@ -2,7 +2,7 @@
 // table's definition at the backup's time and its pieces, one per partition, each marked
 // done when the partition's object reports its copy complete. A backup is AVAILABLE once
 // every piece is done; DeleteBackup removes the row (the pieces are dropped where they are).
-import type { BackupPiece } from "../schema/backup.js";
+import type { BackupPiece, BackupPlan } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
 import type { Sql } from "../storage/sql.js";
 
@@ -102,4 +102,21 @@ export function backupSize(record: BackupRecord): number {
 
 export function backupItemCount(record: BackupRecord): number {
   return record.pieces.reduce((sum, piece) => sum + (piece.items ?? 0), 0);
+}
+
+/** What each piece's object is told to keep. */
+export function backupPlans(record: BackupRecord, tenant: string | undefined): BackupPlan[] {
+  return record.pieces.map((piece) => {
+    const plan: BackupPlan = {
+      id: record.id,
+      arn: record.arn,
+      table: record.table,
+      tableId: record.def.tableId,
+      low: piece.low,
+      high: piece.high,
+      object: piece.object,
+    };
+    if (tenant !== undefined) plan.tenant = tenant;
+    return plan;
+  });
 }

@@ -12,6 +12,7 @@ import type { IndexStore } from "../storage/index-store.js";
 import type { ItemStore } from "../storage/items.js";
 import type { TtlIndex } from "../storage/ttl-index.js";
 import type { Sql } from "../storage/sql.js";
+import { keyOfItem } from "../keys/item-key.js";
 import { writeItem } from "../storage/write.js";
 import type { Item } from "../types.js";
 import type { BackupRow } from "../schema/backup.js";
@@ -120,4 +121,18 @@ export function restorePieceDone(catalogue: Catalogue, table: string, tableId: s
   if (!restoring(restore)) delete next.restore;
   catalogue.update(next);
   return next;
+}
+
+/** Writes imported items into this object's part of table `name` (ImportTable), in one transaction. */
+export function importItems(stores: RestoreStores, name: string, tableId: string, items: readonly Item[]): void {
+  stores.sql.transaction(() => {
+    const def = stores.catalogue.get(name);
+    if (!def || def.tableId !== tableId) throw notFound(`Requested resource not found: Table: ${name} not found`);
+    for (const item of items) {
+      const key = keyOfItem(def, item);
+      const previous = stores.items.get(def.tid, key.pk, key.sk);
+      const oldItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
+      writeItem(stores, def, key, previous, oldItem, item);
+    }
+  });
 }

@@ -141,6 +141,10 @@ export class Router {
         return this.createBackup(body, meta);
       case "DeleteBackup":
         return this.deleteBackup(body, meta, stringOf(input.BackupArn));
+      case "ExportTableToPointInTime":
+        return this.exportTable(body, meta);
+      case "ImportTable":
+        return this.importTable(body, meta, input);
       case "RestoreTableFromBackup":
       case "RestoreTableToPointInTime":
         return this.restoreTable(operation, body, meta, stringOf(input.TargetTableName));
@@ -435,6 +439,35 @@ export class Router {
         .filter((plan) => plan.object !== sharedObject(0))
         .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupMark(plan)),
     );
+    return reply;
+  }
+
+  private async exportTable(body: string, meta: CallMeta): Promise<WireReply> {
+    const reply = await this.sendHome("ExportTableToPointInTime", body, meta);
+    if (reply.status !== 200) return reply;
+    const arn = (JSON.parse(reply.body) as { ExportDescription: { ExportArn: string } }).ExportDescription.ExportArn;
+    // Each partition's object makes its piece of the table at the export's time (the home made its own).
+    const plans = await this.home().exportPlans(arn, this.tenant);
+    await Promise.all(
+      plans
+        .filter((plan) => plan.object !== sharedObject(0))
+        .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupMark(plan)),
+    );
+    return reply;
+  }
+
+  private async importTable(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
+    const parameters = isObject(input.TableCreationParameters) ? input.TableCreationParameters : {};
+    const name = stringOf(parameters.TableName);
+    if (name !== undefined) this.forget(name);
+    const self =
+      this.tenant === undefined ? { object: sharedObject(0) } : { tenant: this.tenant, object: sharedObject(0) };
+    const cluster = { createShards: this.createShards, ownObjects: true, self };
+    const reply = await this.sendHome("ImportTable", body, withCluster(meta, cluster));
+    if (reply.status !== 200 || name === undefined) return reply;
+    // The new table's objects learn it before the home sends them its items.
+    const def = await this.home().tableInfo(name);
+    if (def) await this.broadcast(name, def, [def]);
     return reply;
   }
 

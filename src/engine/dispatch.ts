@@ -5,6 +5,12 @@ import { createBackup } from "../ops/create-backup.js";
 import { deleteBackup } from "../ops/delete-backup.js";
 import { describeBackup } from "../ops/describe-backup.js";
 import { listBackups } from "../ops/list-backups.js";
+import { describeExport } from "../ops/describe-export.js";
+import { exportTableToPointInTime } from "../ops/export-table-to-point-in-time.js";
+import { listExports } from "../ops/list-exports.js";
+import { describeImport } from "../ops/describe-import.js";
+import { importTable } from "../ops/import-table.js";
+import { listImports } from "../ops/list-imports.js";
 import { restoreTableFromBackup } from "../ops/restore-table-from-backup.js";
 import { restoreTableToPointInTime } from "../ops/restore-table-to-point-in-time.js";
 import { describeContinuousBackups } from "../ops/describe-continuous-backups.js";
@@ -55,12 +61,18 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   DescribeBackup: describeBackup,
   DescribeContinuousBackups: describeContinuousBackups,
   DescribeEndpoints: describeEndpoints,
+  DescribeExport: describeExport,
+  DescribeImport: describeImport,
   DescribeLimits: describeLimits,
   DescribeTable: describeTable,
   DescribeTimeToLive: describeTimeToLive,
   GetItem: getItem,
   GetResourcePolicy: getResourcePolicy,
+  ExportTableToPointInTime: exportTableToPointInTime,
   ListBackups: listBackups,
+  ImportTable: importTable,
+  ListExports: listExports,
+  ListImports: listImports,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,

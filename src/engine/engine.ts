@@ -42,6 +42,8 @@ export interface EngineOptions {
   ttlSweepSeconds?: number;
   /** Called after each request `handle` answered without error (the shard counts writes by it). */
   afterRequest?: (operation: string, input: unknown) => void;
+  /** Whether the host writes exports to R2 (a shard does; an embedded engine has no runner for it). */
+  exports?: boolean;
 }
 
 /** How often a shard with an enabled stream checks its log's retention at least. */
@@ -60,6 +62,7 @@ export class Engine {
   /** Asks for the housekeeping steps to run soon (the shard's alarm, an embedded engine's timers). */
   readonly schedule: () => void;
   private readonly afterRequest: ((operation: string, input: unknown) => void) | undefined;
+  private readonly exports: boolean;
   private readonly ttlSweepMs: number;
   /** When the next TTL sweep is due (epoch ms); 0: at the next housekeeping step. */
   private nextSweepAt = 0;
@@ -74,6 +77,7 @@ export class Engine {
     this.ttlIndex = new TtlIndex(this.sql);
     this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
     this.afterRequest = options.afterRequest;
+    this.exports = options.exports ?? true;
     this.schedule =
       options.scheduleHousekeeping ??
       (() => {
@@ -293,6 +297,7 @@ export class Engine {
       now: Date.now(),
       host: meta.host,
       scheduleHousekeeping: this.schedule,
+      exports: this.exports,
       changeLog: this.changeLog,
       ttlIndex: this.ttlIndex,
       ...(meta.cluster ? { cluster: meta.cluster } : {}),

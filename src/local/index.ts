@@ -141,6 +141,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
           compatibilityFlags: config.compatibilityFlags,
           bindings,
           durableObjects: { DYNAMODB: { className: "DynamoShard", useSQLite: true } },
+          // ExportTableToPointInTime and ImportTable's S3Bucket "exports": a local R2 bucket,
+          // kept with the rest of the state.
+          r2Buckets: ["exports"],
           unsafeDirectSockets: [{ host: options.host ?? "127.0.0.1", port: options.port ?? 0 }],
         },
       ],

@@ -3,6 +3,7 @@
 // lookup of a backup by its ARN with DynamoDB's errors.
 import { DynamoError, validation } from "../errors.js";
 import type { StringShape } from "../protocol/shape.js";
+import { restoring } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
 import { backupItemCount, backupSize, getBackup, type BackupRecord, type BackupStatus } from "../backup/records.js";
 import type { OpContext } from "./operation.js";
@@ -111,4 +112,11 @@ export function backupSummary(ctx: OpContext, record: BackupRecord): Record<stri
   };
   if (record.pieces.every((piece) => piece.done)) summary.BackupSizeBytes = backupSize(record);
   return summary;
+}
+
+/** The backup operations' table lookup: TableNotFoundException, also while a restore fills it. */
+export function backupTable(ctx: OpContext, name: string): TableDef {
+  const def = ctx.catalogue.get(name);
+  if (!def || restoring(def.restore)) throw new DynamoError("TableNotFoundException", `Table not found: ${name}`);
+  return def;
 }

@@ -2,13 +2,12 @@
 // request's moment is the backup's: each piece is marked before the operation answers
 // (here for the pieces this object keeps, by the cluster router for the others), and
 // holds its partition exactly as it was when marked.
-import { DynamoError } from "../errors.js";
-import { insertBackup, type BackupRecord } from "../backup/records.js";
+import { backupPlans, insertBackup, type BackupRecord } from "../backup/records.js";
 import { markBackup } from "../backup/snapshot.js";
-import { backupArn, newBackupId, restoring, type BackupPlan } from "../schema/backup.js";
+import { backupArn, newBackupId } from "../schema/backup.js";
 import { partitionRange, sharedObject } from "../schema/partition-map.js";
 import { partitionMapOf } from "../schema/table-def.js";
-import { backupDetails, backupNameShape, nameOfTable, tableNameOrArn } from "./backups.js";
+import { backupDetails, backupNameShape, backupTable, nameOfTable, tableNameOrArn } from "./backups.js";
 import { defineOp } from "./operation.js";
 
 interface CreateBackupInput {
@@ -21,9 +20,7 @@ export const createBackup = defineOp<CreateBackupInput>({
   execute(ctx, input) {
     const name = nameOfTable(input.TableName);
     return ctx.sql.transaction(() => {
-      const def = ctx.catalogue.get(name);
-      // A table still being restored is not known to backups yet (DynamoDB's answer too).
-      if (!def || restoring(def.restore)) throw new DynamoError("TableNotFoundException", `Table not found: ${name}`);
+      const def = backupTable(ctx, name);
       const id = newBackupId(ctx.now);
       const map = partitionMapOf(def);
       const record: BackupRecord = {
@@ -47,20 +44,3 @@ export const createBackup = defineOp<CreateBackupInput>({
     });
   },
 });
-
-/** What each piece's object is told to keep. */
-export function backupPlans(record: BackupRecord, tenant: string | undefined): BackupPlan[] {
-  return record.pieces.map((piece) => {
-    const plan: BackupPlan = {
-      id: record.id,
-      arn: record.arn,
-      table: record.table,
-      tableId: record.def.tableId,
-      low: piece.low,
-      high: piece.high,
-      object: piece.object,
-    };
-    if (tenant !== undefined) plan.tenant = tenant;
-    return plan;
-  });
-}

@@ -1,8 +1,7 @@
 // DescribeContinuousBackups: a table's point-in-time recovery and its restorable window.
 import { continuousBackups } from "../backup/pitr.js";
-import { nameOfTable, tableNameOrArn } from "./backups.js";
+import { backupTable, nameOfTable, tableNameOrArn } from "./backups.js";
 import { defineOp } from "./operation.js";
-import { backupTable } from "./update-continuous-backups.js";
 
 interface DescribeContinuousBackupsInput {
   TableName: string;

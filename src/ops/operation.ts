@@ -25,6 +25,8 @@ export interface OpContext {
   host: string;
   /** Asks the shard to run its housekeeping alarm soon (purges dropped tables). */
   scheduleHousekeeping(): void;
+  /** Whether exports to R2 can be written here (false in an embedded engine). */
+  exports?: boolean;
   /** What the cluster router told this shard about the request (src/cluster/router.ts). */
   cluster?: ClusterMeta;
   /** Stream change log and TTL index, passed on to writeItem (the engine provides both). */

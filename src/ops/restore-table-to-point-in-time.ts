@@ -10,7 +10,7 @@ import type { RestorePiece, RestoreState } from "../schema/backup.js";
 import { partitionOfHash, partitionRange, sharedObject } from "../schema/partition-map.js";
 import { partitionMapOf } from "../schema/table-def.js";
 import { tableName } from "./common-shapes.js";
-import { nameOfTable } from "./backups.js";
+import { backupTable, nameOfTable } from "./backups.js";
 import { defineOp } from "./operation.js";
 import {
   checkTarget,
@@ -21,7 +21,6 @@ import {
 } from "./restore-table-from-backup.js";
 import { describeTable } from "./table-description.js";
 import { tableArn } from "./tables.js";
-import { backupTable } from "./update-continuous-backups.js";
 
 interface RestoreToPointInTimeInput extends RestoreOverrides {
   SourceTableArn?: string;

@@ -58,7 +58,7 @@ export function describeTable(
     description.DurableDynamoDB = { PartitionCount: map.partitions.length, PartitionMapVersion: map.version };
   }
   // While a restore fills the table (DynamoDB drops the summary once the table is ACTIVE).
-  if (def.restore && restoring(def.restore)) {
+  if (def.restore && restoring(def.restore) && def.restore.importArn === undefined) {
     description.RestoreSummary = {
       ...(def.restore.sourceBackupArn === undefined ? {} : { SourceBackupArn: def.restore.sourceBackupArn }),
       SourceTableArn: def.restore.sourceTableArn,

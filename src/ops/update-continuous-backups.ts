@@ -1,13 +1,12 @@
 // UpdateContinuousBackups: point-in-time recovery on or off for a table (src/backup/pitr.ts),
 // with its recovery period (1 to 35 days, 35 by default). The router gives the setting to
 // every object holding a partition, which keeps the table's history from then on.
-import { DynamoError, validation } from "../errors.js";
+import { validation } from "../errors.js";
 import { continuousBackups } from "../backup/pitr.js";
-import { restoring } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
 import { syncPitrTriggers } from "../storage/pitr-log.js";
-import { nameOfTable, tableNameOrArn } from "./backups.js";
-import { defineOp, type OpContext } from "./operation.js";
+import { backupTable, nameOfTable, tableNameOrArn } from "./backups.js";
+import { defineOp } from "./operation.js";
 
 interface UpdateContinuousBackupsInput {
   TableName: string;
@@ -52,10 +51,3 @@ export const updateContinuousBackups = defineOp<UpdateContinuousBackupsInput>({
     });
   },
 });
-
-/** The backup operations' table lookup: TableNotFoundException, also while a restore fills it. */
-export function backupTable(ctx: OpContext, name: string): TableDef {
-  const def = ctx.catalogue.get(name);
-  if (!def || restoring(def.restore)) throw new DynamoError("TableNotFoundException", `Table not found: ${name}`);
-  return def;
-}

@@ -2,8 +2,9 @@
 // streams router and the cross-shard transaction objects depend on this, not on the
 // DynamoShard class (src/shard.ts implements it). Also the messages of the two-phase
 // commit between a coordinator and the shards holding its shares (src/txn).
-import type { BackupPlan, BackupRow, RestorePlan } from "../schema/backup.js";
+import type { BackupPlan, BackupRow, ExportFile, RestorePlan } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
+import type { Item } from "../types.js";
 import type { CallMeta, WireReply } from "./reply.js";
 
 /** A share of a TransactWriteItems (write) or a TransactGetItems (read). */
@@ -84,6 +85,14 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   backupDrop(id: string): void;
   /** A restored table's partition object: fill this piece. */
   restoreStart(plan: RestorePlan): void;
+  /** The catalogue's home: what each piece's object of export `arn` is to make. */
+  exportPlans(arn: string, tenant?: string): BackupPlan[];
+  /** The catalogue's home: an export's piece is written out, in these files. */
+  exportReport(arn: string, object: string, low: number, files: ExportFile[]): Promise<void>;
+  /** A partition's object: imported items of table `name` (ImportTable). */
+  importRows(name: string, tableId: string, items: Item[]): void;
+  /** The catalogue's home: an export failed (its bucket is not bound, ...). */
+  exportFail(arn: string, code: string, message: string): void;
   /** The catalogue's home: a restored table's piece is in; the definition after it. */
   restoreReport(table: string, tableId: string, low: number): TableDef | null;
 }

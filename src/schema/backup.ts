@@ -32,6 +32,20 @@ export interface BackupPlan {
    * this epoch millisecond, from its history (`arn` is empty; nothing is reported).
    */
   at?: number;
+  /** A piece of an export to R2 (src/backup/exports.ts): written out once copied, then dropped. */
+  export?: ExportTarget;
+}
+
+/** Where an export's piece goes. */
+export interface ExportTarget {
+  arn: string;
+  id: string;
+  /** The R2 bucket's binding name (ExportTableToPointInTime's S3Bucket). */
+  bucket: string;
+  /** The export's key prefix in the bucket, ending in "/" unless empty. */
+  prefix: string;
+  /** The piece's number, naming its data files. */
+  index: number;
 }
 
 /** A row of a backup piece, as restores read it (the document as JSON text). */
@@ -52,6 +66,8 @@ export interface RestoreState {
   pieces: RestorePiece[];
   /** A point-in-time restore: the source table, whose objects make the pieces. */
   pointInTime?: { table: string; tableId: string; at: number };
+  /** An import (ImportTable): filled by the catalogue's home from the bucket; no RestoreSummary. */
+  importArn?: string;
 }
 
 /** One backup piece to copy into the restored table's partition object `target`. */
@@ -88,4 +104,13 @@ export function backupArn(region: string, account: string, table: string, id: st
 /** Whether a restored table is still being filled. */
 export function restoring(restore: RestoreState | undefined): boolean {
   return restore !== undefined && restore.pieces.some((piece) => !piece.done);
+}
+
+/** A data file of an export, as manifest-files.json lists it. */
+export interface ExportFile {
+  key: string;
+  items: number;
+  bytes: number;
+  md5: string;
+  etag: string;
 }

@@ -256,6 +256,38 @@ const MIGRATIONS: readonly Migration[] = [
     "CREATE INDEX IF NOT EXISTS pitr_log_key ON pitr_log (tid, pk, sk, seq)",
     "CREATE INDEX IF NOT EXISTS pitr_log_at ON pitr_log (tid, at)",
   ],
+  // v13: exports to R2 (src/backup/exports.ts). The catalogue's home lists them; each
+  // partition's object writes its piece's data files and notes them in `export_files`
+  // until the home has them.
+  [
+    `CREATE TABLE IF NOT EXISTS exports (
+       arn TEXT PRIMARY KEY,
+       id TEXT NOT NULL UNIQUE,
+       table_name TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       status TEXT NOT NULL,
+       record TEXT NOT NULL
+     )`,
+    `CREATE TABLE IF NOT EXISTS export_files (
+       piece TEXT NOT NULL,
+       n INTEGER NOT NULL,
+       key TEXT NOT NULL,
+       items INTEGER NOT NULL,
+       bytes INTEGER NOT NULL,
+       md5 TEXT NOT NULL,
+       etag TEXT NOT NULL,
+       last_pk BLOB,
+       last_sk BLOB,
+       PRIMARY KEY (piece, n)
+     )`,
+    `CREATE TABLE IF NOT EXISTS imports (
+       arn TEXT PRIMARY KEY,
+       table_name TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       status TEXT NOT NULL,
+       record TEXT NOT NULL
+     )`,
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -81,12 +81,16 @@ describe("bench (quick mode)", () => {
         "L.move.rows",
         "L.grow.partitions",
         "L.problems",
+        "K.backup.rate",
+        "K.restore.rate",
+        "K.history.bytes",
+        "K.problems",
       ]) {
         expect(ids).toContain(id);
       }
       for (const f of results.figures) {
         // Counts of problems found must be nothing; every other figure, something measured.
-        if (f.id === "L.problems") expect(f.ours, f.id).toBe(0);
+        if (f.id.endsWith(".problems")) expect(f.ours, f.id).toBe(0);
         else expect(f.ours, f.id).toBeGreaterThan(0);
       }
       // Every measured goal carries a boolean verdict; the peer's goals are listed as skipped.

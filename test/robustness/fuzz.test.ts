@@ -42,6 +42,10 @@ const ERROR_TYPES: DynamoErrorType[] = [
   "TableInUseException",
   "PointInTimeRecoveryUnavailableException",
   "InvalidRestoreTimeException",
+  "ExportNotFoundException",
+  "ExportConflictException",
+  "InvalidExportTimeException",
+  "ImportNotFoundException",
 ];
 const KNOWN = new Set(ERROR_TYPES.map((t) => new DynamoError(t, "").wireType));
 

@@ -1,0 +1,228 @@
+// Exports to R2 in DynamoDB's export format and imports back (src/backup/exports.ts,
+// imports.ts), through the client over a 4-partition table: the export is the table at its
+// moment, its manifests list every data file, and importing the data gives the same items.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DescribeExportCommand,
+  DescribeImportCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ExportTableToPointInTimeCommand,
+  ImportTableCommand,
+  ListExportsCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateContinuousBackupsCommand,
+  type AttributeValue,
+} from "../../src/index";
+import { uniqueName } from "../support/wire";
+
+type Item = Record<string, AttributeValue>;
+const bucket = (env as unknown as { exports: R2Bucket }).exports;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await sleep(25);
+  }
+  throw new Error("never done");
+}
+
+async function scanAll(client: DynamoDBClient, table: string): Promise<string[]> {
+  const out: string[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    for (const one of page.Items ?? []) out.push(JSON.stringify(one));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out.sort();
+}
+
+async function gunzipLines(key: string): Promise<string[]> {
+  const object = await bucket.get(key);
+  if (!object) throw new Error(`no object ${key}`);
+  const text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  return text.split("\n").filter((line) => line !== "");
+}
+
+async function sourceTable(tenant: string, count: number): Promise<{ client: DynamoDBClient; table: string }> {
+  const client = new DynamoDBClient({ tenant, shards: 4 });
+  const table = uniqueName("src");
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  await client.send(
+    new UpdateContinuousBackupsCommand({
+      TableName: table,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+  );
+  for (let i = 0; i < count; i += 25) {
+    const puts = Array.from({ length: Math.min(25, count - i) }, (_, j) => ({
+      PutRequest: { Item: { pk: { S: `k${i + j}` }, n: { N: String(i + j) }, tags: { SS: ["a", `t${(i + j) % 3}`] } } },
+    }));
+    await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: puts } }));
+  }
+  return { client, table };
+}
+
+describe("exports and imports", () => {
+  it("ExportTableToPointInTime: refused without point-in-time recovery", async () => {
+    const client = new DynamoDBClient({ tenant: uniqueName("exp") });
+    const table = uniqueName("plain");
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await expect(
+      client.send(new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: "exports" })),
+    ).rejects.toMatchObject({
+      name: "PointInTimeRecoveryUnavailableException",
+      message: `Point in time recovery is not enabled for table '${table}'`,
+    });
+  });
+
+  it("ExportTableToPointInTime then ImportTable: the export is the table at its moment, and imports back whole", async () => {
+    const tenant = uniqueName("exp");
+    const { client, table } = await sourceTable(tenant, 7_200);
+    const expected = await scanAll(client, table);
+    const prefix = uniqueName("p");
+    const started = await client.send(
+      new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: "exports", S3Prefix: prefix }),
+    );
+    expect(started.ExportDescription).toMatchObject({ ExportStatus: "IN_PROGRESS", ExportFormat: "DYNAMODB_JSON" });
+    const arn = started.ExportDescription?.ExportArn as string;
+    // Writes after the export's moment are not in it.
+    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "late" } } }));
+    const done = await until(
+      async () => (await client.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription,
+      (d) => d?.ExportStatus !== "IN_PROGRESS",
+    );
+    expect(done).toMatchObject({ ExportStatus: "COMPLETED", ItemCount: 7_200, S3Prefix: prefix });
+    const id = arn.split("/").pop() as string;
+    const summary = JSON.parse(
+      await ((await bucket.get(`${prefix}/AWSDynamoDB/${id}/manifest-summary.json`)) as R2ObjectBody).text(),
+    ) as Record<string, unknown>;
+    expect(summary).toMatchObject({
+      exportArn: arn,
+      itemCount: 7_200,
+      outputFormat: "DYNAMODB_JSON",
+      exportType: "FULL_EXPORT",
+    });
+    const manifest = (await ((await bucket.get(summary.manifestFilesS3Key as string)) as R2ObjectBody).text())
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as { itemCount: number; dataFileS3Key: string });
+    const lines: string[] = [];
+    for (const file of manifest) {
+      const fileLines = await gunzipLines(file.dataFileS3Key);
+      expect(fileLines.length).toBe(file.itemCount);
+      lines.push(...fileLines);
+    }
+    expect(lines.map((line) => JSON.stringify((JSON.parse(line) as { Item: Item }).Item)).sort()).toEqual(
+      expected.map((one) => JSON.stringify(JSON.parse(one))).sort(),
+    );
+    expect((await client.send(new ListExportsCommand({ TableArn: table }))).ExportSummaries).toEqual([
+      { ExportArn: arn, ExportStatus: "COMPLETED", ExportType: "FULL_EXPORT" },
+    ]);
+
+    const imported = uniqueName("imported");
+    const { ImportTableDescription } = await client.send(
+      new ImportTableCommand({
+        S3BucketSource: { S3Bucket: "exports", S3KeyPrefix: `${prefix}/AWSDynamoDB/${id}/data/` },
+        InputFormat: "DYNAMODB_JSON",
+        InputCompressionType: "GZIP",
+        TableCreationParameters: {
+          TableName: imported,
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        },
+      }),
+    );
+    expect(ImportTableDescription?.ImportStatus).toBe("IN_PROGRESS");
+    expect((await client.send(new DescribeTableCommand({ TableName: imported }))).Table?.TableStatus).toBe("CREATING");
+    const importDone = await until(
+      async () =>
+        (await client.send(new DescribeImportCommand({ ImportArn: ImportTableDescription?.ImportArn })))
+          .ImportTableDescription,
+      (d) => d?.ImportStatus !== "IN_PROGRESS",
+    );
+    expect(importDone).toMatchObject({ ImportStatus: "COMPLETED", ImportedItemCount: 7_200, ErrorCount: 0 });
+    expect((await client.send(new DescribeTableCommand({ TableName: imported }))).Table?.TableStatus).toBe("ACTIVE");
+    expect(await scanAll(client, imported)).toEqual(expected);
+  });
+
+  it("ImportTable: lines that are not items of the table are counted as errors, the others imported", async () => {
+    const client = new DynamoDBClient({ tenant: uniqueName("imp") });
+    const prefix = uniqueName("raw");
+    await bucket.put(
+      `${prefix}/one.json`,
+      [
+        '{"Item":{"pk":{"S":"a"},"v":{"N":"1"}}}',
+        "not json",
+        '{"Item":{"v":{"N":"2"}}}',
+        '{"Item":{"pk":{"S":"b"}}}',
+      ].join("\n"),
+    );
+    const table = uniqueName("raw");
+    const { ImportTableDescription } = await client.send(
+      new ImportTableCommand({
+        S3BucketSource: { S3Bucket: "exports", S3KeyPrefix: `${prefix}/` },
+        InputFormat: "DYNAMODB_JSON",
+        TableCreationParameters: {
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+          BillingMode: "PAY_PER_REQUEST",
+        },
+      }),
+    );
+    const done = await until(
+      async () =>
+        (await client.send(new DescribeImportCommand({ ImportArn: ImportTableDescription?.ImportArn })))
+          .ImportTableDescription,
+      (d) => d?.ImportStatus !== "IN_PROGRESS",
+    );
+    expect(done).toMatchObject({
+      ImportStatus: "COMPLETED",
+      ImportedItemCount: 2,
+      ErrorCount: 2,
+      ProcessedItemCount: 4,
+    });
+    expect(await scanAll(client, table)).toEqual(['{"pk":{"S":"a"},"v":{"N":"1"}}', '{"pk":{"S":"b"}}']);
+  });
+
+  it("ExportTableToPointInTime: a bucket the Worker has not bound fails the export with S3NoSuchBucket", async () => {
+    const { client, table } = await sourceTable(uniqueName("expf"), 10);
+    const started = await client.send(new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: "nowhere" }));
+    const done = await until(
+      async () =>
+        (await client.send(new DescribeExportCommand({ ExportArn: started.ExportDescription?.ExportArn })))
+          .ExportDescription,
+      (d) => d?.ExportStatus !== "IN_PROGRESS",
+    );
+    expect(done).toMatchObject({
+      ExportStatus: "FAILED",
+      FailureCode: "S3NoSuchBucket",
+      FailureMessage: "The specified bucket does not exist: nowhere",
+    });
+  });
+});
