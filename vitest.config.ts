@@ -51,6 +51,9 @@ function door(name: Door, include: string[], exclude: string[] = []): TestProjec
           bindings: {
             DDB_CREDENTIALS: "AKIDVITEST:vitest-secret-access-key",
             DDB_TTL_SWEEP_SECONDS: "1",
+            // Transaction recovery alarms are run by hand (test/cluster/transactions-recovery.test.ts);
+            // none fires by itself in a slow run.
+            DDB_TXN_CHECK_SECONDS: "60",
             DDB_SPLIT_BYTES: String(8 * 1024 * 1024),
             DDB_TEST_DOOR: name,
             DDB_TEST_DEPTH: process.env.DDB_TEST_DEPTH ?? "ci",

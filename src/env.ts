@@ -10,6 +10,8 @@ export interface Env {
   DDB_SPLIT_BYTES?: string;
   /** Writes per second to one table in one partition, sustained, past which it splits (default 500). */
   DDB_SPLIT_WRITES_PER_SECOND?: string;
+  /** Seconds an unfinished cross-shard transaction waits before its objects check it (default 5). */
+  DDB_TXN_CHECK_SECONDS?: string;
   /** Seconds between TTL sweeps of each shard (default 60). */
   DDB_TTL_SWEEP_SECONDS?: string;
   /** Who may call the HTTP edge: "accessKeyId:secretKey" pairs, comma-separated (a secret). SECURITY.md. */

@@ -58,8 +58,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     });
     this.auto = new AutoSplit(this.engine, splitThresholds(env));
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
-    this.shares = new PreparedShares(this.engine, state.storage, shards);
-    this.coordinator = new Coordinator(this.engine.sql, state.storage, shards);
+    const txnCheckMs = txnCheckSeconds(env) * 1000;
+    this.shares = new PreparedShares(this.engine, state.storage, shards, txnCheckMs);
+    this.coordinator = new Coordinator(this.engine.sql, state.storage, shards, txnCheckMs);
     this.splits = new SplitSource(this.engine, shards);
     this.backups = new BackupRunner(
       this.engine,
@@ -288,6 +289,16 @@ function bucketOf(env: Env, name: string): R2Bucket | undefined {
   const value = (env as unknown as Record<string, unknown>)[name];
   const bucket = value as Partial<R2Bucket> | undefined;
   return typeof bucket?.put === "function" && typeof bucket.list === "function" ? (value as R2Bucket) : undefined;
+}
+
+/**
+ * DDB_TXN_CHECK_SECONDS: how long an unfinished cross-shard transaction waits before its
+ * coordinator and participants look at it again (default 5; the tests drive those alarms
+ * by hand and set it long, so that none fires by itself under a slow run).
+ */
+function txnCheckSeconds(env: Env): number {
+  const n = Number(env.DDB_TXN_CHECK_SECONDS);
+  return env.DDB_TXN_CHECK_SECONDS !== undefined && Number.isFinite(n) && n > 0 ? n : 5;
 }
 
 /** DDB_TTL_SWEEP_SECONDS: seconds between TTL sweeps (default 60; tests set about 1). */

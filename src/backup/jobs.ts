@@ -262,7 +262,9 @@ export class BackupRunner {
       if (atHome) exportFailed(sql, target.arn, "S3NoSuchBucket", message);
       else await this.stub(plan.tenant, plan.object, sharedObject(0)).exportFail(target.arn, "S3NoSuchBucket", message);
     } else {
-      if (await writeNextFile(sql, plan, bucket)) return;
+      const more = await writeNextFile(sql, plan, bucket);
+      reach("export:after-file");
+      if (more) return;
       const files = writtenFiles(sql, plan.id);
       if (atHome) await exportPieceDone(sql, target.arn, plan.object, plan.low, files, this.bucketOf);
       else

@@ -220,8 +220,8 @@ export class Engine {
   applyTable(name: string, source: TableDef | null): void {
     try {
       const changed = this.sql.transaction(() => this.applyTableInTxn(name, source));
-      // A stream or TTL on this shard needs its alarm (retention, sweeps) running too.
-      if (changed || source?.stream?.enabled || source?.ttl?.enabled) this.schedule();
+      // A stream, TTL or point-in-time history here needs its alarm (retention, sweeps) running too.
+      if (changed || source?.stream?.enabled || source?.ttl?.enabled || source?.pitr?.enabled) this.schedule();
     } catch (err) {
       this.catalogue.reload();
       throw err;

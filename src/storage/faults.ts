@@ -30,7 +30,9 @@ export type FaultStep =
   /** Restored partition: a chunk of rows written, the next not fetched. */
   | "restore:after-chunk"
   /** Restored partition: filled, the catalogue's home not yet told. */
-  | "restore:before-report";
+  | "restore:before-report"
+  /** Export piece (src/backup/exports.ts): a data file written and noted, the next not begun. */
+  | "export:after-file";
 
 const armed = new Map<FaultStep, number>();
 

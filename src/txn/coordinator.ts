@@ -67,6 +67,8 @@ export class Coordinator {
     private readonly sql: Sql,
     private readonly storage: DurableObjectStorage,
     private readonly shards: ShardDirectory,
+    /** How often an unfinished transaction's coordinator looks at it again. */
+    private readonly checkMs: number = COORDINATOR_CHECK_MS,
   ) {}
 
   async coordinate(plan: TxnPlan): Promise<WireReply> {
@@ -75,7 +77,7 @@ export class Coordinator {
       return errorReply(new DynamoError("InternalServerError", "Transaction coordinator cannot reach its shards", 500));
     }
     // The alarm first: a row written is never left without one to finish it.
-    await scheduleAt(this.storage, Date.now() + COORDINATOR_CHECK_MS);
+    await scheduleAt(this.storage, Date.now() + this.checkMs);
     // From here to the prepares, no await: two calls with one token cannot both start.
     const now = Date.now();
     this.sql.exec("DELETE FROM txn_coordinator WHERE state = 'done' AND expires_at <= ?", now);
@@ -182,14 +184,14 @@ export class Coordinator {
         continue;
       }
       if (this.live.has(row.id) && now - row.created_at < PREPARE_TIMEOUT_MS) {
-        later(now + COORDINATOR_CHECK_MS);
+        later(now + this.checkMs);
         continue;
       }
       if (row.state === "preparing") this.sql.exec("UPDATE txn_coordinator SET state = 'abort' WHERE id = ?", row.id);
       const decision = row.state === "commit" ? "commit" : "abort";
       const stored = JSON.parse(row.plan) as StoredPlan;
       const outputs = await this.finish(stored, decision);
-      if (!outputs) later(Date.now() + COORDINATOR_CHECK_MS);
+      if (!outputs) later(Date.now() + this.checkMs);
       else if (decision === "commit") {
         if (row.response === null) {
           const response = JSON.stringify(mergeOutputs(stored.plan, outputs));

@@ -48,6 +48,8 @@ export class PreparedShares {
     private readonly engine: Engine,
     private readonly storage: DurableObjectStorage,
     private readonly shards: ShardDirectory,
+    /** How long a prepared share waits for its decision before asking the coordinator. */
+    private readonly checkMs: number = PARTICIPANT_CHECK_MS,
   ) {}
 
   async prepare(id: string, coord: CoordinatorRef, kind: ShareKind, body: string, meta: CallMeta): Promise<WireReply> {
@@ -79,7 +81,7 @@ export class PreparedShares {
         return { status: 200, body: JSON.stringify(output) };
       });
     }, id);
-    if (reply.status === 200) await scheduleAt(this.storage, Date.now() + PARTICIPANT_CHECK_MS);
+    if (reply.status === 200) await scheduleAt(this.storage, Date.now() + this.checkMs);
     return reply;
   }
 
@@ -127,7 +129,7 @@ export class PreparedShares {
         pending = true;
       }
     }
-    return pending ? Date.now() + PARTICIPANT_CHECK_MS : null;
+    return pending ? Date.now() + this.checkMs : null;
   }
 
   /**

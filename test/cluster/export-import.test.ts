@@ -1,6 +1,7 @@
 // Exports to R2 in DynamoDB's export format and imports back (src/backup/exports.ts,
 // imports.ts), through the client over a 4-partition table: the export is the table at its
 // moment, its manifests list every data file, and importing the data gives the same items.
+import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
@@ -18,6 +19,7 @@ import {
   UpdateContinuousBackupsCommand,
   type AttributeValue,
 } from "../../src/index";
+import { armFault, clearFaults, isArmed } from "../../src/storage/faults";
 import { uniqueName } from "../support/wire";
 
 type Item = Record<string, AttributeValue>;
@@ -53,8 +55,12 @@ async function gunzipLines(key: string): Promise<string[]> {
   return text.split("\n").filter((line) => line !== "");
 }
 
-async function sourceTable(tenant: string, count: number): Promise<{ client: DynamoDBClient; table: string }> {
-  const client = new DynamoDBClient({ tenant, shards: 4 });
+async function sourceTable(
+  tenant: string,
+  count: number,
+  shards = 4,
+): Promise<{ client: DynamoDBClient; table: string }> {
+  const client = new DynamoDBClient({ tenant, shards });
   const table = uniqueName("src");
   await client.send(
     new CreateTableCommand({
@@ -101,7 +107,8 @@ describe("exports and imports", () => {
 
   it("ExportTableToPointInTime then ImportTable: the export is the table at its moment, and imports back whole", async () => {
     const tenant = uniqueName("exp");
-    const { client, table } = await sourceTable(tenant, 7_200);
+    // One partition of over 5,000 items: its piece takes two data files.
+    const { client, table } = await sourceTable(tenant, 5_200, 1);
     const expected = await scanAll(client, table);
     const prefix = uniqueName("p");
     const started = await client.send(
@@ -115,14 +122,14 @@ describe("exports and imports", () => {
       async () => (await client.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription,
       (d) => d?.ExportStatus !== "IN_PROGRESS",
     );
-    expect(done).toMatchObject({ ExportStatus: "COMPLETED", ItemCount: 7_200, S3Prefix: prefix });
+    expect(done).toMatchObject({ ExportStatus: "COMPLETED", ItemCount: 5_200, S3Prefix: prefix });
     const id = arn.split("/").pop() as string;
     const summary = JSON.parse(
       await ((await bucket.get(`${prefix}/AWSDynamoDB/${id}/manifest-summary.json`)) as R2ObjectBody).text(),
     ) as Record<string, unknown>;
     expect(summary).toMatchObject({
       exportArn: arn,
-      itemCount: 7_200,
+      itemCount: 5_200,
       outputFormat: "DYNAMODB_JSON",
       exportType: "FULL_EXPORT",
     });
@@ -130,6 +137,7 @@ describe("exports and imports", () => {
       .split("\n")
       .filter((line) => line !== "")
       .map((line) => JSON.parse(line) as { itemCount: number; dataFileS3Key: string });
+    expect(manifest.map((file) => file.itemCount)).toEqual([5_000, 200]);
     const lines: string[] = [];
     for (const file of manifest) {
       const fileLines = await gunzipLines(file.dataFileS3Key);
@@ -165,7 +173,7 @@ describe("exports and imports", () => {
           .ImportTableDescription,
       (d) => d?.ImportStatus !== "IN_PROGRESS",
     );
-    expect(importDone).toMatchObject({ ImportStatus: "COMPLETED", ImportedItemCount: 7_200, ErrorCount: 0 });
+    expect(importDone).toMatchObject({ ImportStatus: "COMPLETED", ImportedItemCount: 5_200, ErrorCount: 0 });
     expect((await client.send(new DescribeTableCommand({ TableName: imported }))).Table?.TableStatus).toBe("ACTIVE");
     expect(await scanAll(client, imported)).toEqual(expected);
   });
@@ -224,5 +232,44 @@ describe("exports and imports", () => {
       FailureCode: "S3NoSuchBucket",
       FailureMessage: "The specified bucket does not exist: nowhere",
     });
+  });
+
+  it("ExportTableToPointInTime: a crash after a data file is written resumes, and the export is whole", async () => {
+    const { client, table } = await sourceTable(uniqueName("expc"), 1_000);
+    const expected = await scanAll(client, table);
+    armFault("export:after-file");
+    try {
+      const prefix = uniqueName("crash");
+      const started = await client.send(
+        new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: "exports", S3Prefix: prefix }),
+      );
+      const arn = started.ExportDescription?.ExportArn as string;
+      let crashed = false;
+      const done = await until(
+        async () => {
+          if (!crashed && !isArmed("export:after-file")) {
+            crashed = true;
+            await abortAllDurableObjects();
+          }
+          return (await client.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription;
+        },
+        (d) => d?.ExportStatus !== "IN_PROGRESS",
+      );
+      expect(crashed).toBe(true);
+      expect(done).toMatchObject({ ExportStatus: "COMPLETED", ItemCount: 1_000 });
+      const id = arn.split("/").pop() as string;
+      const summary = JSON.parse(
+        await ((await bucket.get(`${prefix}/AWSDynamoDB/${id}/manifest-summary.json`)) as R2ObjectBody).text(),
+      ) as { manifestFilesS3Key: string };
+      const files = (await ((await bucket.get(summary.manifestFilesS3Key)) as R2ObjectBody).text())
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as { dataFileS3Key: string });
+      const lines: string[] = [];
+      for (const file of files) lines.push(...(await gunzipLines(file.dataFileS3Key)));
+      expect(lines.map((line) => JSON.stringify((JSON.parse(line) as { Item: Item }).Item)).sort()).toEqual(expected);
+    } finally {
+      clearFaults();
+    }
   });
 });

@@ -1,6 +1,9 @@
 // Point-in-time recovery (src/backup/pitr.ts) through every door: the recovery window, and
 // a restore giving the table exactly as it was at a chosen moment.
 import { describe, expect, it } from "vitest";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { itInOneObject } from "../support/doors";
+import { queryIn, tableShard, tableTid } from "../support/tables";
 import { createHashRangeTable, fails, ok, uniqueName } from "../support/wire";
 
 type Json = Record<string, unknown>;
@@ -164,5 +167,39 @@ describe("point-in-time recovery", () => {
           .PointInTimeRecoveryDescription,
       ).toEqual({ PointInTimeRecoveryStatus: "DISABLED" });
     });
+
+    itInOneObject(
+      "UpdateContinuousBackups: history older than the recovery period is purged by the alarm",
+      async () => {
+        const table = uniqueName("pitrp");
+        await createHashRangeTable(table);
+        await enable(table, 1);
+        for (let i = 0; i < 10; i++) await ok("PutItem", { TableName: table, Item: item(i, 0) });
+        const object = await tableShard(table);
+        const tid = await tableTid(table);
+        const history = async () =>
+          (
+            (await queryIn<{ n: number }>(object, "SELECT count(*) AS n FROM pitr_log WHERE tid = ?", tid))[0] as {
+              n: number;
+            }
+          ).n;
+        expect(await history()).toBe(10);
+        // Age half of it past the period (a day and a minute).
+        await queryIn(
+          object,
+          "UPDATE pitr_log SET at = at - 86460000 WHERE tid = ? AND seq IN (SELECT seq FROM pitr_log WHERE tid = ? ORDER BY seq LIMIT 5)",
+          tid,
+          tid,
+        );
+        for (let i = 0; i < 5 && (await history()) > 5; i++) {
+          await ok("UpdateContinuousBackups", {
+            TableName: table,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 1 },
+          });
+          await runDurableObjectAlarm(object);
+        }
+        expect(await history()).toBe(5);
+      },
+    );
   });
 });
