@@ -26,7 +26,8 @@ import { SplitSource } from "./split/source.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
 import type { Item, JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
-import { BackupRunner } from "./backup/jobs.js";
+import { BackupRunner, WATCH_AFTER_MS } from "./backup/jobs.js";
+import { sharedObject } from "./schema/partition-map.js";
 import { backupPieceDone, backupPlans, getBackup } from "./backup/records.js";
 import { importItems, startRestore, restorePieceDone } from "./backup/restore.js";
 import { backupRows, dropBackup, markBackup, type BackupRow } from "./backup/snapshot.js";
@@ -46,6 +47,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private splitting: Promise<void> | undefined;
   /** The runner of the backup work here that waits on other objects, if it is going. */
   private backingUp: Promise<void> | undefined;
+  /** This object's name and tenant, as the router last addressed it (kept: the alarm needs them). */
+  private self: { tenant?: string; object: string } | null | undefined;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
@@ -71,6 +74,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   }
 
   handle(operation: string, body: string, meta: CallMeta): WireReply {
+    if (this.self === undefined && meta.cluster?.self) this.rememberSelf(meta.cluster.self);
     const reply = this.engine.handle(operation, body, meta);
     // Once per window: a table here past a size or write-rate threshold splits (src/split/auto.ts).
     const due = this.auto.check(meta.cluster);
@@ -130,6 +134,20 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   splitPublish(plan: SplitPlan): TableDef | null {
     return publishSplit(this.engine, plan);
+  }
+
+  /** Notes who this object is, once (the catalogue home's watchdog reaches its tenant's objects by it). */
+  private rememberSelf(self: { tenant?: string; object: string }): void {
+    this.self = self;
+    this.engine.sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('self', ?)", JSON.stringify(self));
+  }
+
+  private whoAmI(): { tenant?: string; object: string } | null {
+    if (this.self === undefined) {
+      const row = this.engine.sql.first<{ value: string }>("SELECT value FROM _meta WHERE key = 'self'");
+      this.self = row ? (JSON.parse(row.value) as { tenant?: string; object: string }) : null;
+    }
+    return this.self;
   }
 
   /** The catalogue's home: what each piece's object of backup `arn` is to keep (CreateBackup). */
@@ -257,6 +275,19 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
       this.kickSplits();
       const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
       next = next === null ? watchdog : Math.min(next, watchdog);
+    }
+    // The catalogue's home: unfinished backups, exports and restores are looked at again.
+    const self = this.whoAmI();
+    if (self?.object === sharedObject(0)) {
+      try {
+        if (await this.backups.remind(Date.now(), self.tenant)) {
+          const watch = Date.now() + WATCH_AFTER_MS;
+          next = next === null ? watch : Math.min(next, watch);
+        }
+      } catch (err) {
+        console.error("durable-dynamodb: backup watchdog failed", err);
+        next = Date.now() + WATCH_AFTER_MS;
+      }
     }
     if (this.backups.active()) {
       this.kickBackups();

@@ -230,7 +230,7 @@ export class Router {
 
   /** A request the catalogue's home answers (or reports as invalid). */
   private sendHome(operation: string, body: string, meta: CallMeta): Promise<WireReply> {
-    return this.home().handle(operation, body, meta);
+    return this.sendTo(shardName(this.tenant, 0), operation, body, meta);
   }
 
   private send(def: TableDef, index: number, operation: string, body: string, meta: CallMeta): Promise<WireReply> {
@@ -431,6 +431,7 @@ export class Router {
     const reply = await this.sendHome("CreateBackup", body, meta);
     if (reply.status !== 200) return reply;
     const arn = (JSON.parse(reply.body) as { BackupDetails: { BackupArn: string } }).BackupDetails.BackupArn;
+    reach("router:backup-recorded");
     // Every piece is marked before the answer: the backup holds each write acknowledged
     // before the request and none made after the answer (the home marked its own).
     const plans = await this.home().backupPlans(arn, this.tenant);

@@ -120,3 +120,26 @@ export function backupTable(ctx: OpContext, name: string): TableDef {
   if (!def || restoring(def.restore)) throw new DynamoError("TableNotFoundException", `Table not found: ${name}`);
   return def;
 }
+
+/**
+ * A page of `records` (oldest first) for ListExports and ListImports: of the table
+ * `TableArn` names if any, from the record NextToken names on; the next page's token.
+ */
+export function pageOf<T extends { arn: string; table: string }>(
+  records: T[],
+  input: { TableArn?: string; NextToken?: string },
+  limit: number,
+): { page: T[]; next?: string } {
+  let list = records;
+  if (input.TableArn !== undefined) {
+    const table = nameOfTable(input.TableArn);
+    list = list.filter((r) => r.table === table);
+  }
+  if (input.NextToken !== undefined) {
+    const at = list.findIndex((r) => r.arn === input.NextToken);
+    if (at < 0) throw validation("Invalid NextToken");
+    list = list.slice(at);
+  }
+  const next = list[limit];
+  return next ? { page: list.slice(0, limit), next: next.arn } : { page: list.slice(0, limit) };
+}

@@ -1,7 +1,6 @@
 // ListExports: the tenant's exports oldest first, optionally of one table, paged by NextToken.
 import { allExports } from "../backup/exports.js";
-import { validation } from "../errors.js";
-import { nameOfTable } from "./backups.js";
+import { pageOf } from "./backups.js";
 import { defineOp } from "./operation.js";
 
 interface ListExportsInput {
@@ -17,23 +16,11 @@ export const listExports = defineOp<ListExportsInput>({
     NextToken: { kind: "string" },
   },
   execute(ctx, input) {
-    let records = allExports(ctx.sql);
-    if (input.TableArn !== undefined) {
-      const table = nameOfTable(input.TableArn);
-      records = records.filter((r) => r.table === table);
-    }
-    if (input.NextToken !== undefined) {
-      const at = records.findIndex((r) => r.arn === input.NextToken);
-      if (at < 0) throw validation("Invalid NextToken");
-      records = records.slice(at);
-    }
-    const limit = input.MaxResults ?? 25;
-    const page = records.slice(0, limit);
+    const { page, next } = pageOf(allExports(ctx.sql), input, input.MaxResults ?? 25);
     const out: Record<string, unknown> = {
       ExportSummaries: page.map((r) => ({ ExportArn: r.arn, ExportStatus: r.status, ExportType: "FULL_EXPORT" })),
     };
-    const next = records[limit];
-    if (next) out.NextToken = next.arn;
+    if (next) out.NextToken = next;
     return out;
   },
 });

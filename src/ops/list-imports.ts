@@ -1,7 +1,6 @@
 // ListImports: the tenant's imports oldest first, optionally into one table, paged by NextToken.
 import { allImports } from "../backup/imports.js";
-import { validation } from "../errors.js";
-import { nameOfTable } from "./backups.js";
+import { pageOf } from "./backups.js";
 import { defineOp } from "./operation.js";
 
 interface ListImportsInput {
@@ -17,19 +16,9 @@ export const listImports = defineOp<ListImportsInput>({
     NextToken: { kind: "string" },
   },
   execute(ctx, input) {
-    let records = allImports(ctx.sql);
-    if (input.TableArn !== undefined) {
-      const table = nameOfTable(input.TableArn);
-      records = records.filter((r) => r.table === table);
-    }
-    if (input.NextToken !== undefined) {
-      const at = records.findIndex((r) => r.arn === input.NextToken);
-      if (at < 0) throw validation("Invalid NextToken");
-      records = records.slice(at);
-    }
-    const limit = input.PageSize ?? 25;
+    const { page, next } = pageOf(allImports(ctx.sql), input, input.PageSize ?? 25);
     const out: Record<string, unknown> = {
-      ImportSummaryList: records.slice(0, limit).map((r) => ({
+      ImportSummaryList: page.map((r) => ({
         ImportArn: r.arn,
         ImportStatus: r.status,
         TableArn: r.tableArn,
@@ -39,8 +28,7 @@ export const listImports = defineOp<ListImportsInput>({
         ...(r.endTime === undefined ? {} : { EndTime: r.endTime / 1000 }),
       })),
     };
-    const next = records[limit];
-    if (next) out.NextToken = next.arn;
+    if (next) out.NextToken = next;
     return out;
   },
 });

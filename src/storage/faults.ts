@@ -9,6 +9,8 @@ export type FaultStep =
   | "coordinator:after-decision"
   /** Participant: a commit arrived; nothing applied yet. */
   | "participant:before-commit"
+  /** Router: a backup recorded by the catalogue's home, its pieces not yet marked. */
+  | "router:backup-recorded"
   /** Router: a BatchGetItem/BatchWriteItem part about to be sent to its shard. */
   | "router:batch-shard"
   /** Split source (src/split/source.ts): a chunk copied to the new object, its cursor not yet moved. */

@@ -12,39 +12,18 @@ import {
   PutItemCommand,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
-  ScanCommand,
   UpdateContinuousBackupsCommand,
   UpdateItemCommand,
-  type AttributeValue,
 } from "../../src/index";
 import { sized } from "../support/depth";
 import { uniqueName } from "../support/wire";
 import { random } from "../robustness/support";
+import { scanAll, sleep, until, type Item } from "./backup-support";
 
-type Item = Record<string, AttributeValue>;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const canonical = (items: Iterable<Item>) => [...items].map((one) => JSON.stringify(one)).sort();
 
-async function scanAll(client: DynamoDBClient, table: string): Promise<string[]> {
-  const out: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return canonical(out);
-}
-
-async function until(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 800; i++) {
-    if (await done()) return;
-    await sleep(25);
-  }
-  throw new Error("never done");
-}
+/** Waits until `read` gives `value`. */
+const reaches = <T>(read: () => Promise<T>, value: T) => until(read, (got) => got === value);
 
 describe("backups and point-in-time recovery, against a model", () => {
   it("RestoreTableFromBackup, RestoreTableToPointInTime: every backup and noted moment restores to the model then", async () => {
@@ -112,16 +91,17 @@ describe("backups and point-in-time recovery, against a model", () => {
     }
     expect(await scanAll(client, table)).toEqual(canonical(model.values()));
     for (const [i, backup] of backups.entries()) {
-      await until(
+      await reaches(
         async () =>
           (await client.send(new DescribeBackupCommand({ BackupArn: backup.arn }))).BackupDescription?.BackupDetails
-            ?.BackupStatus === "AVAILABLE",
+            ?.BackupStatus,
+        "AVAILABLE",
       );
       const restored = `${table}-b${i}`;
       await client.send(new RestoreTableFromBackupCommand({ TargetTableName: restored, BackupArn: backup.arn }));
-      await until(
-        async () =>
-          (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus === "ACTIVE",
+      await reaches(
+        async () => (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus,
+        "ACTIVE",
       );
       expect(await scanAll(client, restored), `backup ${i}`).toEqual(backup.items);
     }
@@ -134,9 +114,9 @@ describe("backups and point-in-time recovery, against a model", () => {
           RestoreDateTime: moment.at,
         }),
       );
-      await until(
-        async () =>
-          (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus === "ACTIVE",
+      await reaches(
+        async () => (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus,
+        "ACTIVE",
       );
       expect(await scanAll(client, restored), `moment ${i}`).toEqual(moment.items);
     }

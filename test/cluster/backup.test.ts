@@ -1,63 +1,77 @@
 // Backups of a table spread over 4 objects, taken while writes go on, then restored: the
 // restored table is the table at the backup's moment exactly, also when an object crashes
-// at any step of the copy, the restore or their reports to the catalogue's home.
-import { abortAllDurableObjects } from "cloudflare:test";
+// at any step of the copy, the restore or their reports to the catalogue's home; and the
+// same for point-in-time restores.
 import { describe, expect, it } from "vitest";
 import {
-  BatchWriteItemCommand,
   CreateBackupCommand,
-  CreateTableCommand,
   DeleteItemCommand,
   DescribeBackupCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  ListBackupsCommand,
   PutItemCommand,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
-  UpdateContinuousBackupsCommand,
-  ScanCommand,
   UpdateItemCommand,
-  type AttributeValue,
 } from "../../src/index";
-import { armFault, clearFaults, isArmed, type FaultStep } from "../../src/storage/faults";
+import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults";
 import { uniqueName } from "../support/wire";
 import { random } from "../robustness/support";
-
-type Item = Record<string, AttributeValue>;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { pkTable, putAll, scanAll, sleep, until, type Item } from "./backup-support";
 
 function item(i: number, version = 0): Item {
   return { pk: { S: `k${i}` }, v: { N: String(version) }, pad: { S: "x".repeat(i % 50) } };
 }
 
-async function scanAll(client: DynamoDBClient, table: string): Promise<string[]> {
-  const out: string[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    for (const one of page.Items ?? []) out.push(JSON.stringify(one));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out.sort();
+function items(count: number): Item[] {
+  return Array.from({ length: count }, (_, i) => item(i));
 }
 
-/** Waits for `done`; a fault that fired meanwhile is the crash of every object (storage kept). */
-async function until(
-  done: () => Promise<boolean>,
-  fault: FaultStep | undefined,
-  crash: { count: number },
-): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (fault && crash.count === 0 && !isArmed(fault)) {
-      crash.count++;
-      await abortAllDurableObjects();
+/**
+ * Random puts, deletes and updates of keys k0..k(range-1); with a fault armed, one cut by
+ * the crash in flight is ignored (it is after the moment either way).
+ */
+async function writes(client: DynamoDBClient, table: string, range: number, seed: number, fault?: FaultStep) {
+  const next = random(seed);
+  const send = async (command: () => Promise<unknown>) => {
+    try {
+      await command();
+    } catch (err) {
+      if (!fault || (err as Error).name !== "InternalServerError") throw err;
     }
-    if (await done()) return;
-    await sleep(25);
+  };
+  for (let n = 0; n < 150; n++) {
+    const key = { pk: { S: `k${Math.floor(next() * range)}` } };
+    const roll = next();
+    if (roll < 0.4)
+      await send(() =>
+        client.send(new PutItemCommand({ TableName: table, Item: { ...key, v: { N: String(n + 100) } } })),
+      );
+    else if (roll < 0.7) await send(() => client.send(new DeleteItemCommand({ TableName: table, Key: key })));
+    else {
+      await send(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: "SET v = :v",
+            ExpressionAttributeValues: { ":v": { N: String(-n) } },
+          }),
+        ),
+      );
+    }
   }
-  throw new Error("never done");
+}
+
+/** Waits until the table is ACTIVE (a restore's `fault` counted as a crash). */
+function active(client: DynamoDBClient, table: string, fault: FaultStep | undefined, crash: { count: number }) {
+  return until(
+    async () => (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus,
+    (status) => status === "ACTIVE",
+    fault?.startsWith("restore:") ? fault : undefined,
+    crash,
+  );
 }
 
 describe("backups of a partitioned table", () => {
@@ -70,28 +84,11 @@ describe("backups of a partitioned table", () => {
   ];
   for (const fault of faults) {
     it(`RestoreTableFromBackup: 4 partitions, writes racing the copy${fault ? `, a crash at ${fault}` : ""}: the table at the backup's moment`, async () => {
-      const tenant = uniqueName("backup");
-      const table = uniqueName("t");
-      const client = new DynamoDBClient({ tenant, shards: 4 });
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      const { client, table } = await pkTable("backup");
       // Without a fault, over a chunk of copy per partition; with one, a chunk is enough.
       const count = fault ? 1_200 : 2_400;
-      const model = new Map<number, Item>();
-      for (let i = 0; i < count; i += 25) {
-        const chunk = Array.from({ length: 25 }, (_, j) => item(i + j));
-        await client.send(
-          new BatchWriteItemCommand({ RequestItems: { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) } }),
-        );
-        chunk.forEach((one, j) => model.set(i + j, one));
-      }
-      const expected = [...model.values()].map((one) => JSON.stringify(one)).sort();
+      await putAll(client, table, items(count));
+      const expected = await scanAll(client, table);
       if (fault) armFault(fault);
       const crash = { count: 0 };
       try {
@@ -99,51 +96,19 @@ describe("backups of a partitioned table", () => {
           new CreateBackupCommand({ TableName: table, BackupName: "racing" }),
         );
         const arn = BackupDetails?.BackupArn as string;
-        // Writes after the backup's moment, racing its copy: none of them may appear. A
-        // crash (the fault) may fail one in flight: it is after the moment either way.
-        const next = random(7);
-        const racing = async (send: () => Promise<unknown>) => {
-          try {
-            await send();
-          } catch (err) {
-            if (!fault || (err as Error).name !== "InternalServerError") throw err;
-          }
-        };
-        for (let n = 0; n < 150; n++) {
-          const i = Math.floor(next() * (count + 200));
-          const roll = next();
-          if (roll < 0.4)
-            await racing(() => client.send(new PutItemCommand({ TableName: table, Item: item(i, n + 1) })));
-          else if (roll < 0.7)
-            await racing(() => client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: `k${i}` } } })));
-          else {
-            await racing(() =>
-              client.send(
-                new UpdateItemCommand({
-                  TableName: table,
-                  Key: { pk: { S: `k${i}` } },
-                  UpdateExpression: "SET v = :v",
-                  ExpressionAttributeValues: { ":v": { N: String(-n) } },
-                }),
-              ),
-            );
-          }
-        }
+        // Writes after the backup's moment, racing its copy: none of them may appear.
+        await writes(client, table, count + 200, 7, fault);
         await until(
           async () =>
             (await client.send(new DescribeBackupCommand({ BackupArn: arn }))).BackupDescription?.BackupDetails
-              ?.BackupStatus === "AVAILABLE",
+              ?.BackupStatus,
+          (status) => status === "AVAILABLE",
           fault?.startsWith("backup:") ? fault : undefined,
           crash,
         );
         const restored = uniqueName("r");
         await client.send(new RestoreTableFromBackupCommand({ TargetTableName: restored, BackupArn: arn }));
-        await until(
-          async () =>
-            (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus === "ACTIVE",
-          fault?.startsWith("restore:") ? fault : undefined,
-          crash,
-        );
+        await active(client, restored, fault, crash);
         expect(await scanAll(client, restored)).toEqual(expected);
         const described = await client.send(new DescribeTableCommand({ TableName: restored }));
         expect(described.Table?.ItemCount).toBe(count);
@@ -156,41 +121,15 @@ describe("backups of a partitioned table", () => {
 
   for (const fault of [undefined, "backup:after-copy-chunk", "restore:after-chunk"] as (FaultStep | undefined)[]) {
     it(`RestoreTableToPointInTime: 4 partitions, writes after the moment${fault ? `, a crash at ${fault}` : ""}: the table at that moment`, async () => {
-      const tenant = uniqueName("pitr");
-      const table = uniqueName("t");
-      const client = new DynamoDBClient({ tenant, shards: 4 });
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
-      await client.send(
-        new UpdateContinuousBackupsCommand({
-          TableName: table,
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        }),
-      );
-      for (let i = 0; i < 1_200; i += 25) {
-        const chunk = Array.from({ length: 25 }, (_, j) => item(i + j));
-        await client.send(
-          new BatchWriteItemCommand({ RequestItems: { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) } }),
-        );
-      }
+      const { client, table } = await pkTable("pitr", { pitr: true });
+      await putAll(client, table, items(1_200));
       // Changed before the moment too: the restore must see these, not the originals.
       for (let i = 0; i < 1_200; i += 40) await client.send(new PutItemCommand({ TableName: table, Item: item(i, 7) }));
       const expected = await scanAll(client, table);
       await sleep(30);
       const moment = Date.now();
       await sleep(30);
-      const next = random(11);
-      for (let n = 0; n < 150; n++) {
-        const i = Math.floor(next() * 1_400);
-        if (next() < 0.5) await client.send(new PutItemCommand({ TableName: table, Item: item(i, n + 100) }));
-        else await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: `k${i}` } } }));
-      }
+      await writes(client, table, 1_400, 11);
       if (fault) armFault(fault);
       const crash = { count: 0 };
       try {
@@ -202,9 +141,10 @@ describe("backups of a partitioned table", () => {
             RestoreDateTime: new Date(moment),
           }),
         );
+        // The piece's copy runs before the restore fills from it: a copy fault counts here too.
         await until(
-          async () =>
-            (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus === "ACTIVE",
+          async () => (await client.send(new DescribeTableCommand({ TableName: restored }))).Table?.TableStatus,
+          (status) => status === "ACTIVE",
           fault,
           crash,
         );
@@ -215,4 +155,31 @@ describe("backups of a partitioned table", () => {
       }
     });
   }
+
+  it("CreateBackup: a router failing before it marks the pieces leaves them to the catalogue home's watchdog", async () => {
+    const { client, table } = await pkTable("backupw");
+    await putAll(client, table, items(400));
+    const expected = await scanAll(client, table);
+    armFault("router:backup-recorded");
+    try {
+      await expect(client.send(new CreateBackupCommand({ TableName: table, BackupName: "orphan" }))).rejects.toThrow(
+        "injected fault at router:backup-recorded",
+      );
+    } finally {
+      clearFaults();
+    }
+    const [summary] = (await client.send(new ListBackupsCommand({ TableName: table }))).BackupSummaries ?? [];
+    expect(summary?.BackupStatus).toBe("CREATING");
+    const arn = summary?.BackupArn as string;
+    await until(
+      async () =>
+        (await client.send(new DescribeBackupCommand({ BackupArn: arn }))).BackupDescription?.BackupDetails
+          ?.BackupStatus,
+      (status) => status === "AVAILABLE",
+    );
+    const restored = uniqueName("r");
+    await client.send(new RestoreTableFromBackupCommand({ TargetTableName: restored, BackupArn: arn }));
+    await active(client, restored, undefined, { count: 0 });
+    expect(await scanAll(client, restored)).toEqual(expected);
+  }, 60_000);
 });

@@ -1,11 +1,9 @@
 // Exports to R2 in DynamoDB's export format and imports back (src/backup/exports.ts,
 // imports.ts), through the client over a 4-partition table: the export is the table at its
 // moment, its manifests list every data file, and importing the data gives the same items.
-import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
-  BatchWriteItemCommand,
   CreateTableCommand,
   DescribeExportCommand,
   DescribeImportCommand,
@@ -14,39 +12,14 @@ import {
   ExportTableToPointInTimeCommand,
   ImportTableCommand,
   ListExportsCommand,
+  ListImportsCommand,
   PutItemCommand,
-  ScanCommand,
-  UpdateContinuousBackupsCommand,
-  type AttributeValue,
 } from "../../src/index";
-import { armFault, clearFaults, isArmed } from "../../src/storage/faults";
+import { armFault, clearFaults } from "../../src/storage/faults";
 import { uniqueName } from "../support/wire";
+import { pkTable, putAll, scanAll, until, type Item } from "./backup-support";
 
-type Item = Record<string, AttributeValue>;
 const bucket = (env as unknown as { exports: R2Bucket }).exports;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await sleep(25);
-  }
-  throw new Error("never done");
-}
-
-async function scanAll(client: DynamoDBClient, table: string): Promise<string[]> {
-  const out: string[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    for (const one of page.Items ?? []) out.push(JSON.stringify(one));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out.sort();
-}
 
 async function gunzipLines(key: string): Promise<string[]> {
   const object = await bucket.get(key);
@@ -56,32 +29,17 @@ async function gunzipLines(key: string): Promise<string[]> {
 }
 
 async function sourceTable(
-  tenant: string,
+  prefix: string,
   count: number,
   shards = 4,
 ): Promise<{ client: DynamoDBClient; table: string }> {
-  const client = new DynamoDBClient({ tenant, shards });
-  const table = uniqueName("src");
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  await client.send(
-    new UpdateContinuousBackupsCommand({
-      TableName: table,
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-    }),
-  );
-  for (let i = 0; i < count; i += 25) {
-    const puts = Array.from({ length: Math.min(25, count - i) }, (_, j) => ({
-      PutRequest: { Item: { pk: { S: `k${i + j}` }, n: { N: String(i + j) }, tags: { SS: ["a", `t${(i + j) % 3}`] } } },
-    }));
-    await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: puts } }));
-  }
+  const { client, table } = await pkTable(prefix, { shards, pitr: true });
+  const items = Array.from({ length: count }, (_, i) => ({
+    pk: { S: `k${i}` },
+    n: { N: String(i) },
+    tags: { SS: ["a", `t${i % 3}`] },
+  }));
+  await putAll(client, table, items);
   return { client, table };
 }
 
@@ -106,9 +64,8 @@ describe("exports and imports", () => {
   });
 
   it("ExportTableToPointInTime then ImportTable: the export is the table at its moment, and imports back whole", async () => {
-    const tenant = uniqueName("exp");
     // One partition of over 5,000 items: its piece takes two data files.
-    const { client, table } = await sourceTable(tenant, 5_200, 1);
+    const { client, table } = await sourceTable("exp", 5_200, 1);
     const expected = await scanAll(client, table);
     const prefix = uniqueName("p");
     const started = await client.send(
@@ -175,6 +132,10 @@ describe("exports and imports", () => {
     );
     expect(importDone).toMatchObject({ ImportStatus: "COMPLETED", ImportedItemCount: 5_200, ErrorCount: 0 });
     expect((await client.send(new DescribeTableCommand({ TableName: imported }))).Table?.TableStatus).toBe("ACTIVE");
+    const listed = await client.send(new ListImportsCommand({ TableArn: imported }));
+    expect(listed.ImportSummaryList?.map((s) => [s.ImportArn, s.ImportStatus])).toEqual([
+      [ImportTableDescription?.ImportArn, "COMPLETED"],
+    ]);
     expect(await scanAll(client, imported)).toEqual(expected);
   });
 
@@ -219,7 +180,7 @@ describe("exports and imports", () => {
   });
 
   it("ExportTableToPointInTime: a bucket the Worker has not bound fails the export with S3NoSuchBucket", async () => {
-    const { client, table } = await sourceTable(uniqueName("expf"), 10);
+    const { client, table } = await sourceTable("expf", 10);
     const started = await client.send(new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: "nowhere" }));
     const done = await until(
       async () =>
@@ -235,7 +196,7 @@ describe("exports and imports", () => {
   });
 
   it("ExportTableToPointInTime: a crash after a data file is written resumes, and the export is whole", async () => {
-    const { client, table } = await sourceTable(uniqueName("expc"), 1_000);
+    const { client, table } = await sourceTable("expc", 1_000);
     const expected = await scanAll(client, table);
     armFault("export:after-file");
     try {
@@ -244,18 +205,14 @@ describe("exports and imports", () => {
         new ExportTableToPointInTimeCommand({ TableArn: table, S3Bucket: "exports", S3Prefix: prefix }),
       );
       const arn = started.ExportDescription?.ExportArn as string;
-      let crashed = false;
+      const crash = { count: 0 };
       const done = await until(
-        async () => {
-          if (!crashed && !isArmed("export:after-file")) {
-            crashed = true;
-            await abortAllDurableObjects();
-          }
-          return (await client.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription;
-        },
+        async () => (await client.send(new DescribeExportCommand({ ExportArn: arn }))).ExportDescription,
         (d) => d?.ExportStatus !== "IN_PROGRESS",
+        "export:after-file",
+        crash,
       );
-      expect(crashed).toBe(true);
+      expect(crash.count).toBe(1);
       expect(done).toMatchObject({ ExportStatus: "COMPLETED", ItemCount: 1_000 });
       const id = arn.split("/").pop() as string;
       const summary = JSON.parse(
