@@ -26,14 +26,15 @@ import { SplitSource } from "./split/source.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
 import type { Item, JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
-import { BackupRunner, WATCH_AFTER_MS } from "./backup/jobs.js";
+import { BackupRunner } from "./backup/jobs.js";
+import { WATCH_AFTER_MS } from "./backup/watchdog.js";
 import { sharedObject } from "./schema/partition-map.js";
 import { backupPieceDone, backupPlans, getBackup } from "./backup/records.js";
 import { importItems, startRestore, restorePieceDone } from "./backup/restore.js";
 import { backupRows, dropBackup, markBackup, type BackupRow } from "./backup/snapshot.js";
 import type { BackupPlan, ExportFile, RestorePlan } from "./schema/backup.js";
 import { exportFailed, exportPieceDone, getExport } from "./backup/exports.js";
-import { exportPlans } from "./backup/export-plans.js";
+import { exportPlans } from "./backup/plans.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
 
 export class DynamoShard extends DurableObject<Env> implements ShardRpc {

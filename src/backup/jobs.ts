@@ -8,11 +8,8 @@ import { sharedObject, objectName } from "../schema/partition-map.js";
 import { partitionMapOf, type TableDef } from "../schema/table-def.js";
 import type { ShardDirectory, ShardStub } from "../protocol/shard-rpc.js";
 import { reach } from "../storage/faults.js";
-import { allBackups, backupPieceDone, backupPlans } from "./records.js";
-import { exportPlans } from "./export-plans.js";
-import { restoring, type BackupPlan, type RestorePlan } from "../schema/backup.js";
-import type { Catalogue } from "../storage/catalogue.js";
-import type { Sql } from "../storage/sql.js";
+import { backupPieceDone } from "./records.js";
+import { reminders, unfinishedAtHome } from "./watchdog.js";
 import {
   applyRestoreRows,
   restoreJobs,
@@ -30,7 +27,6 @@ import { partitionOfHash } from "../schema/partition-map.js";
 import { hashKeyOf } from "../schema/table-def.js";
 import type { Item } from "../types.js";
 import {
-  allExports,
   copiedExportPieces,
   exportFailed,
   exportPieceDone,
@@ -346,83 +342,4 @@ export class BackupRunner {
     if (!stub) throw new Error(`backup work: no namespace holds ${objectName(tenant, self)}`);
     return stub;
   }
-}
-
-/** How long the catalogue's home lets a backup, restore or export wait for a piece before it tells the piece's object again. */
-export const WATCH_AFTER_MS = 10_000;
-
-/** What the catalogue's home tells objects again (src/shard.ts sends it). */
-export interface Reminders {
-  /** Pieces to mark (backups, point-in-time pieces, exports): idempotent at the object. */
-  marks: BackupPlan[];
-  /** Restored tables' definitions their partitions' objects must have, and the pieces to fill. */
-  restores: { def: TableDef; plans: RestorePlan[] }[];
-}
-
-/**
- * The catalogue home's watchdog: pieces of backups, exports and restores begun more than
- * WATCH_AFTER_MS ago and not yet reported, whose objects may never have been told (the
- * router that was to tell them failed). Telling them again is harmless: every step is
- * idempotent. A backup marked this late holds its partition at that later moment, within
- * the minute DynamoDB allows either side of the request.
- */
-export function reminders(sql: Sql, catalogue: Catalogue, now: number, tenant: string | undefined): Reminders {
-  const out: Reminders = { marks: [], restores: [] };
-  const old = (ms: number) => now - ms > WATCH_AFTER_MS;
-  for (const record of allBackups(sql)) {
-    if (record.status !== "CREATING" || !old(record.createdAt)) continue;
-    const plans = backupPlans(record, tenant);
-    out.marks.push(
-      ...plans.filter((plan) => !record.pieces.find((p) => p.object === plan.object && p.low === plan.low)?.done),
-    );
-  }
-  for (const record of allExports(sql)) {
-    if (record.status !== "IN_PROGRESS" || !old(record.startTime)) continue;
-    const def = catalogue.get(record.table);
-    if (!def || def.tableId !== record.tableId) continue;
-    const plans = exportPlans(record, def, tenant);
-    out.marks.push(
-      ...plans.filter((plan) => !record.pieces.find((p) => p.object === plan.object && p.low === plan.low)?.done),
-    );
-  }
-  for (const name of catalogue.names()) {
-    const def = catalogue.get(name);
-    const restore = def?.restore;
-    if (!def || !restore || !restoring(restore) || restore.importArn !== undefined) continue;
-    if (!old(def.createdAt * 1000)) continue;
-    const waiting = restore.pieces.filter((piece) => !piece.done);
-    const moment = restore.pointInTime;
-    if (moment) {
-      for (const piece of waiting) {
-        out.marks.push({
-          id: piece.backup,
-          arn: "",
-          table: moment.table,
-          tableId: moment.tableId,
-          low: piece.low,
-          high: piece.high,
-          object: piece.source,
-          at: moment.at,
-          ...(tenant === undefined ? {} : { tenant }),
-        });
-      }
-    }
-    out.restores.push({
-      def,
-      plans: waiting.map((piece) => ({
-        table: def.name,
-        tableId: def.tableId,
-        piece,
-        ...(tenant === undefined ? {} : { tenant }),
-      })),
-    });
-  }
-  return out;
-}
-
-/** Whether the catalogue's home has backups, exports or restores still unfinished. */
-export function unfinishedAtHome(sql: Sql, catalogue: Catalogue): boolean {
-  if (sql.first("SELECT arn FROM backups WHERE status = 'CREATING' LIMIT 1")) return true;
-  if (sql.first("SELECT arn FROM exports WHERE status = 'IN_PROGRESS' LIMIT 1")) return true;
-  return catalogue.names().some((name) => restoring(catalogue.get(name)?.restore));
 }

@@ -61,6 +61,7 @@ import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unrou
 import { mergeReadPage } from "./merge.js";
 import { scanShards } from "./scan.js";
 import { splitPartition } from "./split-admin.js";
+import { backupOperation, type BackupHost } from "./backup-admin.js";
 import { executePartiql } from "../partiql/execute.js";
 import { leavesOfExpression } from "../query/key-condition.js";
 import { isObject } from "../protocol/shape.js";
@@ -136,18 +137,14 @@ export class Router {
         return this.control(operation, body, meta, tableOfArn(input.ResourceArn));
       case "DescribeTable":
         return this.describeTable(body, meta, stringOf(input.TableName));
-      // Backups (src/backup): the home keeps the list; each partition's object its piece.
+      // Backups, restores, exports and imports (./backup-admin.ts).
       case "CreateBackup":
-        return this.createBackup(body, meta);
       case "DeleteBackup":
-        return this.deleteBackup(body, meta, stringOf(input.BackupArn));
       case "ExportTableToPointInTime":
-        return this.exportTable(body, meta);
       case "ImportTable":
-        return this.importTable(body, meta, input);
       case "RestoreTableFromBackup":
       case "RestoreTableToPointInTime":
-        return this.restoreTable(operation, body, meta, stringOf(input.TargetTableName));
+        return backupOperation(this.backupHost(), operation, body, meta, input);
       case "GetItem":
       case "DeleteItem":
       case "UpdateItem":
@@ -195,6 +192,19 @@ export class Router {
       start: (def, k, request) => this.part(def, k).splitStart(request),
       repair: (def) => this.broadcast(def.name, def, [def]),
     });
+  }
+
+  private backupHost(): BackupHost {
+    return {
+      tenant: this.tenant,
+      createShards: this.createShards,
+      sendHome: (operation, body, meta, cluster) =>
+        this.sendHome(operation, body, cluster ? withCluster(meta, cluster) : meta),
+      home: () => this.home(),
+      object: (object) => this.stub(objectName(this.tenant, object)),
+      forget: (name) => this.forget(name),
+      broadcast: (def) => this.broadcast(def.name, def, [def]),
+    };
   }
 
   /** A table's definition as the router sees it (cached): the edge reads resource policies from it. */
@@ -423,119 +433,6 @@ export class Router {
     for (const other of tables.slice(1)) if (other) addPartition(out.Table, other);
     if (isObject(out.Table.DurableDynamoDB)) out.Table.DurableDynamoDB.Partitions = partitions;
     return { status: 200, body: JSON.stringify(out) };
-  }
-
-  // ---- backups
-
-  private async createBackup(body: string, meta: CallMeta): Promise<WireReply> {
-    const reply = await this.sendHome("CreateBackup", body, meta);
-    if (reply.status !== 200) return reply;
-    const arn = (JSON.parse(reply.body) as { BackupDetails: { BackupArn: string } }).BackupDetails.BackupArn;
-    reach("router:backup-recorded");
-    // Every piece is marked before the answer: the backup holds each write acknowledged
-    // before the request and none made after the answer (the home marked its own).
-    const plans = await this.home().backupPlans(arn, this.tenant);
-    await Promise.all(
-      plans
-        .filter((plan) => plan.object !== sharedObject(0))
-        .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupMark(plan)),
-    );
-    return reply;
-  }
-
-  private async exportTable(body: string, meta: CallMeta): Promise<WireReply> {
-    const reply = await this.sendHome("ExportTableToPointInTime", body, meta);
-    if (reply.status !== 200) return reply;
-    const arn = (JSON.parse(reply.body) as { ExportDescription: { ExportArn: string } }).ExportDescription.ExportArn;
-    // Each partition's object makes its piece of the table at the export's time (the home made its own).
-    const plans = await this.home().exportPlans(arn, this.tenant);
-    await Promise.all(
-      plans
-        .filter((plan) => plan.object !== sharedObject(0))
-        .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupMark(plan)),
-    );
-    return reply;
-  }
-
-  private async importTable(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
-    const parameters = isObject(input.TableCreationParameters) ? input.TableCreationParameters : {};
-    const name = stringOf(parameters.TableName);
-    if (name !== undefined) this.forget(name);
-    const self =
-      this.tenant === undefined ? { object: sharedObject(0) } : { tenant: this.tenant, object: sharedObject(0) };
-    const cluster = { createShards: this.createShards, ownObjects: true, self };
-    const reply = await this.sendHome("ImportTable", body, withCluster(meta, cluster));
-    if (reply.status !== 200 || name === undefined) return reply;
-    // The new table's objects learn it before the home sends them its items.
-    const def = await this.home().tableInfo(name);
-    if (def) await this.broadcast(name, def, [def]);
-    return reply;
-  }
-
-  private async deleteBackup(body: string, meta: CallMeta, arn: string | undefined): Promise<WireReply> {
-    const plans = arn === undefined ? [] : await this.home().backupPlans(arn, this.tenant);
-    const reply = await this.sendHome("DeleteBackup", body, meta);
-    if (reply.status !== 200) return reply;
-    const results = await Promise.allSettled(
-      plans
-        .filter((plan) => plan.object !== sharedObject(0))
-        .map((plan) => this.stub(objectName(this.tenant, plan.object)).backupDrop(plan.id)),
-    );
-    for (const result of results) {
-      if (result.status === "rejected")
-        console.error("durable-dynamodb: dropping a backup piece failed", result.reason);
-    }
-    return reply;
-  }
-
-  private async restoreTable(
-    operation: string,
-    body: string,
-    meta: CallMeta,
-    name: string | undefined,
-  ): Promise<WireReply> {
-    if (name !== undefined) this.forget(name);
-    const reply = await this.sendHome(operation, body, withCluster(meta, { ownObjects: true }));
-    if (reply.status !== 200 || name === undefined) return reply;
-    const def = await this.home().tableInfo(name);
-    if (!def?.restore) return reply;
-    const tenant = this.tenant;
-    // A point-in-time restore: each partition's object of the source makes its piece from
-    // its history (the home made its own).
-    const moment = def.restore.pointInTime;
-    if (moment) {
-      await Promise.all(
-        def.restore.pieces
-          .filter((piece) => piece.source !== sharedObject(0))
-          .map((piece) =>
-            this.stub(objectName(tenant, piece.source)).backupMark({
-              id: piece.backup,
-              arn: "",
-              table: moment.table,
-              tableId: moment.tableId,
-              low: piece.low,
-              high: piece.high,
-              object: piece.source,
-              at: moment.at,
-              ...(tenant === undefined ? {} : { tenant }),
-            }),
-          ),
-      );
-    }
-    await this.broadcast(name, def, [def]);
-    await Promise.all(
-      def.restore.pieces
-        .filter((piece) => piece.target !== sharedObject(0))
-        .map((piece) =>
-          this.stub(objectName(tenant, piece.target)).restoreStart({
-            table: def.name,
-            tableId: def.tableId,
-            piece,
-            ...(tenant === undefined ? {} : { tenant }),
-          }),
-        ),
-    );
-    return reply;
   }
 
   // ---- one shard

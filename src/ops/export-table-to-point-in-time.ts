@@ -13,7 +13,7 @@ import { backupTable, nameOfTable } from "./backups.js";
 import { exportDescription } from "./exports.js";
 import { defineOp } from "./operation.js";
 import { tableArn } from "./tables.js";
-import { exportPlans } from "../backup/export-plans.js";
+import { exportPlans } from "../backup/plans.js";
 
 interface ExportInput {
   TableArn: string;
