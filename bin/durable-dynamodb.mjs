@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { makeClient, describeError } from "./lib/client.mjs";
 import { runExport } from "./lib/export.mjs";
 import { runImport } from "./lib/import.mjs";
+import { exportToBucket, importFromBucket } from "./lib/buckets.mjs";
 import { listPartitions, partitionsText, splitPartition, waitForMap } from "./lib/partitions.mjs";
 import { serve, serveOptions, SERVE_USAGE } from "./lib/serve.mjs";
 import { createTable } from "./lib/table.mjs";
@@ -21,6 +22,10 @@ const USAGE = `${SERVE_USAGE}
                           [--page-size N] [--max-items N] [--state-file F]
   durable-dynamodb export --resume out.jsonl.export-state.json
   durable-dynamodb export --table-name T --file out.jsonl --starting-token TOKEN
+  durable-dynamodb export --table-name T --to-bucket exports [--prefix P] [--no-wait]
+                          (ExportTableToPointInTime; needs point-in-time recovery on)
+  durable-dynamodb import --table-name T --from-bucket exports --prefix P/AWSDynamoDB/ID/data/
+                          --key-schema pk:S[,sk:N] [--gzip] [--no-wait]   (ImportTable)
   durable-dynamodb partitions list --table-name T [--output text|json]
   durable-dynamodb partitions split --table-name T [--partition N] [--at HASH] [--wait]
 
@@ -133,6 +138,28 @@ async function main() {
       process.stdout.write(`${output === "json" ? JSON.stringify(list, null, 2) : partitionsText(list)}\n`);
       return 0;
     }
+    const bucket = command === "import" ? v["from-bucket"] : v["to-bucket"];
+    if (bucket !== undefined) {
+      if (!v["table-name"]) usage(`${command}: --table-name is required`);
+      const table = /** @type {string} */ (v["table-name"]);
+      const wait = !v["no-wait"];
+      if (command === "export") {
+        const done = await exportToBucket(client, { table, bucket, prefix: v.prefix, wait });
+        process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+        return done.ExportStatus === "FAILED" ? 1 : 0;
+      }
+      if (!v["key-schema"]) usage("import: --from-bucket needs --key-schema, e.g. pk:S or pk:S,sk:N");
+      const done = await importFromBucket(client, {
+        table,
+        bucket,
+        prefix: v.prefix,
+        keySchema: /** @type {string} */ (v["key-schema"]),
+        gzip: Boolean(v.gzip),
+        wait,
+      });
+      process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+      return done.ImportStatus === "FAILED" || (done.ErrorCount ?? 0) > 0 ? 1 : 0;
+    }
     if (command === "import") {
       if (!v["table-name"]) usage("import: --table-name is required");
       if (!v.file) usage("import: --file is required");
@@ -195,6 +222,11 @@ const OPTIONS = /** @type {const} */ ({
   partition: { type: "string" },
   at: { type: "string" },
   wait: { type: "boolean" },
+  "to-bucket": { type: "string" },
+  "from-bucket": { type: "string" },
+  prefix: { type: "string" },
+  gzip: { type: "boolean" },
+  "no-wait": { type: "boolean" },
 });
 
 /**

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bytesOf, canonical, cli, cliAt, generate, lines } from "./import-export-support";
 import { SERVER_SHARDS } from "./settings";
-import { uniqueName } from "./support";
+import { UpdateContinuousBackupsCommand } from "@aws-sdk/client-dynamodb";
+import { sdkClient, uniqueName } from "./support";
 
 const ITEMS = 2_000;
 const dir = mkdtempSync(join(tmpdir(), "ddb-import-export-"));
@@ -139,6 +140,42 @@ describe("durable-dynamodb import/export", () => {
       "tiny",
     ]);
     expect(existsSync(file("a.jsonl.export-state.json"))).toBe(false);
+  });
+
+  it("export --to-bucket, import --from-bucket: DynamoDB's own export to the local R2 bucket, and a table from it", async () => {
+    await sdkClient().send(
+      new UpdateContinuousBackupsCommand({
+        TableName: table,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
+    const prefix = uniqueName("cli");
+    const exported = await cli("export", "--table-name", table, "--to-bucket", "exports", "--prefix", prefix);
+    expect(exported.code, exported.stderr).toBe(0);
+    const description = JSON.parse(exported.stdout) as { ExportArn: string; ExportStatus: string; ItemCount: number };
+    expect([description.ExportStatus, description.ItemCount]).toEqual(["COMPLETED", ITEMS]);
+    const id = description.ExportArn.split("/").pop() as string;
+    const target = uniqueName("import-bucket");
+    const imported = await cli(
+      "import",
+      "--table-name",
+      target,
+      "--from-bucket",
+      "exports",
+      "--prefix",
+      `${prefix}/AWSDynamoDB/${id}/data/`,
+      "--gzip",
+      "--key-schema",
+      "pk:S,sk:N",
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const done = JSON.parse(imported.stdout) as { ImportStatus: string; ImportedItemCount: number; ErrorCount: number };
+    expect([done.ImportStatus, done.ImportedItemCount, done.ErrorCount]).toEqual(["COMPLETED", ITEMS, 0]);
+    const back = await cli("export", "--table-name", target, "--file", file("bucket.jsonl"));
+    expect(back.code).toBe(0);
+    expect(new Set(lines(readFileSync(file("bucket.jsonl"), "utf8")).map(canonical))).toEqual(
+      new Set(generated.map(canonical)),
+    );
   });
 
   it("export: importing an export and exporting again gives the identical file", async () => {
