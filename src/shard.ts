@@ -75,7 +75,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   }
 
   handle(operation: string, body: string, meta: CallMeta): WireReply {
-    if (this.self === undefined && meta.cluster?.self) this.rememberSelf(meta.cluster.self);
+    if (!this.self && meta.cluster?.self) this.rememberSelf(meta.cluster.self);
     const reply = this.engine.handle(operation, body, meta);
     // Once per window: a table here past a size or write-rate threshold splits (src/split/auto.ts).
     const due = this.auto.check(meta.cluster);
@@ -139,8 +139,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   /** Notes who this object is, once (the catalogue home's watchdog reaches its tenant's objects by it). */
   private rememberSelf(self: { tenant?: string; object: string }): void {
+    const known = this.whoAmI();
+    if (known?.object !== self.object || known.tenant !== self.tenant) {
+      this.engine.sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('self', ?)", JSON.stringify(self));
+    }
     this.self = self;
-    this.engine.sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('self', ?)", JSON.stringify(self));
   }
 
   private whoAmI(): { tenant?: string; object: string } | null {

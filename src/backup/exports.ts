@@ -8,6 +8,8 @@
 // written again has the same key and content, a report made again changes nothing.
 import type { BackupPlan, ExportFile, ExportTarget } from "../schema/backup.js";
 import type { Sql } from "../storage/sql.js";
+import { bytesToBase64 } from "../values/base64.js";
+import { utf8Length } from "../values/size.js";
 import { backupRows } from "./snapshot.js";
 
 export type ExportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";
@@ -124,7 +126,7 @@ export async function writeNextFile(
     written.length,
     key,
     rows.length,
-    text.length,
+    utf8Length(text),
     md5,
     object?.etag ?? "",
     more && last ? last.pk : null,
@@ -161,12 +163,6 @@ export async function writeManifests(record: ExportRecord, bucket: R2Bucket): Pr
     exportType: "FULL_EXPORT",
   };
   await bucket.put(exportKey(target, "manifest-summary.json"), JSON.stringify(summary));
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text);
 }
 
 /**

@@ -239,7 +239,7 @@ export class BackupRunner {
     }
     const { items, errors } = itemsOf(text, def);
     // Each item to the object of its partition.
-    const map = def.partitions ?? { version: 1, partitions: [{ low: 0, object: sharedObject(0) }] };
+    const map = partitionMapOf(def);
     const hash = hashKeyOf(def);
     const groups = new Map<string, Item[]>();
     for (const item of items) {

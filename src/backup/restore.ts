@@ -13,7 +13,7 @@ import type { ItemStore } from "../storage/items.js";
 import type { TtlIndex } from "../storage/ttl-index.js";
 import type { Sql } from "../storage/sql.js";
 import { keyOfItem } from "../keys/item-key.js";
-import { writeItem } from "../storage/write.js";
+import { putAsIs } from "../storage/write.js";
 import type { Item } from "../types.js";
 import type { BackupRow } from "../schema/backup.js";
 
@@ -84,9 +84,7 @@ export function applyRestoreRows(
     const stores = { items: engine.items, indexes: engine.indexes, ttlIndex: engine.ttlIndex };
     for (const row of rows) {
       const key = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };
-      const previous = engine.items.get(def.tid, key.pk, key.sk);
-      const oldItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
-      writeItem(stores, def, key, previous, oldItem, JSON.parse(row.doc) as Item, row.size);
+      putAsIs(stores, def, key, JSON.parse(row.doc) as Item, row.size);
     }
     const end = rows[rows.length - 1];
     if (last) engine.sql.exec("UPDATE restore_jobs SET state = 'filled' WHERE tid = ? AND low = ?", job.tid, low);
@@ -128,11 +126,6 @@ export function importItems(stores: RestoreStores, name: string, tableId: string
   stores.sql.transaction(() => {
     const def = stores.catalogue.get(name);
     if (!def || def.tableId !== tableId) throw notFound(`Requested resource not found: Table: ${name} not found`);
-    for (const item of items) {
-      const key = keyOfItem(def, item);
-      const previous = stores.items.get(def.tid, key.pk, key.sk);
-      const oldItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
-      writeItem(stores, def, key, previous, oldItem, item);
-    }
+    for (const item of items) putAsIs(stores, def, keyOfItem(def, item), item);
   });
 }

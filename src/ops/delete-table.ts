@@ -1,6 +1,7 @@
 // DeleteTable. The catalogue row goes at once (so the name is free again and every later
 // request sees ResourceNotFoundException); the item and index rows are purged in bounded
 // chunks by the shard's alarm, so deleting a large table never runs one long request.
+import { restoring } from "../schema/backup.js";
 import { DynamoError } from "../errors.js";
 import { tableName } from "./common-shapes.js";
 import { defineOp } from "./operation.js";
@@ -15,6 +16,13 @@ export const deleteTable = defineOp<{ TableName: string }>({
       throw new DynamoError(
         "ValidationException",
         `Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`,
+      );
+    }
+    // A table a restore or an import is still filling is CREATING: DynamoDB refuses.
+    if (restoring(def.restore)) {
+      throw new DynamoError(
+        "ResourceInUseException",
+        `Attempt to change a resource which is still in use: Table is being created: ${def.name}`,
       );
     }
     // DynamoDB refuses while any index is being built (ack-api-quirks DDB-TABLE-150/376);

@@ -6,6 +6,7 @@
 // protection. SSESpecificationOverride is accepted and has no effect (nothing here is
 // encrypted by a key of the table's own).
 import { DynamoError, validation } from "../errors.js";
+import { restorePlans } from "../backup/plans.js";
 import { startRestore } from "../backup/restore.js";
 import { restoring, type RestorePiece, type RestoreState } from "../schema/backup.js";
 import { partitionOfHash, sharedObject, splitObject, type PartitionMap } from "../schema/partition-map.js";
@@ -83,9 +84,8 @@ export const restoreTableFromBackup = defineOp<RestoreInput>({
       ctx.catalogue.insert(def);
       // Pieces filled here: the catalogue's home holds the new table's partition when the
       // table is not spread over objects of its own (an embedded engine's).
-      for (const piece of pieces) {
-        if (piece.target === sharedObject(0))
-          startRestore(ctx.sql, ctx.catalogue, { table: def.name, tableId: def.tableId, piece });
+      for (const plan of restorePlans(def, undefined)) {
+        if (plan.piece.target === sharedObject(0)) startRestore(ctx.sql, ctx.catalogue, plan);
       }
       ctx.scheduleHousekeeping();
       return { TableDescription: describeTable(ctx, def, "CREATING") };

@@ -6,6 +6,7 @@ import { DynamoError, validation } from "../errors.js";
 import { earliestRestorable } from "../backup/pitr.js";
 import { startRestore } from "../backup/restore.js";
 import { markBackup } from "../backup/snapshot.js";
+import { pointInTimePlans, restorePlans } from "../backup/plans.js";
 import type { RestorePiece, RestoreState } from "../schema/backup.js";
 import { partitionOfHash, partitionRange, sharedObject } from "../schema/partition-map.js";
 import { partitionMapOf } from "../schema/table-def.js";
@@ -92,21 +93,11 @@ export const restoreTableToPointInTime = defineOp<RestoreToPointInTimeInput>({
       ctx.catalogue.insert(def);
       // Pieces made and filled here (the catalogue's home holding the partitions); the
       // router has the others made and filled.
-      for (const piece of pieces) {
-        if (piece.source === sharedObject(0)) {
-          markBackup(ctx.sql, ctx.catalogue, {
-            id: piece.backup,
-            arn: "",
-            table: source.name,
-            tableId: source.tableId,
-            low: piece.low,
-            high: piece.high,
-            object: piece.source,
-            at,
-          });
-        }
-        if (piece.target === sharedObject(0))
-          startRestore(ctx.sql, ctx.catalogue, { table: def.name, tableId: def.tableId, piece });
+      for (const plan of pointInTimePlans(def, undefined)) {
+        if (plan.object === sharedObject(0)) markBackup(ctx.sql, ctx.catalogue, plan);
+      }
+      for (const plan of restorePlans(def, undefined)) {
+        if (plan.piece.target === sharedObject(0)) startRestore(ctx.sql, ctx.catalogue, plan);
       }
       ctx.scheduleHousekeeping();
       return { TableDescription: describeTable(ctx, def, "CREATING") };

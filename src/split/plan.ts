@@ -7,7 +7,7 @@ import { HASH_PREFIX_BYTES } from "../keys/partition.js";
 import { partitionRange, splitMap, splitObject } from "../schema/partition-map.js";
 import { mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { keyRangeOf, watchRange, withinRange, type SplitPlan } from "../storage/split-log.js";
-import { writeItem } from "../storage/write.js";
+import { putAsIs } from "../storage/write.js";
 import { splitLineage } from "../streams/lineage.js";
 import { streamRow } from "../streams/registry.js";
 import type { Item } from "../types.js";
@@ -111,11 +111,7 @@ export function receiveRows(engine: Engine, name: string, def: TableDef, rows: r
   engine.sql.transaction(() => {
     for (const row of rows) {
       const key = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };
-      const previous = engine.items.get(table.tid, key.pk, key.sk);
-      const oldItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
-      const next = row.doc === null ? undefined : (JSON.parse(row.doc) as Item);
-      if (!previous && !next) continue;
-      writeItem(stores, table, key, previous, oldItem, next, row.size);
+      putAsIs(stores, table, key, row.doc === null ? undefined : (JSON.parse(row.doc) as Item), row.size);
     }
   });
 }

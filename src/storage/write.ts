@@ -22,6 +22,24 @@ export interface WriteStores {
 }
 
 /**
+ * Puts `next` at `key` (deletes the item, when undefined) over whatever is there, with its
+ * index and TTL entries: a row copied as it stands elsewhere (a split's move, a restore, an
+ * import), so putting it twice changes nothing. Call inside a transaction.
+ */
+export function putAsIs(
+  stores: WriteStores,
+  def: TableDef,
+  key: EncodedKey,
+  next: Item | undefined,
+  size?: number,
+): void {
+  const previous = stores.items.get(def.tid, key.pk, key.sk);
+  if (!previous && !next) return;
+  const oldItem = previous ? (JSON.parse(previous.doc) as Item) : undefined;
+  writeItem(stores, def, key, previous, oldItem, next, size ?? (next ? itemSize(next) : 0));
+}
+
+/**
  * Replaces the item at `key` (whose current row is `previous`, parsed as `oldItem`) with
  * `next`, or deletes it when `next` is undefined. Returns the new item's size.
  */

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   CreateBackupCommand,
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeBackupCommand,
   DescribeTableCommand,
   DynamoDBClient,
@@ -19,6 +20,7 @@ import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults"
 import { uniqueName } from "../support/wire";
 import { random } from "../robustness/support";
 import { pkTable, putAll, scanAll, sleep, until, type Item } from "./backup-support";
+import { objectStub } from "./split-support";
 
 function item(i: number, version = 0): Item {
   return { pk: { S: `k${i}` }, v: { N: String(version) }, pad: { S: "x".repeat(i % 50) } };
@@ -182,4 +184,34 @@ describe("backups of a partitioned table", () => {
     await active(client, restored, undefined, { count: 0 });
     expect(await scanAll(client, restored)).toEqual(expected);
   }, 60_000);
+
+  it("DeleteTable: a table a restore is still filling is refused as CREATING", async () => {
+    const { client, table, tenant } = await pkTable("backupd");
+    await putAll(client, table, items(100));
+    const { BackupDetails } = await client.send(new CreateBackupCommand({ TableName: table, BackupName: "deleting" }));
+    const arn = BackupDetails?.BackupArn as string;
+    await until(
+      async () =>
+        (await client.send(new DescribeBackupCommand({ BackupArn: arn }))).BackupDescription?.BackupDetails
+          ?.BackupStatus,
+      (status) => status === "AVAILABLE",
+    );
+    // Straight to the catalogue's home, as a router that failed before telling the new
+    // table's objects would have left it: the table is defined and not filled yet.
+    const home = objectStub(tenant, "shard-0") as unknown as {
+      handle(operation: string, body: string, meta: unknown): Promise<{ status: number; body: string }>;
+    };
+    const meta = { region: "us-east-1", host: "test", cluster: { ownObjects: true } };
+    const restored = uniqueName("r");
+    const started = await home.handle(
+      "RestoreTableFromBackup",
+      JSON.stringify({ TargetTableName: restored, BackupArn: arn }),
+      meta,
+    );
+    expect(started.status).toBe(200);
+    await expect(client.send(new DeleteTableCommand({ TableName: restored }))).rejects.toMatchObject({
+      name: "ResourceInUseException",
+      message: `Attempt to change a resource which is still in use: Table is being created: ${restored}`,
+    });
+  });
 });
