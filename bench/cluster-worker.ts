@@ -10,11 +10,13 @@
 //
 // bench/run.mjs times each call from Node (the clock inside workerd only advances at I/O).
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactWriteItemsCommand,
   type AttributeValue as SdkValue,
 } from "../src/index";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQueryCommand } from "../src/lib";
@@ -29,7 +31,10 @@ export interface ClusterEnv {
   DYNAMODB: DurableObjectNamespace<BenchShard>;
 }
 
-type PointOp = "get" | "put" | "query";
+type PointOp = "get" | "put" | "query" | "batch" | "txn";
+/** Items a BatchWriteItem (the most DynamoDB takes) and a TransactWriteItems of figure F write. */
+const BATCH = 25;
+const TXN = 4;
 const META = { region: "us-east-1", host: "bench" };
 const TABLE = "client";
 const TARGET = "DynamoDB_20120810.";
@@ -58,6 +63,20 @@ async function send(c: DynamoDBClient, op: PointOp, i: number): Promise<number> 
     await c.send(new PutItemCommand({ TableName: TABLE, Item: sdkItem(makeItem(i, pk, sortKey(i % 100))) }));
     return 1;
   }
+  if (op === "batch" || op === "txn") {
+    const items = Array.from({ length: op === "batch" ? BATCH : TXN }, (_, k) =>
+      sdkItem(makeItem(i + k, pk, sortKey((i + k) % 100))),
+    );
+    if (op === "batch")
+      await c.send(
+        new BatchWriteItemCommand({ RequestItems: { [TABLE]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+    else
+      await c.send(
+        new TransactWriteItemsCommand({ TransactItems: items.map((Item) => ({ Put: { TableName: TABLE, Item } })) }),
+      );
+    return items.length;
+  }
   if (op === "get") {
     const out = await c.send(
       new GetItemCommand({ TableName: TABLE, Key: { pk: { S: pk }, sk: { S: sortKey(i % 100) } } }),
@@ -75,7 +94,13 @@ async function send(c: DynamoDBClient, op: PointOp, i: number): Promise<number> 
   return out.Count ?? 0;
 }
 
-const WIRE_NAME: Record<PointOp, string> = { get: "GetItem", put: "PutItem", query: "Query" };
+const WIRE_NAME: Record<PointOp, string> = {
+  get: "GetItem",
+  put: "PutItem",
+  query: "Query",
+  batch: "BatchWriteItem",
+  txn: "TransactWriteItems",
+};
 
 /** Request bodies as the SDK serialises them, and the shard's replies: recorded by `setup`. */
 const recorded = new Map<PointOp, { request: string; reply: string }>();
@@ -137,7 +162,11 @@ export async function clusterCall(method: string, args: unknown[], env: ClusterE
     case "sdk.loop":
       return sdkLoop(args[0] as PointOp, args[1] as number);
     case "sdk.echo":
-      return sdkEchoLoop(env, args[0] as PointOp, args[1] as number);
+      return sdkRpcLoop(env, args[0] as PointOp, args[1] as number, "benchEcho", true);
+    case "sdk.echo.same":
+      return sdkRpcLoop(env, args[0] as PointOp, args[1] as number, "benchEcho", false);
+    case "sdk.rawop":
+      return sdkRpcLoop(env, args[0] as PointOp, args[1] as number, "benchRawOp", true);
     case "raw.loop":
       return rawLoop(env, args[0] as PointOp, args[1] as number, false);
     case "raw.engine":
@@ -177,6 +206,10 @@ async function setup(env: ClusterEnv): Promise<number> {
     recorded.set(op, { request, reply: reply.body });
     await shard.benchPrimeEcho(WIRE_NAME[op], reply.body);
   }
+  // The storage floor's own copy of the partition (benchRawOp), for its reads.
+  const pk = partitionKey(0);
+  for (let i = 0; i < 100; i++)
+    await shard.benchRawOp("PutItem", JSON.stringify({ TableName: TABLE, Item: makeItem(i, pk, sortKey(i)) }), META);
   return recorded.size;
 }
 
@@ -223,22 +256,36 @@ async function sdkLoop(op: PointOp, n: number): Promise<number> {
 }
 
 /**
- * The floor of any client built on the SDK: the same SDK client whose request handler does
- * nothing but the raw RPC (the SDK's body to `benchEcho`, the recorded reply back). No
- * router, no engine. In workerd the two costs are not additive (each roughly doubles when
- * interleaved), so this, not SDK-alone + raw RPC, is what the client can at best reach.
+ * The floors of any client built on the SDK: the same SDK client whose request handler does
+ * nothing but one raw RPC with the SDK's body, answered with the recorded reply: `benchEcho`
+ * (no router, no engine, no storage) or `benchRawOp` (the operation's least storage work in
+ * raw SQLite, bench/worker.ts). In workerd the SDK's and the RPC's costs are not additive
+ * (each roughly doubles when interleaved), so these, not SDK-alone + raw RPC, are what the
+ * client can at best reach. `fresh`: a stub made for each call, as a handler serving more
+ * than one request must (workerd refuses a stub made in another request's context:
+ * "Cannot perform I/O on behalf of a different request", I/O type OutgoingFactory).
  */
-async function sdkEchoLoop(env: ClusterEnv, op: PointOp, n: number): Promise<number> {
-  const shard = await tableObject(env);
-  const echo = {
+async function sdkRpcLoop(
+  env: ClusterEnv,
+  op: PointOp,
+  n: number,
+  method: "benchEcho" | "benchRawOp",
+  fresh: boolean,
+): Promise<number> {
+  const def = await env.DYNAMODB.get(env.DYNAMODB.idFromName("shard-0")).tableInfo(TABLE);
+  if (!def) throw new Error(`no table ${TABLE}`);
+  const id = env.DYNAMODB.idFromName(partitionObject(def, 0));
+  const same = env.DYNAMODB.get(id);
+  const handler = {
     ...cannedHandler,
     async handle(request: { headers: Record<string, string>; body?: unknown }) {
       const target = (request.headers["x-amz-target"] ?? "").slice(TARGET.length);
-      const reply = await shard.benchEcho(target, requestText(request), META);
+      const shard = fresh ? env.DYNAMODB.get(id) : same;
+      const reply = await shard[method](target, requestText(request), META);
       return sdkResponse(reply.status, reply.body);
     },
   };
-  const c = new DynamoDBClient({ requestHandler: echo, maxAttempts: 1 });
+  const c = new DynamoDBClient({ requestHandler: handler, maxAttempts: 1 });
   let check = 0;
   for (let i = 0; i < n; i++) check += await send(c, op, i);
   return check;

@@ -7,7 +7,7 @@
 // JavaScript time goes is the same code and the same proportions: this is how the bench's
 // figure A was taken apart (bench/README.md, "Where the time goes").
 //
-//   npm run profile                      # put,get,update,query, 20,000 each
+//   npm run profile                      # put,get,update,query, 20,000 each (scan: on request)
 //   npm run profile -- update 50000      # one operation, more samples
 //
 // Prints µs per operation and, per operation, the functions with the most self and
@@ -18,7 +18,7 @@ import { DatabaseSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gridTable, makeItem, partitionKey, sortKey } from "./data.mjs";
+import { MATCH_CATEGORY, gridTable, makeItem, partitionKey, sortKey } from "./data.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = resolve(root, ".wrangler/profile/engine.mjs");
@@ -33,7 +33,7 @@ await build({
 });
 const { Engine } = await import(pathToFileURL(outfile).href);
 
-const OPS = { put: "PutItem", get: "GetItem", update: "UpdateItem", query: "Query" };
+const OPS = { put: "PutItem", get: "GetItem", update: "UpdateItem", query: "Query", scan: "Scan" };
 const ops = (process.argv[2] ?? "put,get,update,query").split(",").filter((op) => op in OPS);
 const iterations = Number(process.argv[3] ?? 20_000);
 const TOP = 20;
@@ -126,7 +126,7 @@ function call(operation, input) {
 call("CreateTable", gridTable("grid"));
 
 const POOL = 1000;
-const bodies = { put: [], get: [], update: [], query: [] };
+const bodies = { put: [], get: [], update: [], query: [], scan: [] };
 for (let i = 0; i < POOL; i++) {
   const item = makeItem(i, partitionKey(i % 10), sortKey(i));
   const Key = { pk: item.pk, sk: item.sk };
@@ -146,6 +146,14 @@ for (let i = 0; i < POOL; i++) {
       KeyConditionExpression: "pk = :p",
       ExpressionAttributeValues: { ":p": item.pk },
       Limit: 100,
+    }),
+  );
+  // A page of the whole table (1,000 items of ~1 KB) with a filter pushed down to SQL.
+  bodies.scan.push(
+    JSON.stringify({
+      TableName: "grid",
+      FilterExpression: "category = :c",
+      ExpressionAttributeValues: { ":c": { S: MATCH_CATEGORY } },
     }),
   );
 }

@@ -336,48 +336,74 @@ async function phaseA(rpc, sample, calibrate, load) {
   await load("grid", "grid", items);
   const copied = await rpc("copyRaw", "grid");
   if (copied !== items) throw new Error(`raw copy holds ${copied} rows, expected ${items}`);
+  // Each figure is a pair of workloads sampled side by side: `ours` and `raw` (its reference).
   const ops = [
-    { op: "put", raw: "raw.put", label: "PutItem (engine) vs INSERT OR REPLACE + JSON.stringify (raw)" },
-    { op: "get", raw: "raw.get", label: "GetItem (engine) vs point SELECT + JSON.parse (raw)" },
     {
-      op: "update",
+      id: "A.put",
+      ours: "engine.put",
+      raw: "raw.put",
+      label: "PutItem (engine) vs INSERT OR REPLACE + JSON.stringify (raw)",
+      stoppedBy: "A.put.floor",
+    },
+    { id: "A.get", ours: "engine.get", raw: "raw.get", label: "GetItem (engine) vs point SELECT + JSON.parse (raw)" },
+    {
+      id: "A.update",
+      ours: "engine.update",
       raw: "raw.update",
       label: "UpdateItem ADD n :one (engine) vs SELECT + parse + stringify + INSERT OR REPLACE (raw)",
     },
     {
-      op: "query",
+      id: "A/C.query",
+      ours: "engine.query",
       raw: "raw.query",
       label: "Query 100 items ~1 KB (engine) vs range SELECT 100 rows + JSON.parse (raw)",
     },
     {
-      op: "put",
+      id: "A.put.floor",
+      ours: "raw.parsed",
+      raw: "raw.put",
+      label:
+        "  information: PutItem's storage floor (the request parsed, the key hashed, the engine's own statement: JSONB document, counters by trigger; no validation) vs raw",
+      info: true,
+    },
+    {
+      id: "A.put.vsfloor",
+      ours: "engine.put",
+      raw: "raw.parsed",
+      label: "  information: PutItem (engine) vs its storage floor",
+      info: true,
+    },
+    {
+      id: "A.put.upsert",
+      ours: "engine.put",
       raw: "raw.upsert",
-      label: "PutItem (engine) vs the engine's own upsert statement + JSON.stringify (raw)",
+      label: "  information: PutItem (engine) vs the engine's own upsert statement + JSON.stringify (raw)",
       info: true,
     },
   ];
   for (const o of ops) {
     o.figure = figure({
-      id: o.info ? `A.${o.op}.upsert` : o.op === "query" ? "A/C.query" : `A.${o.op}`,
-      group: o.op === "query" ? "A/C" : "A",
+      id: o.id,
+      group: o.id.startsWith("A/C") ? "A/C" : "A",
       name: o.label,
       unit: "ops/s",
       refLabel: "raw SQLite",
       ratio: "ref/ours",
       ratioMeaning: "raw rate / engine rate (engine slowdown)",
       goal: o.info ? null : { op: "<=", value: 2 },
+      ...(o.stoppedBy ? { stoppedBy: o.stoppedBy } : {}),
     });
   }
   progress("bench: A calibrating");
   const sizes = {};
   for (const o of ops) {
-    sizes[`engine.${o.op}`] ??= await calibrate(`engine.${o.op}`);
+    sizes[o.ours] ??= await calibrate(o.ours);
     sizes[o.raw] ??= await calibrate(o.raw);
   }
   for (let round = 0; round < CONFIG.rounds; round++) {
     for (const o of ops) {
-      progress(`bench: A round ${round + 1}/${CONFIG.rounds}: ${o.op} vs ${o.raw}`);
-      const pair = [`engine.${o.op}`, o.raw];
+      progress(`bench: A round ${round + 1}/${CONFIG.rounds}: ${o.ours} vs ${o.raw}`);
+      const pair = [o.ours, o.raw];
       if (round % 2) pair.reverse();
       const rates = {};
       for (const workload of pair) {
@@ -385,7 +411,7 @@ async function phaseA(rpc, sample, calibrate, load) {
         if (workload.endsWith("query") && s.check === 0) throw new Error(`${workload} returned nothing`);
         rates[workload] = s.rate;
       }
-      record(o.figure, rates[`engine.${o.op}`], rates[o.raw]);
+      record(o.figure, rates[o.ours], rates[o.raw]);
     }
   }
 }
@@ -398,35 +424,36 @@ async function phaseB(rpc, sample, load) {
     throw new Error(`figure B's filters no longer take the intended paths: ${JSON.stringify(checks)}`);
   }
   const n = count / 100; // matches expected: 1%
+  const rawSql = figure({
+    id: "B.scan.rawsql",
+    group: "B",
+    name: `Scan ${count.toLocaleString("en")} items, filter category = :c (1%), in key order: the engine's SQL path vs raw SELECT ... WHERE json_extract(doc) = ? ORDER BY pk, sk`,
+    unit: "items/s",
+    refLabel: "raw SQL filter",
+    ratio: "ref/ours",
+    ratioMeaning: "raw SQL-filter rate / engine SQL-path rate (engine slowdown)",
+    goal: { op: "<=", value: 1.25 },
+  });
   const main = figure({
     id: "B.scan",
     group: "B",
-    name: `Scan ${count.toLocaleString("en")} items, filter category = :c (1%): pushed down to SQL vs evaluated in TypeScript (engine both ways)`,
+    name: "  information: same, pushed down to SQL vs evaluated in TypeScript (engine both ways)",
     unit: "items/s",
     refLabel: "engine, TS filter",
     ratio: "ours/ref",
     ratioMeaning: "SQL-path scan rate / TypeScript-path scan rate (speedup)",
-    goal: { op: ">=", value: 5 },
+    // Information since issue 24: a free engine stops near 4.5x on this layout (bench/README.md).
+    goal: null,
     note: 'TypeScript path: the same filter as `category = :c OR #q = :c` with #q = `no"such` (no item has it; a name with `"` has no JSON path, so filter-sql refuses the OR and readPage evaluates it)',
   });
   const rawEval = figure({
     id: "B.scan.rawts",
     group: "B",
-    name: "  same, engine SQL path vs raw read of every doc + JSON.parse + evaluateCondition",
+    name: "  information: same, engine SQL path vs raw read of every doc + JSON.parse + evaluateCondition",
     unit: "items/s",
     refLabel: "raw + evaluateCondition",
     ratio: "ours/ref",
     ratioMeaning: "engine SQL-path rate / raw TypeScript-evaluation rate",
-    goal: null,
-  });
-  const rawSql = figure({
-    id: "B.scan.rawsql",
-    group: "B",
-    name: "  engine SQL path vs raw SELECT ... WHERE json_extract(doc) = ? (floor of the SQL path)",
-    unit: "items/s",
-    refLabel: "raw SQL filter",
-    ratio: "ref/ours",
-    ratioMeaning: "raw SQL-filter rate / engine SQL-path rate (engine slowdown)",
     goal: null,
   });
   const workloads = ["scan.engine.sql", "scan.engine.ts", "scan.raw.ts", "scan.raw.sql"];
@@ -437,9 +464,10 @@ async function phaseB(rpc, sample, load) {
     const rates = {};
     for (const w of order) {
       progress(`bench: B round ${round + 1}/${CONFIG.rounds}: ${w}`);
-      const s = await sample(w, 1);
+      // Three scans a sample (one in quick mode): about a second, as the method asks.
+      const s = await sample(w, QUICK ? 1 : 3);
       if (s.check !== n) throw new Error(`${w} found ${s.check} items, expected ${n}`);
-      rates[w] = count / s.seconds;
+      rates[w] = (count * s.n) / s.seconds;
     }
     record(main, rates["scan.engine.sql"], rates["scan.engine.ts"]);
     record(rawEval, rates["scan.engine.sql"], rates["scan.raw.ts"]);
@@ -719,45 +747,48 @@ async function phaseD() {
   for (const op of Object.keys(ops)) {
     for (const c of concurrencies) {
       const clients = `${c} client${c > 1 ? "s" : ""}`;
+      entries[`${op}/${c}/vshop`] = figure({
+        id: `D.${op}.${c}.vshop`,
+        group: "D",
+        name: `${op}${op === "Query" ? " (Limit 100, ~1 KB items)" : ""}, ${clients}, AWS SDK: ours vs the floor plus one no-op Durable Object RPC`,
+        unit: "ops/s",
+        refLabel: "floor + DO hop",
+        ratio: "ours/ref",
+        ratioMeaning: "ours / (floor + DO hop)",
+        // The least any server keeping its data in a Durable Object pays (issue 24, goal 2).
+        goal: op === "Query" ? null : { op: ">=", value: 0.9 },
+      });
       entries[`${op}/${c}/floor`] = figure({
         id: `D.${op}.${c}.floor`,
         group: "D",
-        name: `${op}${op === "Query" ? " (Limit 100, ~1 KB items)" : ""}, ${clients}, AWS SDK: ours vs floor (canned response)`,
+        name: `  information: ${op}${op === "Query" ? " (Limit 100)" : ""}, ${clients}, ours vs the floor (canned response, no DO)`,
         unit: "ops/s",
         refLabel: "floor",
         ratio: "ours/ref",
         ratioMeaning: "ours / floor",
-        goal: op === "Query" ? null : { op: ">=", value: 0.9 },
+        goal: null,
       });
       entries[`${op}/${c}/dynalite`] = figure({
         id: `D.${op}.${c}.dynalite`,
         group: "D",
-        name: `${op}${op === "Query" ? " (Limit 100, ~1 KB items)" : ""}, ${clients}, AWS SDK: ours vs dynalite`,
+        name: `  information: ${op}${op === "Query" ? " (Limit 100)" : ""}, ${clients}, AWS SDK: ours vs dynalite`,
         unit: "ops/s",
         refLabel: "dynalite",
         ratio: "ours/ref",
         ratioMeaning: "ours / dynalite",
-        goal: { op: ">=", value: op === "Query" ? 2 : c === 1 ? 0.8 : 1 },
+        // Through the SDK from Node the client's own CPU bounds every server (the "SDK alone"
+        // lines): the goals against dynalite are the raw generator's (rawRounds).
+        goal: null,
         peer: true,
       });
       entries[`${op}/${c}/hop`] = figure({
         id: `D.${op}.${c}.hop`,
         group: "D",
-        name: `  information: the floor plus one no-op Durable Object RPC vs the floor (least any DO-backed server pays)`,
+        name: `  information: the floor plus one no-op Durable Object RPC vs the floor (canned response, no DO)`,
         unit: "ops/s",
         refLabel: "floor",
         ratio: "ours/ref",
         ratioMeaning: "floor+DO hop / floor",
-        goal: null,
-      });
-      entries[`${op}/${c}/vshop`] = figure({
-        id: `D.${op}.${c}.vshop`,
-        group: "D",
-        name: `  information: same, ours vs the floor plus one no-op Durable Object RPC`,
-        unit: "ops/s",
-        refLabel: "floor + DO hop",
-        ratio: "ours/ref",
-        ratioMeaning: "ours / (floor + DO hop)",
         goal: null,
       });
       entries[`${op}/${c}/sdk`] = figure({
@@ -1166,7 +1197,7 @@ function printTable(rows) {
       ref,
       ratio,
       goal,
-      r.met === null ? "" : r.met ? "yes" : "NO",
+      r.met === null ? "" : r.met ? "yes" : r.outOfReach ? `NO: floor ${r.outOfReach.floorRatio.toFixed(2)}x` : "NO",
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -1213,6 +1244,13 @@ async function main() {
   figureInWorkerVsWire({ figure, median }, clientRates, figures);
 
   const rows = figures.map(summarize);
+  // A goal whose own floor (measured in this run) is already past it is out of reach.
+  for (const r of rows) {
+    const floor = r.stoppedBy && rows.find((f) => f.id === r.stoppedBy);
+    if (!floor || floor.ratioValue === null || !r.goal) continue;
+    const floorMeets = r.goal.op === "<=" ? floor.ratioValue <= r.goal.value : floor.ratioValue >= r.goal.value;
+    if (!floorMeets) r.outOfReach = { by: floor.id, floorRatio: floor.ratioValue };
+  }
   printTable([...rows, ...skipped.map((s) => ({ name: `    ${s.figure}`, skip: s.reason }))]);
   const goals = rows
     .filter((r) => r.goal && r.met !== null)
@@ -1222,9 +1260,11 @@ async function main() {
       ratio: r.ratioValue,
       goal: `${r.goal.op} ${r.goal.value}`,
       met: r.met,
+      ...(r.outOfReach && !r.met ? { outOfReach: r.outOfReach } : {}),
     }));
+  const outOfReach = goals.filter((g) => g.outOfReach).length;
   console.log(
-    `\n${goals.filter((g) => g.met).length}/${goals.length} goals met; ${QUICK ? "QUICK mode (smoke figures, not for quoting)" : `${CONFIG.rounds} interleaved rounds, medians`}; ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (${availableParallelism()} CPUs)`,
+    `\n${goals.filter((g) => g.met).length}/${goals.length} goals met${outOfReach ? ` (${outOfReach} more out of reach: their floor, measured in this run, is past the goal)` : ""}; ${QUICK ? "QUICK mode (smoke figures, not for quoting)" : `${CONFIG.rounds} interleaved rounds, medians`}; ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (${availableParallelism()} CPUs)`,
   );
 
   const results = {
@@ -1248,6 +1288,7 @@ async function main() {
       ratioRange: r.ratioMin === null ? null : [r.ratioMin, r.ratioMax],
       goal: r.goal ? `${r.goal.op} ${r.goal.value}` : null,
       met: r.met,
+      ...(r.outOfReach && !r.met ? { outOfReach: r.outOfReach } : {}),
       ...(r.note ? { note: r.note } : {}),
       rounds: r.rounds,
     })),

@@ -12,6 +12,8 @@ import { compileUpdate } from "../src/expr/compile-update";
 import { ExpressionContext } from "../src/expr/context";
 import { evaluateCondition } from "../src/expr/evaluate";
 import { parseCache } from "../src/expr/parse";
+import { keyOfItem } from "../src/keys/item-key";
+import { itemSize } from "../src/values/size";
 import { pushDown } from "../src/query/push-down";
 import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
@@ -78,6 +80,8 @@ interface PoolEntry {
   pk: ArrayBuffer;
   sk: ArrayBuffer;
   item: Item;
+  /** The item's size as DynamoDB counts it (the `size` column). */
+  size: number;
   body: string;
 }
 
@@ -92,6 +96,7 @@ export interface RunResult {
 export class BenchShard extends DynamoShard {
   private readonly benchPools = new Map<string, PoolEntry[]>();
   private readonly echoes = new Map<string, string>();
+  private rawOpReady = false;
 
   /** Figure F's raw RPC: records the reply `benchEcho` answers for an operation. */
   benchPrimeEcho(operation: string, reply: string): void {
@@ -102,6 +107,75 @@ export class BenchShard extends DynamoShard {
   benchEcho(operation: string, body: string, meta: CallMeta): WireReply {
     void body;
     void meta;
+    return { status: 200, body: this.echoes.get(operation) ?? "{}" };
+  }
+
+  /**
+   * Figure F's storage floor: the signature of `handle`, doing the least storage work the
+   * operation needs in raw SQLite and answering the recorded reply: the request's JSON
+   * parsed; writes as `JSON.stringify` text upserted in place (the layout of `raw_items`:
+   * rowid table + unique key index), one transaction per call; reads select the stored
+   * text (a server storing wire JSON returns it as it is). No validation, no engine.
+   */
+  benchRawOp(operation: string, body: string, meta: CallMeta): WireReply {
+    void meta;
+    const sql = this.ctx.storage.sql;
+    if (!this.rawOpReady) {
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS raw_op (pk TEXT NOT NULL, sk TEXT NOT NULL, doc TEXT NOT NULL); " +
+          "CREATE UNIQUE INDEX IF NOT EXISTS raw_op_key ON raw_op (pk, sk)",
+      );
+      this.rawOpReady = true;
+    }
+    type Wire = Record<string, { S: string }>;
+    const put = (item: Wire) =>
+      sql.exec(
+        "INSERT INTO raw_op (pk, sk, doc) VALUES (?, ?, ?) ON CONFLICT (pk, sk) DO UPDATE SET doc = excluded.doc",
+        item.pk!.S,
+        item.sk!.S,
+        JSON.stringify(item),
+      );
+    const input = JSON.parse(body) as {
+      Item?: Wire;
+      Key?: Wire;
+      ExpressionAttributeValues?: Wire;
+      RequestItems?: Record<string, { PutRequest: { Item: Wire } }[]>;
+      TransactItems?: { Put: { Item: Wire } }[];
+    };
+    let read = 0;
+    switch (operation) {
+      case "PutItem":
+        put(input.Item!);
+        break;
+      case "GetItem":
+        for (const row of sql.exec<{ doc: string }>(
+          "SELECT doc FROM raw_op WHERE pk = ? AND sk = ?",
+          input.Key!.pk!.S,
+          input.Key!.sk!.S,
+        ))
+          read += row.doc.length;
+        break;
+      case "Query":
+        for (const row of sql.exec<{ doc: string }>(
+          "SELECT doc FROM raw_op WHERE pk = ? ORDER BY sk LIMIT 100",
+          input.ExpressionAttributeValues![":p"]!.S,
+        ))
+          read += row.doc.length;
+        break;
+      case "BatchWriteItem":
+        this.ctx.storage.transactionSync(() => {
+          for (const requests of Object.values(input.RequestItems!)) for (const r of requests) put(r.PutRequest.Item);
+        });
+        break;
+      case "TransactWriteItems":
+        this.ctx.storage.transactionSync(() => {
+          for (const t of input.TransactItems!) put(t.Put.Item);
+        });
+        break;
+      default:
+        throw new Error(`benchRawOp: ${operation}`);
+    }
+    if (operation === "GetItem" && read === 0) throw new Error("benchRawOp: GetItem found nothing");
     return { status: 200, body: this.echoes.get(operation) ?? "{}" };
   }
 
@@ -232,7 +306,7 @@ export class BenchShard extends DynamoShard {
                   ExpressionAttributeValues: { ":p": item.pk },
                   Limit: 100,
                 };
-      entries.push({ pk: row.pk, sk: row.sk, item, body: JSON.stringify(request) });
+      entries.push({ pk: row.pk, sk: row.sk, item, size: itemSize(item), body: JSON.stringify(request) });
     }
     this.benchPools.set(key, entries);
     return entries;
@@ -288,6 +362,30 @@ export class BenchShard extends DynamoShard {
           check += doc.length;
         }
         return { n, check };
+      // The least the engine's PutItem stores by: the request's JSON parsed, the key hashed
+      // and encoded (keyOfItem), the item's JSON.stringify written by the engine's own
+      // statement (JSONB document; the table's counters kept by trigger). No validation.
+      case "raw.parsed": {
+        const def = this.tableInfo(table);
+        if (!def) throw new Error(`no table ${table}`);
+        for (let k = 0; k < n; k++) {
+          const e = pool[k % POOL] as PoolEntry;
+          const item = (JSON.parse(e.body) as { Item: Item }).Item;
+          const { pk, sk } = keyOfItem(def, item);
+          const doc = JSON.stringify(item);
+          sql.exec(
+            "INSERT INTO items (tid, pk, sk, doc, size) VALUES (?, ?, ?, jsonb(?), ?) " +
+              "ON CONFLICT (tid, pk, sk) DO UPDATE SET doc = excluded.doc, size = excluded.size",
+            tid,
+            pk,
+            sk,
+            doc,
+            e.size,
+          );
+          check += doc.length;
+        }
+        return { n, check };
+      }
       // The engine's own statement (ItemStore.put): upsert in place.
       case "raw.upsert":
         for (let k = 0; k < n; k++) {
@@ -407,7 +505,7 @@ export class BenchShard extends DynamoShard {
 
 /** raw.upsert replays PutItem's rows. */
 function poolKind(op: string): string {
-  return op === "upsert" ? "put" : op;
+  return op === "upsert" || op === "parsed" ? "put" : op;
 }
 
 function compileFilter(filter: {

@@ -11,11 +11,19 @@
 // each carrying how many rows (`scanned`) and bytes (`bytes`) it accounts for since the
 // previous row returned. readPage adds those up, so it stops at exactly the row where it
 // would have stopped reading every row, and the page is the same.
+//
+// The window functions cost as much again as the filter itself, so most of a page of table
+// rows is read in bulk instead: a chunk planned to end well before the byte budget is one
+// aggregate (rows, bytes, the accepted documents in order), which SQLite runs at the speed
+// of the bare filtered SELECT; only the page's last stretch, where the cut may fall, is read
+// row by row with the window functions. A bulk chunk the budget runs out in is read again
+// that way.
 import type { Sql } from "./sql.js";
 import {
   afterClause,
   MAX_PAGE_BYTES,
   orderBy,
+  throughClause,
   type Layout,
   type RangeRow,
   type RowOrder,
@@ -30,6 +38,14 @@ import {
  */
 const FIRST_CHUNK = 256;
 const MAX_CHUNK = 4096;
+/** Bulk chunks end by this share of the remaining budget; below MIN_BULK rows, rows are read one by one. */
+const BULK_SHARE = 0.95;
+/** A page's first bulk chunk, before any size is known: small, as it may hold the cut itself. */
+const FIRST_BULK = 64;
+const MIN_BULK = 64;
+const MIN_TAIL = 16;
+/** Separates accepted documents in a bulk chunk: JSON text never holds a raw control character. */
+const SEPARATOR = "\u001e";
 
 /** A row returned by the chunk query: a RangeRow plus its place in the chunk. */
 type ChunkRow = RangeRow & { n: number; run: number; total: number };
@@ -55,8 +71,40 @@ export function* filteredRows(sql: Sql, layout: Layout, range: FilteredRange): G
   let budget = MAX_PAGE_BYTES;
   let readRows = 0;
   let readBytes = 0;
+  // Index rows carry their table key as a tie: read row by row only.
+  const bulky = layout.tie.length === 0;
+  // What a bulk chunk the budget ran out in measured: for sizing the exact chunks after it.
+  let sampled: { rows: number; bytes: number } | undefined;
   while (remaining > 0) {
-    const chunk = Math.min(chunkSize(budget, readRows, readBytes), remaining);
+    const bulk = bulky ? bulkSize(budget, readRows, readBytes, remaining) : 0;
+    if (bulk > 0 && !sampled) {
+      const read = bulkChunk(sql, layout, range, after, bulk, budget);
+      if (!read) return; // no rows left
+      if (read.bytes < budget) {
+        // The accepted rows stand for no rows of their own; the chunk's last row carries them all.
+        for (const doc of read.docs) yield { ...read.end, size: 0, doc, scanned: 0, bytes: 0 };
+        yield { ...read.end, size: 0, doc: null, scanned: read.rows, bytes: read.bytes };
+        remaining -= read.rows;
+        budget -= read.bytes;
+        readRows += read.rows;
+        readBytes += read.bytes;
+        if (read.ended) return;
+        after = range.order.columns.map((c) => new Uint8Array(read.end[alias(layout, c) as "pk" | "sk"]));
+        continue;
+      }
+      // The cut falls inside the chunk: read it again row by row.
+      sampled = { rows: read.rows, bytes: read.bytes };
+    }
+    const chunk = Math.min(
+      // Table rows: after the bulk chunks only the page's last stretch is left, read as it needs.
+      chunkSize(
+        budget,
+        readRows + (sampled?.rows ?? 0),
+        readBytes + (sampled?.bytes ?? 0),
+        bulky ? MIN_TAIL : FIRST_CHUNK,
+      ),
+      remaining,
+    );
     const where = after ? [...range.where, afterClause(range.order)] : range.where;
     const params = after ? [...range.params, ...after] : range.params;
     // Innermost: the chunk in order, each row's document only if the filter accepts it.
@@ -93,11 +141,72 @@ export function* filteredRows(sql: Sql, layout: Layout, range: FilteredRange): G
   }
 }
 
+/** Rows of a bulk chunk: ending by BULK_SHARE of the budget at the average size so far; 0: none. */
+function bulkSize(budget: number, readRows: number, readBytes: number, remaining: number): number {
+  if (readRows === 0) return Math.min(FIRST_BULK, remaining);
+  const average = Math.max(1, readBytes / readRows);
+  const rows = Math.min(MAX_CHUNK, Math.floor((budget * BULK_SHARE) / average), remaining);
+  return rows >= MIN_BULK ? rows : 0;
+}
+
+interface BulkRead {
+  /** The chunk's last row's key. */
+  end: { pk: ArrayBuffer; sk: ArrayBuffer };
+  rows: number;
+  bytes: number;
+  /** Accepted documents, in order. */
+  docs: string[];
+  /** The range has no rows after the chunk. */
+  ended: boolean;
+}
+
+/**
+ * The next `rows` rows (or all that are left, if fewer) as one aggregate; undefined when
+ * none are left. Their end comes from the key index alone (no row read), then one pass
+ * reads them, counts, sums and keeps the accepted documents.
+ */
+function bulkChunk(
+  sql: Sql,
+  layout: Layout,
+  range: FilteredRange,
+  after: Uint8Array[] | undefined,
+  rows: number,
+  budget: number,
+): BulkRead | undefined {
+  const where = after ? [...range.where, afterClause(range.order)] : range.where;
+  const params = after ? [...range.params, ...after] : range.params;
+  const keyAt = (order: RowOrder, offset: number) =>
+    sql.first<{ pk: ArrayBuffer; sk: ArrayBuffer }>(
+      `SELECT ${layout.pk} AS pk, ${layout.sk} AS sk FROM ${layout.from} WHERE ${where.join(" AND ")} ` +
+        `ORDER BY ${orderBy(order)} LIMIT 1 OFFSET ?`,
+      ...params,
+      offset,
+    );
+  const end = keyAt(range.order, rows - 1);
+  const through = end ? range.order.columns.map((c) => new Uint8Array(end[alias(layout, c) as "pk" | "sk"])) : [];
+  const totals = sql.first<{ rows: number; bytes: number; docs: string | null }>(
+    `SELECT count(*) AS rows, sum(size) AS bytes, ` +
+      `group_concat(${layout.doc}, char(30) ORDER BY ${orderBy(range.order)}) FILTER (WHERE ${range.filter.sql}) AS docs ` +
+      `FROM ${layout.from} WHERE ${(end ? [...where, throughClause(range.order)] : where).join(" AND ")}`,
+    ...range.filter.params,
+    ...params,
+    ...through,
+  );
+  if (!totals || totals.rows === 0) return undefined;
+  if (end && totals.rows !== rows) throw new Error(`bulk chunk read ${totals.rows} rows of ${rows}`);
+  // Fewer rows were left than asked for: the last of them ends the range.
+  const last = end ?? keyAt({ ...range.order, forward: !range.order.forward }, 0);
+  if (!last) throw new Error("bulk chunk without a last row");
+  // Past the budget: the caller reads the chunk again row by row (the docs are not needed).
+  const docs = totals.bytes >= budget || totals.docs === null ? [] : totals.docs.split(SEPARATOR);
+  return { end: last, rows: totals.rows, bytes: totals.bytes, docs, ended: !end };
+}
+
 /** Rows expected to spend `budget` bytes at the average size read so far, with 10% to spare. */
-function chunkSize(budget: number, readRows: number, readBytes: number): number {
+function chunkSize(budget: number, readRows: number, readBytes: number, least: number): number {
   if (readRows === 0) return FIRST_CHUNK;
   const average = Math.max(1, readBytes / readRows);
-  return Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, Math.ceil((budget / average) * 1.1)));
+  return Math.min(MAX_CHUNK, Math.max(least, Math.ceil((budget / average) * 1.1)));
 }
 
 /** Result names of the key columns: RangeRow calls the scope's key columns pk and sk. */

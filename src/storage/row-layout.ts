@@ -65,6 +65,11 @@ export function afterClause(order: RowOrder): string {
   return `${tuple(order.columns)} ${order.forward ? ">" : "<"} ${tuple(order.columns.map(() => "?"))}`;
 }
 
+/** The condition stopping at a row (inclusive), in the order of travel: `(pk, sk) <= (?, ?)`. */
+export function throughClause(order: RowOrder): string {
+  return `${tuple(order.columns)} ${order.forward ? "<=" : ">="} ${tuple(order.columns.map(() => "?"))}`;
+}
+
 function tuple(items: readonly string[]): string {
   return items.length === 1 ? (items[0] as string) : `(${items.join(", ")})`;
 }

@@ -94,6 +94,38 @@ describe("Query and Scan with a filter in SQL", () => {
   });
 
   it(
+    "Query: the 1 MB cut falls on the same item when it lands inside a chunk read in bulk",
+    { timeout: 120_000 },
+    async () => {
+      const table = uniqueName("fpages");
+      await createHashRangeTable(table, "S", "N");
+      // 400 small items, then 4,600 of ~600 bytes: the reader sizes its second chunk from the
+      // small ones, and the 1 MB cut falls inside it (src/storage/filtered-rows.ts).
+      const items = Array.from({ length: 5000 }, (_, i) => ({
+        pk: S("p"),
+        sk: N(String(i)),
+        category: S(`c${i % 5}`),
+        body: S("x".repeat(i < 400 ? 20 : 560)),
+      }));
+      await writeAll(table, items);
+      for (const ScanIndexForward of [true, false]) {
+        for (const Limit of [undefined, 300, 2600]) {
+          const pages = await expectSamePages("Query", {
+            TableName: table,
+            KeyConditionExpression: "pk = :p",
+            ExpressionAttributeValues: { ":p": S("p") },
+            ScanIndexForward,
+            ...(Limit ? { Limit } : {}),
+          });
+          expect(pages.reduce((sum, p) => sum + p.ScannedCount, 0)).toBe(5000);
+          expect(pages.reduce((sum, p) => sum + p.Count, 0)).toBe(1000);
+          if (Limit === undefined) expect(pages.length).toBeGreaterThan(2);
+        }
+      }
+    },
+  );
+
+  it(
     "Scan: the 1 MB cut falls on the same item with the filter in SQL and in TypeScript",
     { timeout: 120_000 },
     async () => {
