@@ -867,7 +867,7 @@ async function rawRounds(targets, signer, items) {
       }),
     ),
   };
-  const raw = targets.filter((t) => ["ours", "floor", "dynalite"].includes(t.name));
+  const raw = targets.filter((t) => ["ours", "floor", "hop", "dynalite"].includes(t.name));
   const entries = {};
   for (const op of Object.keys(bodies)) {
     const what = `${op}${op === "Query" ? " (Limit 100)" : ""}, ${CONNECTIONS} raw connections, pre-signed requests`;
@@ -880,7 +880,29 @@ async function rawRounds(targets, signer, items) {
       ratio: "ours/ref",
       ratioMeaning: "ours / dynalite",
       goal: { op: ">=", value: op === "Query" ? 2 : 1 },
+      stoppedBy: `D.raw.${op}.${CONNECTIONS}.hopvsdynalite`,
       peer: true,
+    });
+    entries[`${op}/hopvsdynalite`] = figure({
+      id: `D.raw.${op}.${CONNECTIONS}.hopvsdynalite`,
+      group: "D",
+      name: `  information: same, the floor plus one no-op Durable Object RPC vs dynalite (above the goal, no server keeping its data in a Durable Object can meet it)`,
+      unit: "ops/s",
+      refLabel: "dynalite",
+      ratio: "ours/ref",
+      ratioMeaning: "(floor + DO hop) / dynalite",
+      goal: null,
+      peer: true,
+    });
+    entries[`${op}/vshop`] = figure({
+      id: `D.raw.${op}.${CONNECTIONS}.vshop`,
+      group: "D",
+      name: `  information: same, ours vs the floor plus one no-op Durable Object RPC`,
+      unit: "ops/s",
+      refLabel: "floor + DO hop",
+      ratio: "ours/ref",
+      ratioMeaning: "ours / (floor + DO hop)",
+      goal: null,
     });
     entries[`${op}/floor`] = figure({
       id: `D.raw.${op}.${CONNECTIONS}.floor`,
@@ -908,7 +930,9 @@ async function rawRounds(targets, signer, items) {
       }
       if (warm) continue;
       if (PEER) record(entries[`${op}/dynalite`], rates.ours, rates.dynalite);
+      if (PEER) record(entries[`${op}/hopvsdynalite`], rates.hop, rates.dynalite);
       record(entries[`${op}/floor`], rates.ours, rates.floor);
+      record(entries[`${op}/vshop`], rates.ours, rates.hop);
     }
   }
 }
