@@ -8,6 +8,7 @@ import { notFound } from "../errors.js";
 import { restoring, type RestorePlan } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
 import type { Catalogue } from "../storage/catalogue.js";
+import type { VectorStore } from "../storage/vector-store.js";
 import type { IndexStore } from "../storage/index-store.js";
 import type { ItemStore } from "../storage/items.js";
 import type { TtlIndex } from "../storage/ttl-index.js";
@@ -23,6 +24,7 @@ export interface RestoreStores {
   catalogue: Catalogue;
   items: ItemStore;
   indexes: IndexStore;
+  vectors: VectorStore;
   ttlIndex: TtlIndex;
 }
 
@@ -81,7 +83,7 @@ export function applyRestoreRows(
       engine.sql.exec("DELETE FROM restore_jobs WHERE tid = ? AND low = ?", job.tid, low);
       return;
     }
-    const stores = { items: engine.items, indexes: engine.indexes, ttlIndex: engine.ttlIndex };
+    const stores = { items: engine.items, indexes: engine.indexes, vectors: engine.vectors, ttlIndex: engine.ttlIndex };
     for (const row of rows) {
       const key = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };
       putAsIs(stores, def, key, JSON.parse(row.doc) as Item, row.size);

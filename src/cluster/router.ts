@@ -56,6 +56,8 @@ import { reach } from "../storage/faults.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
 import { transactWriteItems } from "../ops/transact-write-items.js";
 import { requestDigest } from "../storage/request-tokens.js";
+import { scatterSearch } from "./vectors.js";
+import { refusalWhileBuilding } from "./building.js";
 import { scatterIndexRead } from "./gsi.js";
 import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches.js";
 import { mergeReadPage } from "./merge.js";
@@ -156,6 +158,8 @@ export class Router {
         return this.single(operation, body, meta, input, (def) => queryPartition(def, input));
       case "Scan":
         return this.scan(body, meta, input);
+      case "SearchVectors":
+        return this.searchVectors(body, meta, input);
       case "BatchGetItem":
       case "BatchWriteItem":
         return this.batch(operation, body, meta, input);
@@ -373,6 +377,8 @@ export class Router {
               .map((k) => this.send(before, k, "DescribeTable", JSON.stringify({ TableName: name }), meta)),
           )
         : [];
+    const refusal = refusalWhileBuilding(operation, requestObject(body) ?? {}, others);
+    if (refusal) return errorReply(refusal);
     const create = operation === "CreateTable" ? withCluster(meta, { createShards: shards, ownObjects: true }) : meta;
     let reply = await this.sendHome(operation, body, create);
     if (reply.status === 200 && others.length > 0) {
@@ -481,6 +487,20 @@ export class Router {
       return this.send(def, partition, "Query", body, routed);
     });
     return reply.status === -1 ? this.sendHome("Query", body, meta) : reply;
+  }
+
+  // ---- SearchVectors: every partition holds its own items' vector rows (./vectors.ts)
+
+  private async searchVectors(body: string, meta: CallMeta, input: Json): Promise<WireReply> {
+    const name = stringOf(input.TableName);
+    if (name === undefined) return this.sendHome("SearchVectors", body, meta);
+    const reply = await this.withTables([name], meta, async ([table], routed) => {
+      const def = table as TableDef;
+      const partitions = partitionCount(def);
+      if (partitions === 1) return this.send(def, 0, "SearchVectors", body, routed);
+      return scatterSearch(input, def, partitions, (k) => this.send(def, k, "SearchVectors", body, routed));
+    });
+    return reply.status === -1 ? this.sendHome("SearchVectors", body, meta) : reply;
   }
 
   // ---- Scan
@@ -785,7 +805,7 @@ function queryPartition(def: TableDef, input: Json): number {
  */
 function addPartition(into: Json, from: Json): void {
   sumStats(into, from);
-  for (const kind of ["LocalSecondaryIndexes", "GlobalSecondaryIndexes"]) {
+  for (const kind of ["LocalSecondaryIndexes", "GlobalSecondaryIndexes", "VectorIndexes"]) {
     const mine = into[kind] as Json[] | undefined;
     const theirs = from[kind] as Json[] | undefined;
     for (const index of mine ?? []) {

@@ -34,6 +34,7 @@ import { putItem } from "../ops/put-item.js";
 import { putResourcePolicy } from "../ops/put-resource-policy.js";
 import { query } from "../ops/query.js";
 import { scan } from "../ops/scan.js";
+import { searchVectors } from "../ops/search-vectors.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
 import { transactWriteItems } from "../ops/transact-write-items.js";
 import { updateItem } from "../ops/update-item.js";
@@ -78,6 +79,7 @@ export const OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   PutItem: putItem,
   PutResourcePolicy: putResourcePolicy,
   Query: query,
+  SearchVectors: searchVectors,
   RestoreTableFromBackup: restoreTableFromBackup,
   RestoreTableToPointInTime: restoreTableToPointInTime,
   Scan: scan,

@@ -9,9 +9,11 @@ import { DynamoError, partitionMoved } from "../errors.js";
 import { isMovingError } from "../storage/split-log.js";
 import type { OpContext } from "../ops/operation.js";
 import { backfillChunk } from "../storage/backfill.js";
+import { vectorBackfillChunk } from "../storage/vector-backfill.js";
 import { backupHousekeeping } from "../backup/jobs.js";
 import { syncPitrTriggers } from "../storage/pitr-log.js";
 import { Catalogue } from "../storage/catalogue.js";
+import { VectorStore } from "../storage/vector-store.js";
 import { IndexStore } from "../storage/index-store.js";
 import { ItemStore } from "../storage/items.js";
 import { migrate } from "../storage/schema.js";
@@ -22,7 +24,7 @@ import { nextTrimAt, trimStreams } from "../streams/registry.js";
 import { TtlIndex } from "../storage/ttl-index.js";
 import { sweepExpired } from "../ttl/sweeper.js";
 import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
-import { ACCOUNT_ID, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { ACCOUNT_ID, type IndexDef, type TableDef, type VectorIndexDef } from "../schema/table-def.js";
 import type { JsonObject } from "../types.js";
 import { parseJsonBody } from "../protocol/json-body.js";
 
@@ -30,6 +32,8 @@ import { parseJsonBody } from "../protocol/json-body.js";
 const PURGE_CHUNK = 2000;
 /** Items copied per housekeeping step into an index being backfilled (each is parsed and indexed). */
 const BACKFILL_CHUNK = 200;
+/** Vector rows are larger (a vector of up to 4,096 floats each): fewer per step. */
+const VECTOR_BACKFILL_CHUNK = 100;
 
 export interface EngineOptions {
   /**
@@ -57,6 +61,7 @@ export class Engine {
   readonly catalogue: Catalogue;
   readonly items: ItemStore;
   readonly indexes: IndexStore;
+  readonly vectors: VectorStore;
   readonly changeLog: ChangeLog;
   readonly ttlIndex: TtlIndex;
   /** Asks for the housekeeping steps to run soon (the shard's alarm, an embedded engine's timers). */
@@ -73,6 +78,7 @@ export class Engine {
     this.catalogue = new Catalogue(this.sql);
     this.items = new ItemStore(this.sql);
     this.indexes = new IndexStore(this.sql);
+    this.vectors = new VectorStore(this.sql);
     this.changeLog = new ChangeLog(this.sql);
     this.ttlIndex = new TtlIndex(this.sql);
     this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
@@ -140,10 +146,15 @@ export class Engine {
   housekeep(): boolean {
     try {
       const purging = this.sql.transaction(
-        () => this.items.purgeDropped(PURGE_CHUNK) || this.indexes.purgeDropped(PURGE_CHUNK),
+        () =>
+          this.items.purgeDropped(PURGE_CHUNK) ||
+          this.indexes.purgeDropped(PURGE_CHUNK) ||
+          this.vectors.purgeDropped(PURGE_CHUNK),
       );
-      const backfilling = this.sql.transaction(() =>
-        backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK),
+      const backfilling = this.sql.transaction(
+        () =>
+          backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK) ||
+          vectorBackfillChunk({ sql: this.sql, vectors: this.vectors }, this.catalogue, VECTOR_BACKFILL_CHUNK),
       );
       const backups = backupHousekeeping(this);
       return this.streamsAndTtl() || purging || backfilling || backups;
@@ -168,6 +179,7 @@ export class Engine {
           sql: this.sql,
           items: this.items,
           indexes: this.indexes,
+          vectors: this.vectors,
           catalogue: this.catalogue,
           changeLog: this.changeLog,
           ttlIndex: this.ttlIndex,
@@ -235,6 +247,7 @@ export class Engine {
       this.catalogue.remove(local);
       this.items.markDropped(local.tid);
       for (const index of local.indexes ?? []) this.indexes.markDropped(index.iid);
+      for (const index of local.vectorIndexes ?? []) this.vectors.markDropped(index.vid);
       housekeeping = true;
       local = undefined;
     }
@@ -244,6 +257,9 @@ export class Engine {
       // A fresh copy holds no items yet: its indexes are complete as they are.
       copy.tid = this.catalogue.nextTid();
       if (source.indexes) copy.indexes = source.indexes.map((i) => this.freshIndex(i, "ACTIVE"));
+      if (source.vectorIndexes) {
+        copy.vectorIndexes = source.vectorIndexes.map((i) => this.freshVectorIndex(i, "ACTIVE"));
+      }
       this.catalogue.insert(copy);
       syncPitrTriggers(this.sql, copy);
       return housekeeping;
@@ -270,6 +286,28 @@ export class Engine {
     }
     if (indexes.length > 0) copy.indexes = indexes;
     else delete copy.indexes;
+    // Vector indexes likewise: ids of this object's own, new ones filled by a backfill here.
+    const vectorsHere = new Map((local.vectorIndexes ?? []).map((i) => [i.name, i]));
+    const vectors: VectorIndexDef[] = [];
+    for (const index of source.vectorIndexes ?? []) {
+      const mine = vectorsHere.get(index.name);
+      vectorsHere.delete(index.name);
+      if (mine) {
+        const kept: VectorIndexDef = { ...structuredClone(index), vid: mine.vid, status: mine.status };
+        delete kept.backfillAfter;
+        if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
+        vectors.push(kept);
+      } else {
+        vectors.push(this.freshVectorIndex(index, "CREATING"));
+        housekeeping = true;
+      }
+    }
+    for (const dropped of vectorsHere.values()) {
+      this.vectors.markDropped(dropped.vid);
+      housekeeping = true;
+    }
+    if (vectors.length > 0) copy.vectorIndexes = vectors;
+    else delete copy.vectorIndexes;
     this.catalogue.update(copy);
     syncPitrTriggers(this.sql, copy);
     return housekeeping;
@@ -277,6 +315,12 @@ export class Engine {
 
   private freshIndex(index: IndexDef, status: IndexDef["status"]): IndexDef {
     const copy: IndexDef = { ...structuredClone(index), iid: this.catalogue.nextTid(), status };
+    delete copy.backfillAfter;
+    return copy;
+  }
+
+  private freshVectorIndex(index: VectorIndexDef, status: VectorIndexDef["status"]): VectorIndexDef {
+    const copy: VectorIndexDef = { ...structuredClone(index), vid: this.catalogue.nextTid(), status };
     delete copy.backfillAfter;
     return copy;
   }
@@ -292,6 +336,7 @@ export class Engine {
       catalogue: this.catalogue,
       items: this.items,
       indexes: this.indexes,
+      vectors: this.vectors,
       region: meta.region,
       accountId: ACCOUNT_ID,
       now: Date.now(),

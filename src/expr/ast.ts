@@ -6,7 +6,8 @@
 import type { AttributeValue } from "../types.js";
 
 /** The kinds of expression written in condition syntax. */
-export type ConditionKind = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression";
+export type ConditionKind =
+  "ConditionExpression" | "FilterExpression" | "KeyConditionExpression" | "SearchConditionExpression";
 
 export type ExpressionKind = ConditionKind | "ProjectionExpression" | "UpdateExpression";
 

@@ -112,7 +112,7 @@ const MAX_OPERATORS = 300;
 
 export type ConditionKind = Extract<
   ExpressionKind,
-  "ConditionExpression" | "FilterExpression" | "KeyConditionExpression"
+  "ConditionExpression" | "FilterExpression" | "KeyConditionExpression" | "SearchConditionExpression"
 >;
 
 export function compileCondition(text: string, kind: ConditionKind, ctx: ExpressionContext): ResolvedCondition {

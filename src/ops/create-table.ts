@@ -16,6 +16,13 @@ import {
   type LocalSecondaryIndexInput,
 } from "./index-definitions.js";
 import { defineOp } from "./operation.js";
+import {
+  checkCreateVectorIndexes,
+  searchSchemaAttributes,
+  vectorIndexDef,
+  vectorIndexesShape,
+  type VectorIndexInput,
+} from "./vector-definitions.js";
 import { describeTable } from "./table-description.js";
 import { checkTags, tagListShape, type TagInput } from "./tags.js";
 import { equalPartitions, tablePartitions } from "../schema/partition-map.js";
@@ -35,6 +42,7 @@ interface CreateTableInput {
   KeySchema: { AttributeName: string; KeyType: string }[];
   LocalSecondaryIndexes?: LocalSecondaryIndexInput[];
   GlobalSecondaryIndexes?: GlobalSecondaryIndexInput[];
+  VectorIndexes?: VectorIndexInput[];
   BillingMode?: BillingMode;
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   Tags?: TagInput[];
@@ -74,6 +82,7 @@ export const createTable = defineOp<CreateTableInput>({
     KeySchema: keySchemaShape,
     LocalSecondaryIndexes: localSecondaryIndexesShape,
     GlobalSecondaryIndexes: globalSecondaryIndexesShape,
+    VectorIndexes: vectorIndexesShape,
     Tags: tagListShape(false),
     DeletionProtectionEnabled: { kind: "boolean" },
     TableClass: { kind: "string", enum: ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] },
@@ -83,8 +92,20 @@ export const createTable = defineOp<CreateTableInput>({
   validate(input) {
     checkBilling(input.BillingMode, input.ProvisionedThroughput);
     const withIndexes = input.LocalSecondaryIndexes !== undefined || input.GlobalSecondaryIndexes !== undefined;
-    checkKeySchema(input.KeySchema, input.AttributeDefinitions, withIndexes);
-    checkCreateIndexes(input);
+    const withVectors = input.VectorIndexes !== undefined;
+    checkKeySchema(input.KeySchema, input.AttributeDefinitions, withIndexes || withVectors);
+    checkCreateIndexes({ ...input, usedElsewhere: searchSchemaAttributes(input.VectorIndexes) });
+    const secondary = [...(input.LocalSecondaryIndexes ?? []), ...(input.GlobalSecondaryIndexes ?? [])];
+    const names = new Set(secondary.map((i) => i.IndexName));
+    checkCreateVectorIndexes(input.VectorIndexes, input.BillingMode, input.AttributeDefinitions, names);
+    // Search schema attributes are defined as keys are: the definitions are exactly those.
+    if (withVectors && !withIndexes) {
+      const used = new Set([
+        ...input.KeySchema.map((k) => k.AttributeName),
+        ...searchSchemaAttributes(input.VectorIndexes),
+      ]);
+      if (used.size !== input.AttributeDefinitions.length) throw validation(EXACT_DEFINITIONS);
+    }
     // Tags get TagResource's checks; a bad tag (or more than 50) creates nothing. An empty
     // list is accepted here, unlike TagResource.
     checkTags(input.Tags ?? []);
@@ -131,6 +152,9 @@ export const createTable = defineOp<CreateTableInput>({
         ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
       ];
       if (indexes.length > 0) created.indexes = indexes;
+      // Created with the table, vector indexes are ACTIVE with it: there is nothing to fill.
+      const vectors = (input.VectorIndexes ?? []).map((i) => vectorIndexDef(i, ctx.catalogue.nextTid(), "ACTIVE"));
+      if (vectors.length > 0) created.vectorIndexes = vectors;
       if (input.StreamSpecification?.StreamEnabled) {
         created.stream = newStream(input.StreamSpecification, ctx.now, ctx.region);
       }
@@ -202,9 +226,8 @@ function checkKeySchema(
   }
   const duplicate = defined.find((name, i) => defined.indexOf(name) !== i);
   if (duplicate !== undefined) throw validation(`Attribute Name is duplicated: ${duplicate}`);
-  if (!withIndexes && keys.length !== defined.length) {
-    throw validation(
-      "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
-    );
-  }
+  if (!withIndexes && keys.length !== defined.length) throw validation(EXACT_DEFINITIONS);
 }
+
+const EXACT_DEFINITIONS =
+  "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions";

@@ -27,7 +27,7 @@ export const deleteTable = defineOp<{ TableName: string }>({
     }
     // DynamoDB refuses while any index is being built (ack-api-quirks DDB-TABLE-150/376);
     // here that is the backfill of a GSI added by UpdateTable.
-    if (def.indexes?.some((i) => i.status !== "ACTIVE")) {
+    if ([...(def.indexes ?? []), ...(def.vectorIndexes ?? [])].some((i) => i.status !== "ACTIVE")) {
       throw new DynamoError(
         "ResourceInUseException",
         "Attempt to change a resource which is still in use: Cannot delete table while indexes are being created, updated, or deleted.",
@@ -38,6 +38,7 @@ export const deleteTable = defineOp<{ TableName: string }>({
       ctx.catalogue.remove(def);
       ctx.items.markDropped(def.tid);
       for (const index of def.indexes ?? []) ctx.indexes.markDropped(index.iid);
+      for (const index of def.vectorIndexes ?? []) ctx.vectors.markDropped(index.vid);
     });
     ctx.scheduleHousekeeping();
     return { TableDescription: description };

@@ -177,6 +177,8 @@ export interface CreateIndexesRequest {
   BillingMode?: BillingMode;
   LocalSecondaryIndexes?: LocalSecondaryIndexInput[];
   GlobalSecondaryIndexes?: GlobalSecondaryIndexInput[];
+  /** Attributes other definitions use (vector indexes' search schemas): defined, not unused. */
+  usedElsewhere?: string[];
 }
 
 /**
@@ -205,7 +207,8 @@ export function checkCreateIndexes(request: CreateIndexesRequest): void {
   }
   const used = [request.KeySchema, ...(local ?? []).map((i) => i.KeySchema), ...(global ?? []).map((i) => i.KeySchema)]
     .flat()
-    .map((k) => k.AttributeName);
+    .map((k) => k.AttributeName)
+    .concat(request.usedElsewhere ?? []);
   if (defined.some((name) => !used.includes(name))) {
     throw validation(
       `${INVALID}Some AttributeDefinitions are not used. AttributeDefinitions: [${defined.join(", ")}], keys used: [${javaHashSetOrder(used).join(", ")}]`,

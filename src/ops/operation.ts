@@ -6,6 +6,7 @@ import type { ChangeLog } from "../storage/change-log.js";
 import type { TtlIndex } from "../storage/ttl-index.js";
 import type { IndexStore } from "../storage/index-store.js";
 import type { ItemStore } from "../storage/items.js";
+import type { VectorStore } from "../storage/vector-store.js";
 import type { Sql } from "../storage/sql.js";
 import type { JsonObject } from "../types.js";
 import { checkShape, type Shape } from "../protocol/shape.js";
@@ -16,6 +17,7 @@ export interface OpContext {
   catalogue: Catalogue;
   items: ItemStore;
   indexes: IndexStore;
+  vectors: VectorStore;
   /** Region named in ARNs (taken from the request's credential scope when present). */
   region: string;
   accountId: string;

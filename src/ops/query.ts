@@ -3,6 +3,7 @@
 // pushed down to SQL when its translation is exact (src/query/filter-sql.ts), and
 // evaluated in TypeScript otherwise.
 import { validation } from "../errors.js";
+import { vectorIndexOf } from "../schema/table-def.js";
 import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import { compileCondition } from "../expr/compile-condition.js";
 import { legacyConditionValues, type LegacyCondition } from "../expr/legacy.js";
@@ -77,6 +78,10 @@ export const query = defineOp<QueryInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
+    // A vector index is read by SearchVectors only (DynamoDB's text, with its period).
+    if (input.IndexName !== undefined && vectorIndexOf(def, input.IndexName)) {
+      throw validation("Query operation not supported on this index type.");
+    }
     const source = readSource(ctx, def, input.IndexName, input.ConsistentRead);
     checkIndexSelect(source, input.Select);
     const range = keyRange(input.keyLeaves ?? [], source.keys);

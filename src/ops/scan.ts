@@ -2,6 +2,7 @@
 // parallel scan (a contiguous range of the partition-hash space, src/keys/partition.ts).
 // Filters are pushed down to SQL where the translation is exact.
 import { validation } from "../errors.js";
+import { vectorIndexOf } from "../schema/table-def.js";
 import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import type { LegacyCondition } from "../expr/legacy.js";
 import { segmentRange } from "../keys/partition.js";
@@ -47,6 +48,10 @@ export const scan = defineOp<ScanInput>({
   },
   execute(ctx, input) {
     const def = tableForData(ctx, input.TableName);
+    // A vector index is read by SearchVectors only (DynamoDB's text).
+    if (input.IndexName !== undefined && vectorIndexOf(def, input.IndexName)) {
+      throw validation("Scan operation not supported on this index type");
+    }
     const source = readSource(ctx, def, input.IndexName, input.ConsistentRead);
     checkIndexSelect(source, input.Select);
     const segment =

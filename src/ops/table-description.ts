@@ -2,6 +2,7 @@
 // DeleteTable.
 import type { OpContext } from "./operation.js";
 import { tableArn } from "./tables.js";
+import { describeVectorIndex } from "./vector-definitions.js";
 import { restoring } from "../schema/backup.js";
 import { streamArn } from "../schema/stream.js";
 import { partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
@@ -79,6 +80,10 @@ export function describeTable(
       .map((i) => describeGlobalIndex(ctx, def, i, overrides[i.name]));
     if (local.length > 0) description.LocalSecondaryIndexes = local;
     if (global.length > 0) description.GlobalSecondaryIndexes = global;
+    const vectors = (def.vectorIndexes ?? []).map((i) =>
+      describeVectorIndex(i, tableArn(ctx, def.name), ctx.vectors.stats(i.vid)),
+    );
+    if (vectors.length > 0) description.VectorIndexes = vectors;
   }
   // Streams (src/streams): the specification while enabled; the latest stream's label and
   // ARN stay after it is disabled, as DynamoDB keeps them.

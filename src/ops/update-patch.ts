@@ -44,7 +44,7 @@ export function patchTargets(
 ): Map<string, string> | undefined {
   const { def, spec } = plan;
   if (!spec.update || spec.legacyUpdates) return undefined;
-  if (def.indexes?.length || def.stream?.enabled || def.ttl?.enabled) return undefined;
+  if (def.indexes?.length || def.vectorIndexes?.length || def.stream?.enabled || def.ttl?.enabled) return undefined;
   if (returnValues === "ALL_OLD" || returnValues === "ALL_NEW" || spec.returnOnFailure === "ALL_OLD") return undefined;
   const targets = new Map<string, string>();
   for (const name of [...updateNames(spec.update), ...(spec.condition ? topLevelNames(spec.condition) : [])]) {

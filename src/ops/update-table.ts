@@ -42,6 +42,8 @@ import {
   updatedStream,
   type StreamSpecificationInput,
 } from "../streams/specification.js";
+import { vectorIndexUpdatesShape, type VectorIndexUpdateInput } from "./vector-definitions.js";
+import { applyVectorPlan, checkStaysOnDemand, ONE_ONLINE_INDEX, planVectorUpdates } from "./vector-updates.js";
 import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 interface UpdateTableInput {
@@ -51,6 +53,7 @@ interface UpdateTableInput {
   BillingMode?: BillingMode;
   DeletionProtectionEnabled?: boolean;
   GlobalSecondaryIndexUpdates?: GlobalSecondaryIndexUpdateInput[];
+  VectorIndexUpdates?: VectorIndexUpdateInput[];
   StreamSpecification?: StreamSpecificationInput;
   SSESpecification?: unknown;
   ReplicaUpdates?: unknown[];
@@ -94,6 +97,7 @@ export const updateTable = defineOp<UpdateTableInput>({
     ProvisionedThroughput: provisionedThroughputShape,
     BillingMode: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
     GlobalSecondaryIndexUpdates: globalSecondaryIndexUpdatesShape,
+    VectorIndexUpdates: vectorIndexUpdatesShape,
     StreamSpecification: streamSpecificationShape,
     SSESpecification: structure("SSESpecification", {
       Enabled: { kind: "boolean" },
@@ -131,6 +135,7 @@ export const updateTable = defineOp<UpdateTableInput>({
     if (
       unsupported.length === 0 &&
       !indexUpdates?.length &&
+      !input.VectorIndexUpdates?.length &&
       throughput === undefined &&
       input.BillingMode === undefined &&
       input.DeletionProtectionEnabled === undefined &&
@@ -144,6 +149,12 @@ export const updateTable = defineOp<UpdateTableInput>({
     // With another change in the request an empty list is refused, not ignored (DDB-TABLE-359).
     if (indexUpdates?.length === 0) throw validation(`${INVALID}List of GlobalSecondaryIndexUpdates is empty`);
     if (indexUpdates) checkIndexUpdateEntries(indexUpdates);
+    if (input.VectorIndexUpdates?.length === 0) throw validation(`${INVALID}List of VectorIndexUpdates is empty`);
+    // One online index change at a time, whatever its kind.
+    const online = (indexUpdates ?? []).filter((u) => u.Create || u.Delete).length;
+    if (online > 0 && input.VectorIndexUpdates?.length) {
+      throw new DynamoError("LimitExceededException", ONE_ONLINE_INDEX);
+    }
     const stream = input.StreamSpecification;
     if (input.DeletionProtectionEnabled !== undefined && (throughput || input.BillingMode || indexUpdates || stream)) {
       throw validation(`${INVALID}DeletionProtection modification must be the only operation in the request`);
@@ -217,6 +228,20 @@ export const updateTable = defineOp<UpdateTableInput>({
         applyThroughputChange(def, next, throughput, now);
       }
     }
+    checkStaysOnDemand(def, next);
+    if (input.VectorIndexUpdates) {
+      const plan = planVectorUpdates(def, next, input.VectorIndexUpdates, input.AttributeDefinitions ?? []);
+      const final = ctx.sql.transaction(() => {
+        const updated = applyVectorPlan(next, plan, () => ctx.catalogue.nextTid());
+        if (plan.deleted) ctx.vectors.markDropped(plan.deleted.vid);
+        ctx.catalogue.update(updated);
+        if (updated.stream?.enabled && updated.stream !== def.stream) registerStream(ctx.sql, updated, ctx.now);
+        return updated;
+      });
+      // The new index's backfill, or the deleted one's purge, runs on the alarm.
+      ctx.scheduleHousekeeping();
+      return { TableDescription: describeTable(ctx, final, "UPDATING") };
+    }
     const indexUpdates = input.GlobalSecondaryIndexUpdates;
     if (!indexUpdates && !def.indexes?.some((i) => i.kind === "GSI")) {
       ctx.sql.transaction(() => {
@@ -260,9 +285,6 @@ function checkIndexUpdateEntries(updates: GlobalSecondaryIndexUpdateInput[]): vo
     names.add(name);
   }
 }
-
-const ONE_ONLINE_INDEX =
-  "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
 
 interface IndexPlan {
   /** The table's indexes with Updates applied, the one being deleted still in place. */

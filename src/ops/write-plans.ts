@@ -268,7 +268,8 @@ export function replyNeedsOld(input: { ReturnValues?: string; ReturnConsumedCapa
  */
 export function blindWrite(ctx: OpContext, plan: ItemPlan<PutSpec | DeleteSpec>, needsOld: boolean): boolean {
   const { def, spec, key } = plan;
-  if (needsOld || spec.condition || def.indexes?.length || def.stream?.enabled || def.ttl?.enabled) return false;
+  if (needsOld || spec.condition || def.indexes?.length || def.vectorIndexes?.length) return false;
+  if (def.stream?.enabled || def.ttl?.enabled) return false;
   checkNoTransactionOnItem(ctx, def.tid, key);
   if (spec.kind === "Delete") ctx.items.delete(def.tid, key.pk, key.sk);
   else ctx.items.put(def.tid, key.pk, key.sk, JSON.stringify(spec.item), spec.size ?? itemSize(spec.item));

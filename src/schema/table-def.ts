@@ -6,6 +6,7 @@ import { equalPartitions, type PartitionMap } from "./partition-map.js";
 import type { RestoreState } from "./backup.js";
 import type { StoredPolicy } from "./resource-policy.js";
 import type { StreamState } from "./stream.js";
+import type { DistanceFunction } from "../values/vector.js";
 
 /** The account id in every ARN the engine shows and the endpoint judges (one account per endpoint). */
 export const ACCOUNT_ID = "000000000000";
@@ -34,6 +35,8 @@ export interface TableDef {
   tags: Record<string, string>;
   /** Secondary indexes, LSIs and GSIs, in creation order. */
   indexes?: IndexDef[];
+  /** Vector indexes (src/storage/vector-maintenance.ts), in creation order. */
+  vectorIndexes?: VectorIndexDef[];
   /** Which Durable Objects hold which hash ranges of its items (./partition-map.ts). */
   partitions?: PartitionMap;
   /**
@@ -80,6 +83,27 @@ export interface IndexDef {
   status: "CREATING" | "ACTIVE";
   /** Where the backfill resumes: the last table row copied (base64 of pk and sk). */
   backfillAfter?: { pk: string; sk: string };
+}
+
+/** A vector index: similarity search over one attribute holding vectors (SearchVectors). */
+export interface VectorIndexDef {
+  name: string;
+  /** Internal numeric id used in vector rows; never reused (allocated like table ids). */
+  vid: number;
+  attribute: string;
+  dimensions: number;
+  distance: DistanceFunction;
+  /** The HASH attribute (at most one) and the INLINE_FILTER attributes, as given. */
+  searchSchema: { AttributeName: string; SearchSchemaElementType: "HASH" | "INLINE_FILTER" }[];
+  projection: { ProjectionType: ProjectionType; NonKeyAttributes?: string[] };
+  /** CREATING while an online backfill runs (UpdateTable), then ACTIVE. */
+  status: "CREATING" | "ACTIVE";
+  /** Where the backfill resumes: the last table row copied (base64 of pk and sk). */
+  backfillAfter?: { pk: string; sk: string };
+}
+
+export function vectorIndexOf(def: TableDef, name: string): VectorIndexDef | undefined {
+  return def.vectorIndexes?.find((i) => i.name === name);
 }
 
 /** The version of the table's partition map, without building one for a definition from before maps. */

@@ -107,7 +107,7 @@ export function receiveRows(engine: Engine, name: string, def: TableDef, rows: r
     local = engine.catalogue.get(name) as TableDef;
   }
   const table = local;
-  const stores = { items: engine.items, indexes: engine.indexes, ttlIndex: engine.ttlIndex };
+  const stores = { items: engine.items, indexes: engine.indexes, vectors: engine.vectors, ttlIndex: engine.ttlIndex };
   engine.sql.transaction(() => {
     for (const row of rows) {
       const key = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };

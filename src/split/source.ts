@@ -242,7 +242,12 @@ export class SplitSource {
         ...range.params,
         CLEAN_ROWS,
       );
-      const stores = { items: this.engine.items, indexes: this.engine.indexes, ttlIndex: this.engine.ttlIndex };
+      const stores = {
+        items: this.engine.items,
+        indexes: this.engine.indexes,
+        vectors: this.engine.vectors,
+        ttlIndex: this.engine.ttlIndex,
+      };
       for (const stored of rows) {
         const key = { pk: new Uint8Array(stored.pk), sk: new Uint8Array(stored.sk) };
         writeItem(stores, def, key, stored, JSON.parse(stored.doc) as Item, undefined);

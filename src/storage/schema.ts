@@ -288,6 +288,25 @@ const MIGRATIONS: readonly Migration[] = [
        record TEXT NOT NULL
      )`,
   ],
+  // v14: vector indexes (src/storage/vector-store.ts). One row per item an index holds,
+  // keyed by the item's table key: its vector packed as little-endian float32, the value of
+  // the index's HASH search attribute (stored key encoding, NULL without one), the inline
+  // filter values and the projected item as JSON.
+  [
+    `CREATE TABLE IF NOT EXISTS vector_items (
+       vid INTEGER NOT NULL,
+       tpk BLOB NOT NULL,
+       tsk BLOB NOT NULL,
+       hash BLOB,
+       filters TEXT NOT NULL,
+       vec BLOB NOT NULL,
+       doc TEXT NOT NULL,
+       size INTEGER NOT NULL,
+       PRIMARY KEY (vid, tpk, tsk)
+     )`,
+    "CREATE INDEX IF NOT EXISTS vector_items_hash ON vector_items (vid, hash)",
+    "CREATE TABLE IF NOT EXISTS dropped_vector_indexes (vid INTEGER PRIMARY KEY)",
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

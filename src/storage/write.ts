@@ -10,11 +10,14 @@ import type { IndexStore } from "./index-store.js";
 import type { ItemStore, StoredItem } from "./items.js";
 import type { ChangeLog } from "./change-log.js";
 import type { TtlIndex } from "./ttl-index.js";
+import { checkVectorValues, vectorRow } from "./vector-maintenance.js";
+import type { VectorStore } from "./vector-store.js";
 import type { TableDef } from "../schema/table-def.js";
 
 export interface WriteStores {
   items: ItemStore;
   indexes: IndexStore;
+  vectors: VectorStore;
   /** The stream change log (src/storage/change-log.ts); the engine always provides it. */
   changeLog?: ChangeLog | undefined;
   /** The TTL expiry index (src/storage/ttl-index.ts); the engine always provides it. */
@@ -59,6 +62,7 @@ export function writeItem(
   }
   if (next) {
     checkIndexKeys(def, next);
+    checkVectorValues(def, next);
     stores.items.put(def.tid, key.pk, key.sk, JSON.stringify(next), nextSize);
   } else if (previous) {
     stores.items.delete(def.tid, key.pk, key.sk);
@@ -73,6 +77,13 @@ export function writeItem(
     if (before && !(after && sameKey(before.key, after.key))) stores.indexes.delete(index.iid, before.key);
     if (after) stores.indexes.put(index.iid, after.key, after.doc, after.size);
     stores.indexes.adjustStats(index.iid, (after ? 1 : 0) - (before ? 1 : 0), (after?.size ?? 0) - (before?.size ?? 0));
+  }
+  // Vector rows are keyed by the table key: replaced or removed without the old item. A
+  // CREATING index is kept too: its backfill rewrites the rows it passes as they then are.
+  for (const index of def.vectorIndexes ?? []) {
+    const row = next && vectorRow(def, index, next);
+    if (row) stores.vectors.put(index.vid, key.pk, key.sk, row);
+    else if (previous) stores.vectors.delete(index.vid, key.pk, key.sk);
   }
   stores.ttlIndex?.update(def, key, oldItem, next);
   stores.changeLog?.record(def, oldItem, next);

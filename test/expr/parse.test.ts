@@ -47,6 +47,7 @@ const parsers: Record<ExpressionKind, (text: string) => unknown> = {
   ConditionExpression: (t) => parseCondition(t, "ConditionExpression"),
   FilterExpression: (t) => parseCondition(t, "FilterExpression"),
   KeyConditionExpression: (t) => parseKeyCondition(t),
+  SearchConditionExpression: (t) => parseCondition(t, "SearchConditionExpression"),
   ProjectionExpression: (t) => parseProjection(t),
   UpdateExpression: (t) => parseUpdate(t),
 };

@@ -5,6 +5,7 @@ import { DynamoError } from "../../src/errors";
 import type { OpContext } from "../../src/ops/operation";
 import { planFor } from "../../src/ops/write-plans";
 import { Catalogue } from "../../src/storage/catalogue";
+import { VectorStore } from "../../src/storage/vector-store";
 import { IndexStore } from "../../src/storage/index-store";
 import { ItemStore } from "../../src/storage/items";
 import { Sql } from "../../src/storage/sql";
@@ -93,6 +94,7 @@ async function inShard<T>(table: string, fn: (ctx: OpContext) => T): Promise<T> 
       catalogue: new Catalogue(sql),
       items: new ItemStore(sql),
       indexes: new IndexStore(sql),
+      vectors: new VectorStore(sql),
       region: "us-east-1",
       accountId: "000000000000",
       now: Date.now(),

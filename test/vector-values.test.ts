@@ -1,0 +1,57 @@
+// Vector values (src/values/vector.ts) and the float32 text of a returned vector
+// (src/ops/search-vectors.ts): the heap keeps exactly the best k of any input, scores
+// follow each distance function, and vectors print as Java's Float.toString does.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { javaFloat } from "../src/ops/search-vectors";
+import { higherIsCloser, packVector, TopK, VectorScorer, type DistanceFunction } from "../src/values/vector";
+
+const bytes = (xs: number[]) => packVector(new Float32Array(xs)).buffer as ArrayBuffer;
+
+describe("vector values", () => {
+  it("TopK keeps the best k scores of any input, best first", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        (scores, k, higher) => {
+          const top = new TopK<number>(k, higher);
+          scores.forEach((score, i) => top.offer(score, i));
+          const expected = [...scores].sort((a, b) => (higher ? b - a : a - b)).slice(0, k);
+          expect(top.sorted().map((e) => e.score)).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it("scores: 1 - cosine (a zero vector scores 1), Euclidean distance, dot product", () => {
+    const score = (fn: DistanceFunction, q: number[], v: number[]) =>
+      new VectorScorer(fn, new Float32Array(q)).score(bytes(v));
+    expect(score("COSINE", [1, 0], [0, 3])).toBe(1);
+    expect(score("COSINE", [1, 0], [-2, 0])).toBe(2);
+    expect(score("COSINE", [1, 0], [0, 0])).toBe(1);
+    expect(score("EUCLIDEAN", [0, 0], [3, 4])).toBe(5);
+    expect(score("DOT_PRODUCT", [1, 2], [3, -4])).toBe(-5);
+    expect([higherIsCloser("DOT_PRODUCT"), higherIsCloser("COSINE"), higherIsCloser("EUCLIDEAN")]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("a returned vector's numbers read as Java's Float.toString prints float32 values", () => {
+    const f = (x: number) => javaFloat(Math.fround(x));
+    expect([f(1), f(0), f(-0), f(0.6), f(0.1), f(16777217), f(1e-5), f(123.456), f(-2.5e10)]).toEqual([
+      "1.0",
+      "0.0",
+      "-0.0",
+      "0.6",
+      "0.1",
+      "1.6777216E7",
+      "1.0E-5",
+      "123.456",
+      "-2.5E10",
+    ]);
+  });
+});
