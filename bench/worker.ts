@@ -19,6 +19,7 @@ import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
 import { MATCH_CATEGORY, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
 import { clusterCall, type ClusterEnv } from "./cluster-worker";
+import { vectorFloorReady, vectorLoad, vectorRecall, vectorRun, vectorSetup, type VectorHost } from "./vector-bench";
 import type { CallMeta, WireReply } from "../src/protocol/reply";
 
 interface BenchEnv extends ClusterEnv {
@@ -194,9 +195,27 @@ export class BenchShard extends DynamoShard {
         return this.benchTimed(args[0] as string, args[1] as number, args[2] as string);
       case "scanPage":
         return this.benchScanPage(args[0] as string, args[1] as string | undefined);
+      case "vecSetup":
+        return vectorSetup(this.vectorHost(), args[0] as number, args[1] as boolean);
+      case "vecLoad":
+        return vectorLoad(
+          this.vectorHost(),
+          args[0] as string,
+          args[1] as number,
+          args[2] as number,
+          args[3] as number,
+        );
+      case "vecFloor":
+        return vectorFloorReady(this.vectorHost(), args[0] as string);
+      case "vecRecall":
+        return vectorRecall(this.vectorHost(), args[0] as string, args[1] as number);
       default:
         throw new Error(`unknown bench method ${method}`);
     }
+  }
+
+  private vectorHost(): VectorHost {
+    return { handle: (operation, body, meta) => this.handle(operation, body, meta), sql: this.ctx.storage.sql };
   }
 
   private benchEngine(operation: string, request: unknown): string {
@@ -330,6 +349,7 @@ export class BenchShard extends DynamoShard {
     const [family, op, variant] = workload.split(".") as [string, string, string | undefined];
     if (family === "expr") return expressionLoop(op, variant === "cached", n);
     if (family === "scan") return this.benchScan(op, variant ?? "", n);
+    if (family === "vec") return vectorRun(this.vectorHost(), op, n, Number(variant));
     const table = "grid";
     const pool = this.benchPool(table, poolKind(op), seed);
     const sql = this.ctx.storage.sql;

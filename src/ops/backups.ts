@@ -94,6 +94,16 @@ function featureDetails(def: TableDef): Record<string, unknown> {
       ProvisionedThroughput: { ReadCapacityUnits: i.readCapacity ?? 0, WriteCapacityUnits: i.writeCapacity ?? 0 },
     }));
   }
+  if (def.vectorIndexes?.length) {
+    out.VectorIndexes = def.vectorIndexes.map((i) => ({
+      IndexName: i.name,
+      VectorAttribute: { AttributeName: i.attribute },
+      ...(i.searchSchema.length > 0 ? { SearchSchema: i.searchSchema } : {}),
+      Projection: i.projection,
+      Dimensions: i.dimensions,
+      DistanceFunction: i.distance,
+    }));
+  }
   if (def.stream?.enabled) out.StreamDescription = { StreamEnabled: true, StreamViewType: def.stream.viewType };
   if (def.ttl?.enabled) out.TimeToLiveDescription = { TimeToLiveStatus: "ENABLED", AttributeName: def.ttl.attribute };
   return out;

@@ -10,7 +10,7 @@ import { restorePlans } from "../backup/plans.js";
 import { startRestore } from "../backup/restore.js";
 import { restoring, type RestorePiece, type RestoreState } from "../schema/backup.js";
 import { partitionOfHash, sharedObject, splitObject, type PartitionMap } from "../schema/partition-map.js";
-import type { IndexDef, TableDef } from "../schema/table-def.js";
+import type { IndexDef, TableDef, VectorIndexDef } from "../schema/table-def.js";
 import type { Shape } from "../protocol/shape.js";
 import { backupArnShape, backupOf } from "./backups.js";
 import { tableName } from "./common-shapes.js";
@@ -21,6 +21,7 @@ import {
   type GlobalSecondaryIndexInput,
 } from "./index-definitions.js";
 import { defineOp, type OpContext } from "./operation.js";
+import { vectorIndexesShape, type VectorIndexInput } from "./vector-definitions.js";
 import { describeTable } from "./table-description.js";
 import { tableArn } from "./tables.js";
 
@@ -30,6 +31,7 @@ export interface RestoreOverrides {
   BillingModeOverride?: "PROVISIONED" | "PAY_PER_REQUEST";
   GlobalSecondaryIndexOverride?: GlobalSecondaryIndexInput[];
   LocalSecondaryIndexOverride?: GlobalSecondaryIndexInput[];
+  VectorIndexOverride?: VectorIndexInput[];
   ProvisionedThroughputOverride?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   OnDemandThroughputOverride?: Record<string, unknown>;
   SSESpecificationOverride?: Record<string, unknown>;
@@ -46,6 +48,7 @@ export const overrideShapes: Record<string, Shape> = {
   BillingModeOverride: { kind: "string", enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
   GlobalSecondaryIndexOverride: globalSecondaryIndexesShape,
   LocalSecondaryIndexOverride: localSecondaryIndexesShape,
+  VectorIndexOverride: vectorIndexesShape,
   ProvisionedThroughputOverride: provisionedThroughputShape,
   OnDemandThroughputOverride: anything,
   SSESpecificationOverride: anything,
@@ -160,6 +163,18 @@ export function restoredDef(ctx: OpContext, source: TableDef, input: RestoreOver
   });
   if (indexes.length > 0) def.indexes = indexes;
   else delete def.indexes;
+  // Vector indexes: all of the source's, or those VectorIndexOverride names; ids of the new
+  // table's own. ACTIVE: the restore writes every item through the write path, which fills them.
+  const kept = input.VectorIndexOverride?.map((i) => i.IndexName);
+  const vectors = (source.vectorIndexes ?? [])
+    .filter((index) => !kept || kept.includes(index.name))
+    .map((index): VectorIndexDef => {
+      const copy: VectorIndexDef = { ...structuredClone(index), vid: ctx.catalogue.nextTid(), status: "ACTIVE" };
+      delete copy.backfillAfter;
+      return copy;
+    });
+  if (vectors.length > 0) def.vectorIndexes = vectors;
+  else delete def.vectorIndexes;
   return def;
 }
 

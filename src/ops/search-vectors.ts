@@ -72,14 +72,16 @@ export const searchVectors = defineOp<SearchVectorsInput>({
     const query = searchVector(input.SearchVector, index);
     const { hash, filters } = searchConditions(def, index, input.condition);
     const scorer = new VectorScorer(index.distance, query);
-    const best = new TopK<{ doc: string }>(Math.trunc(input.TopK), higherIsCloser(index.distance));
-    for (const row of ctx.vectors.rows(index.vid, hash)) {
-      if (filters.length > 0 && !matches(row.filters, filters)) continue;
-      const score = scorer.score(row.vec);
-      if (best.admits(score)) best.offer(score, { doc: row.doc });
-    }
-    const results = best.sorted().map(({ score, value }) => ({
-      Item: resultItem(JSON.parse(value.doc) as Item, index, input.projection),
+    const best = new TopK<number>(Math.trunc(input.TopK), higherIsCloser(index.distance));
+    ctx.vectors.visit(index.vid, index.dimensions, hash, (id, data, offset, stored) => {
+      if (filters.length > 0 && !matches(stored, filters)) return;
+      const score = scorer.scoreAt(data, offset);
+      if (best.admits(score)) best.offer(score, id);
+    });
+    const kept = best.sorted();
+    const docs = ctx.vectors.docs(kept.map((k) => k.value));
+    const results = kept.map(({ score }, i) => ({
+      Item: resultItem(JSON.parse(docs[i] as string) as Item, index, input.projection),
       // Scores are float32 values, as the index computes them.
       Score: Math.fround(score),
     }));

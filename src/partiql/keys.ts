@@ -4,7 +4,15 @@ import { validation } from "../errors.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import type { Condition, Operand, Source, ValueNode } from "./ast.js";
 import { bindValue } from "./values.js";
-import { hashKeyOf, indexKeysOf, indexOf, rangeKeyOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import {
+  hashKeyOf,
+  indexKeysOf,
+  indexOf,
+  rangeKeyOf,
+  vectorIndexOf,
+  type IndexDef,
+  type TableDef,
+} from "../schema/table-def.js";
 
 export const INCOMPLETE_KEY = "Where clause does not contain a mandatory equality on all key attributes";
 
@@ -57,6 +65,8 @@ export function checkSource(source: Source, def: TableDef): IndexDef | undefined
   if (source.alias) throw validation("Aliasing is not supported");
   if (source.index === undefined) return undefined;
   const index = indexOf(def, source.index);
+  // A vector index is read by SearchVectors only (DynamoDB's text for a SELECT naming one).
+  if (!index && vectorIndexOf(def, source.index)) throw validation("Scan operation not supported on this index type");
   if (!index) throw validation("The table does not have the specified index");
   // DynamoDB's text, though it is the index, not the table, that has such keys: its base
   // table and its other indexes stay readable.

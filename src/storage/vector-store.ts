@@ -3,6 +3,7 @@
 // A search reads the rows of one index (of one HASH value when the index has a HASH search
 // attribute) with their vectors and inline filter values; the scoring is the caller's.
 import type { Sql } from "./sql.js";
+import { hex, VectorCache } from "./vector-cache.js";
 
 export interface VectorRow {
   /** The value of the index's HASH search attribute, key-encoded (null without one). */
@@ -16,18 +17,18 @@ export interface VectorRow {
   size: number;
 }
 
-/** A row as a search reads it. */
-export type StoredVector = {
-  filters: string;
-  vec: ArrayBuffer;
-  doc: string;
-  size: number;
-};
+/** What a search is shown of each row: its id, its vector at data[offset..], its inline filters. */
+export type VisitVector = (id: number, data: Float32Array, offset: number, filters: string) => void;
 
 export class VectorStore {
-  constructor(private readonly sql: Sql) {}
+  private readonly cache: VectorCache;
+
+  constructor(private readonly sql: Sql) {
+    this.cache = new VectorCache(sql);
+  }
 
   put(vid: number, tpk: Uint8Array, tsk: Uint8Array, row: VectorRow): void {
+    this.cache.drop(vid);
     this.sql.exec(
       "INSERT INTO vector_items (vid, tpk, tsk, hash, filters, vec, doc, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (vid, tpk, tsk) DO UPDATE SET hash = excluded.hash, filters = excluded.filters, " +
@@ -44,18 +45,49 @@ export class VectorStore {
   }
 
   delete(vid: number, tpk: Uint8Array, tsk: Uint8Array): void {
+    this.cache.drop(vid);
     this.sql.exec("DELETE FROM vector_items WHERE vid = ? AND tpk = ? AND tsk = ?", vid, tpk, tsk);
   }
 
-  /** The rows of index `vid` (of one HASH value, when `hash` is given), as they are read. */
-  rows(vid: number, hash: Uint8Array | undefined): Iterable<StoredVector> {
-    return hash === undefined
-      ? this.sql.cursor<StoredVector>("SELECT filters, vec, doc, size FROM vector_items WHERE vid = ?", vid)
-      : this.sql.cursor<StoredVector>(
-          "SELECT filters, vec, doc, size FROM vector_items WHERE vid = ? AND hash = ?",
-          vid,
-          hash,
-        );
+  /**
+   * Shows `visit` every row of index `vid` (of one HASH value, when `hash` is given): from
+   * memory when the index is small enough to hold (./vector-cache.ts), else as SQLite reads
+   * the rows. The projected items are read afterwards, for the rows kept (`docs`).
+   */
+  visit(vid: number, dims: number, hash: Uint8Array | undefined, visit: VisitVector): void {
+    const held = this.cache.held(vid, dims);
+    if (held) {
+      const wanted = hash === undefined ? undefined : hex(hash);
+      for (let i = 0; i < held.rowids.length; i++) {
+        if (wanted !== undefined && held.hashes[i] !== wanted) continue;
+        visit(held.rowids[i] as number, held.data, i * dims, held.filters[i] as string);
+      }
+      return;
+    }
+    type Row = { id: number; filters: string; vec: ArrayBuffer };
+    const rows =
+      hash === undefined
+        ? this.sql.cursor<Row>("SELECT rowid AS id, filters, vec FROM vector_items WHERE vid = ?", vid)
+        : this.sql.cursor<Row>(
+            "SELECT rowid AS id, filters, vec FROM vector_items WHERE vid = ? AND hash = ?",
+            vid,
+            hash,
+          );
+    for (const row of rows) visit(row.id, new Float32Array(row.vec), 0, row.filters);
+  }
+
+  /** The projected items of rows `ids`, in that order. */
+  docs(ids: number[]): string[] {
+    if (ids.length === 0) return [];
+    const found = new Map<number, string>();
+    const marks = ids.map(() => "?").join(", ");
+    for (const row of this.sql.cursor<{ id: number; doc: string }>(
+      `SELECT rowid AS id, doc FROM vector_items WHERE rowid IN (${marks})`,
+      ...ids,
+    )) {
+      found.set(row.id, row.doc);
+    }
+    return ids.map((id) => found.get(id) ?? "{}");
   }
 
   /** Items the index holds here and their projected size. */
@@ -69,6 +101,7 @@ export class VectorStore {
 
   /** Drops an index: its rows go in chunks from the alarm (purgeDropped). */
   markDropped(vid: number): void {
+    this.cache.drop(vid);
     this.sql.exec("INSERT OR IGNORE INTO dropped_vector_indexes (vid) VALUES (?)", vid);
   }
 

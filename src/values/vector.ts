@@ -57,13 +57,17 @@ export class VectorScorer {
 
   /** The score of the stored vector `bytes` (packVector's form). */
   score(bytes: ArrayBuffer): number {
-    const v = new Float32Array(bytes);
+    return this.scoreAt(new Float32Array(bytes), 0);
+  }
+
+  /** The score of the vector at data[offset .. offset + dimensions). */
+  scoreAt(v: Float32Array, offset: number): number {
     const q = this.query;
     const n = q.length;
     if (this.fn === "EUCLIDEAN") {
       let sum = 0;
       for (let i = 0; i < n; i++) {
-        const d = (q[i] as number) - (v[i] as number);
+        const d = (q[i] as number) - (v[offset + i] as number);
         sum += d * d;
       }
       return Math.sqrt(sum);
@@ -71,7 +75,7 @@ export class VectorScorer {
     let dot = 0;
     let norm = 0;
     for (let i = 0; i < n; i++) {
-      const x = v[i] as number;
+      const x = v[offset + i] as number;
       dot += (q[i] as number) * x;
       norm += x * x;
     }

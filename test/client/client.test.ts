@@ -141,6 +141,41 @@ describe("DynamoDBClient over the shard namespace", () => {
     expect(notExists.state).toBe("SUCCESS");
   });
 
+  it("SearchVectorsCommand: an exact search over a table of 4 partitions, through the SDK's own serialisation", async () => {
+    const client = new DynamoDBClient({ shards: 4 });
+    const name = uniqueName("client-vec");
+    await client.send(
+      new CreateTableCommand({
+        ...hashTable(name),
+        BillingMode: "PAY_PER_REQUEST",
+        VectorIndexes: [
+          {
+            IndexName: "near",
+            VectorAttribute: { AttributeName: "emb" },
+            Dimensions: 2,
+            DistanceFunction: "COSINE",
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+      }),
+    );
+    for (let i = 0; i < 24; i++) {
+      const angle = (i * Math.PI) / 24;
+      const emb = { L: [{ N: String(Math.cos(angle)) }, { N: String(Math.sin(angle)) }] };
+      await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: `a${i}` }, emb } }));
+    }
+    const out = await client.send(
+      new sdk.SearchVectorsCommand({
+        TableName: name,
+        IndexName: "near",
+        SearchVector: [{ N: "1" }, { N: "0" }],
+        TopK: 3,
+      }),
+    );
+    expect(out.SearchResults?.map((r) => r.Item?.id?.S)).toEqual(["a0", "a1", "a2"]);
+    expect(out.SearchResults?.[0]?.Score).toBe(0);
+  });
+
   it("sees the same tables as the HTTP edge (shard-0)", async () => {
     const client = new DynamoDBClient({});
     const name = uniqueName("shared");

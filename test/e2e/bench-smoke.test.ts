@@ -89,6 +89,9 @@ describe("bench (quick mode)", () => {
         "K.restore.rate",
         "K.history.bytes",
         "K.problems",
+        "V.exact",
+        "V.recall",
+        "V.put",
       ]) {
         expect(ids).toContain(id);
       }

@@ -339,6 +339,39 @@ describe("vector indexes", () => {
     expect(await find()).toEqual(["y"]);
   });
 
+  it("RestoreTableFromBackup: the restored table keeps its vector index, filled; PartiQL cannot read one", async () => {
+    const table = uniqueName("vec");
+    await vectorTable(table, [index("cos", "COSINE")]);
+    await fourItems(table);
+    const backup = (await ok("CreateBackup", { TableName: table, BackupName: "vec-backup" })).BackupDetails as Json;
+    await until(async () => {
+      const described = (await ok("DescribeBackup", { BackupArn: backup.BackupArn })).BackupDescription as Json;
+      const details = described.BackupDetails as Json;
+      const features = (described.SourceTableFeatureDetails as Json).VectorIndexes;
+      expect(features).toEqual([
+        {
+          IndexName: "cos",
+          VectorAttribute: { AttributeName: "emb" },
+          Projection: { ProjectionType: "ALL" },
+          Dimensions: 3,
+          DistanceFunction: "COSINE",
+        },
+      ]);
+      return details.BackupStatus === "AVAILABLE";
+    }, "backup AVAILABLE");
+    const restored = uniqueName("vec-restored");
+    await ok("RestoreTableFromBackup", { TargetTableName: restored, BackupArn: backup.BackupArn });
+    await until(
+      async () => ((await ok("DescribeTable", { TableName: restored })).Table as Json).TableStatus === "ACTIVE",
+      "restored table ACTIVE",
+    );
+    expect(ids(await search(restored, "cos", [1, 0, 0]))).toEqual(["same", "diag", "orth", "back"]);
+    expect(await fails("ExecuteStatement", { Statement: `SELECT * FROM "${table}"."cos"` })).toEqual([
+      V,
+      "Scan operation not supported on this index type",
+    ]);
+  });
+
   it("UpdateTable: a vector index added to a populated table is searchable once its backfill ends; deleting it removes it", async () => {
     const table = uniqueName("vec");
     await ok("CreateTable", {
