@@ -265,49 +265,25 @@ export class Engine {
       return housekeeping;
     }
     copy.tid = local.tid;
-    const existing = new Map((local.indexes ?? []).map((i) => [i.name, i]));
-    const indexes: IndexDef[] = [];
-    for (const index of source.indexes ?? []) {
-      const mine = existing.get(index.name);
-      existing.delete(index.name);
-      if (mine) {
-        const kept: IndexDef = { ...structuredClone(index), iid: mine.iid, status: mine.status };
-        delete kept.backfillAfter;
-        if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
-        indexes.push(kept);
-      } else {
-        indexes.push(this.freshIndex(index, "CREATING"));
-        housekeeping = true;
-      }
-    }
-    for (const dropped of existing.values()) {
-      this.indexes.markDropped(dropped.iid);
-      housekeeping = true;
-    }
-    if (indexes.length > 0) copy.indexes = indexes;
+    const indexes = reconcile(
+      source.indexes,
+      local.indexes,
+      (index, mine) => ({ ...structuredClone(index), iid: mine.iid }),
+      (index) => this.freshIndex(index, "CREATING"),
+      (gone) => this.indexes.markDropped(gone.iid),
+    );
+    if (indexes.list.length > 0) copy.indexes = indexes.list;
     else delete copy.indexes;
-    // Vector indexes likewise: ids of this object's own, new ones filled by a backfill here.
-    const vectorsHere = new Map((local.vectorIndexes ?? []).map((i) => [i.name, i]));
-    const vectors: VectorIndexDef[] = [];
-    for (const index of source.vectorIndexes ?? []) {
-      const mine = vectorsHere.get(index.name);
-      vectorsHere.delete(index.name);
-      if (mine) {
-        const kept: VectorIndexDef = { ...structuredClone(index), vid: mine.vid, status: mine.status };
-        delete kept.backfillAfter;
-        if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
-        vectors.push(kept);
-      } else {
-        vectors.push(this.freshVectorIndex(index, "CREATING"));
-        housekeeping = true;
-      }
-    }
-    for (const dropped of vectorsHere.values()) {
-      this.vectors.markDropped(dropped.vid);
-      housekeeping = true;
-    }
-    if (vectors.length > 0) copy.vectorIndexes = vectors;
+    const vectors = reconcile(
+      source.vectorIndexes,
+      local.vectorIndexes,
+      (index, mine) => ({ ...structuredClone(index), vid: mine.vid }),
+      (index) => this.freshVectorIndex(index, "CREATING"),
+      (gone) => this.vectors.markDropped(gone.vid),
+    );
+    if (vectors.list.length > 0) copy.vectorIndexes = vectors.list;
     else delete copy.vectorIndexes;
+    housekeeping ||= indexes.work || vectors.work;
     this.catalogue.update(copy);
     syncPitrTriggers(this.sql, copy);
     return housekeeping;
@@ -348,4 +324,48 @@ export class Engine {
       ...(meta.cluster ? { cluster: meta.cluster } : {}),
     };
   }
+}
+
+/** What reconcile needs of an index definition (GSIs and LSIs, vector indexes). */
+interface BuiltIndex {
+  name: string;
+  status: "CREATING" | "ACTIVE";
+  backfillAfter?: { pk: string; sk: string };
+}
+
+/**
+ * A definition's indexes of one kind as this object keeps them: those it has keep their
+ * ids, status and backfill cursor (`keep` copies the id), new ones come fresh (`fresh`, to
+ * be filled by a backfill here), and those gone are dropped (`drop`). `work`: the
+ * housekeeping alarm has something to do.
+ */
+function reconcile<T extends BuiltIndex>(
+  source: T[] | undefined,
+  local: T[] | undefined,
+  keep: (index: T, mine: T) => T,
+  fresh: (index: T) => T,
+  drop: (gone: T) => void,
+): { list: T[]; work: boolean } {
+  const existing = new Map((local ?? []).map((i) => [i.name, i]));
+  const list: T[] = [];
+  let work = false;
+  for (const index of source ?? []) {
+    const mine = existing.get(index.name);
+    existing.delete(index.name);
+    if (mine) {
+      const kept = keep(index, mine);
+      kept.status = mine.status;
+      delete kept.backfillAfter;
+      if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
+      list.push(kept);
+    } else {
+      list.push(fresh(index));
+      work = true;
+    }
+  }
+  for (const gone of existing.values()) {
+    drop(gone);
+    work = true;
+  }
+  return { list, work };
 }

@@ -10,6 +10,7 @@ import { compileProjection } from "../expr/compile-projection.js";
 import { projectPaths } from "../expr/document.js";
 import { encodeKey } from "../keys/encode.js";
 import type { AttributeValue, Item } from "../types.js";
+import { disownedRange } from "../storage/split-log.js";
 import { attributeType } from "../storage/vector-maintenance.js";
 import { vectorIndexOf, type TableDef, type VectorIndexDef } from "../schema/table-def.js";
 import { valuesEqual } from "../values/compare.js";
@@ -73,11 +74,12 @@ export const searchVectors = defineOp<SearchVectorsInput>({
     const { hash, filters } = searchConditions(def, index, input.condition);
     const scorer = new VectorScorer(index.distance, query);
     const best = new TopK<number>(Math.trunc(input.TopK), higherIsCloser(index.distance));
-    ctx.vectors.visit(index.vid, index.dimensions, hash, (id, data, offset, stored) => {
+    const visit = (id: number, data: Float32Array, offset: number, stored: string) => {
       if (filters.length > 0 && !matches(stored, filters)) return;
       const score = scorer.scoreAt(data, offset);
       if (best.admits(score)) best.offer(score, id);
-    });
+    };
+    ctx.vectors.visit(index.vid, index.dimensions, hash, visit, disownedRange(ctx.sql, def.tid));
     const kept = best.sorted();
     const docs = ctx.vectors.docs(kept.map((k) => k.value));
     const results = kept.map(({ score }, i) => ({

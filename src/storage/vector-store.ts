@@ -2,6 +2,7 @@
 // item's table key, so a write replaces or removes its row without reading the old item.
 // A search reads the rows of one index (of one HASH value when the index has a HASH search
 // attribute) with their vectors and inline filter values; the scoring is the caller's.
+import { outsideRange, type KeyRange } from "./split-log.js";
 import type { Sql } from "./sql.js";
 import { hex, VectorCache } from "./vector-cache.js";
 
@@ -54,8 +55,10 @@ export class VectorStore {
    * memory when the index is small enough to hold (./vector-cache.ts), else as SQLite reads
    * the rows. The projected items are read afterwards, for the rows kept (`docs`).
    */
-  visit(vid: number, dims: number, hash: Uint8Array | undefined, visit: VisitVector): void {
-    const held = this.cache.held(vid, dims);
+  visit(vid: number, dims: number, hash: Uint8Array | undefined, visit: VisitVector, disowned?: KeyRange): void {
+    // Rows a split has handed to another object are not this object's (./split-log.ts):
+    // that short window reads from SQLite, leaving them out.
+    const held = disowned ? undefined : this.cache.held(vid, dims);
     if (held) {
       const wanted = hash === undefined ? undefined : hex(hash);
       for (let i = 0; i < held.rowids.length; i++) {
@@ -64,16 +67,20 @@ export class VectorStore {
       }
       return;
     }
+    const where = ["vid = ?"];
+    const params: unknown[] = [vid];
+    if (hash !== undefined) {
+      where.push("hash = ?");
+      params.push(hash);
+    }
+    if (disowned) {
+      const outside = outsideRange("tpk", disowned);
+      where.push(outside.sql);
+      params.push(...outside.params);
+    }
     type Row = { id: number; filters: string; vec: ArrayBuffer };
-    const rows =
-      hash === undefined
-        ? this.sql.cursor<Row>("SELECT rowid AS id, filters, vec FROM vector_items WHERE vid = ?", vid)
-        : this.sql.cursor<Row>(
-            "SELECT rowid AS id, filters, vec FROM vector_items WHERE vid = ? AND hash = ?",
-            vid,
-            hash,
-          );
-    for (const row of rows) visit(row.id, new Float32Array(row.vec), 0, row.filters);
+    const text = `SELECT rowid AS id, filters, vec FROM vector_items WHERE ${where.join(" AND ")}`;
+    for (const row of this.sql.cursor<Row>(text, ...params)) visit(row.id, new Float32Array(row.vec), 0, row.filters);
   }
 
   /** The projected items of rows `ids`, in that order. */
