@@ -5,7 +5,13 @@
 // and, where it changed data, through the SDK too. Screenshots go to test-artifacts/console/.
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_SHARDS } from "./settings";
@@ -255,6 +261,59 @@ describe("web console", () => {
     expect(await statusAfter(() => page.click("#run-partiql"))).toBe("ExecuteStatement: 1 items.");
     expect(await page.locator("#partiql-results td").allTextContents()).toEqual(["Hello, world"]);
     await shot("06-partiql");
+  });
+
+  browserTest("Console: shows a table's vector indexes and searches one", async () => {
+    const vectors = uniqueName("console-vec");
+    await sdk.send(
+      new CreateTableCommand({
+        TableName: vectors,
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+        VectorIndexes: [
+          {
+            IndexName: "near",
+            VectorAttribute: { AttributeName: "emb" },
+            Dimensions: 2,
+            DistanceFunction: "EUCLIDEAN",
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+      }),
+    );
+    for (const [id, x] of [
+      ["a", 0],
+      ["b", 3],
+      ["c", 1],
+    ] as const) {
+      await sdk.send(
+        new PutItemCommand({ TableName: vectors, Item: { id: { S: id }, emb: { L: [{ N: String(x) }, { N: "0" }] } } }),
+      );
+    }
+    await page.goto(`${endpoint}/console#/table/${encodeURIComponent(vectors)}/vectors`);
+    await page.locator("#vector-index-list").waitFor();
+    expect(await page.locator("#vector-index-list td").allTextContents()).toEqual([
+      "near",
+      "ACTIVE",
+      "emb",
+      "2",
+      "EUCLIDEAN",
+      "",
+      "ALL",
+      "3",
+    ]);
+    await page.fill("#vector-query", "[0.9, 0]");
+    await page.fill("#vector-topk", "2");
+    expect(await statusAfter(() => page.click("#run-vector-search"))).toBe("SearchVectors: 2 items.");
+    const cells = await page.locator("#vector-result-list td").allTextContents();
+    expect([cells[0], cells[1], cells[2], cells[3]]).toEqual([
+      String(Math.fround(1 - Math.fround(0.9))),
+      "c",
+      String(Math.fround(0.9)),
+      "a",
+    ]);
+    await shot("06b-vectors");
   });
 
   browserTest("Console: deletes the table after a confirmation", async () => {

@@ -1,10 +1,11 @@
 // @ts-check
 // One table: tabs Items (browse, Query, Scan, edit), Overview (key schema, indexes, stream,
-// TTL, delete) and Stream (follow it live).
+// TTL, delete), Stream (follow it live) and Vectors (vector indexes and their search).
 import { call } from "./api.mjs";
 import { bytesText, countText, h, replace } from "./dom.mjs";
 import { showItems } from "./items.mjs";
 import { showStream } from "./stream.mjs";
+import { showVectors } from "./vectors.mjs";
 import { describe } from "./tables.mjs";
 import { attempt, errorText, notify } from "./ui.mjs";
 
@@ -15,6 +16,7 @@ const TABS = [
   ["items", "Items"],
   ["overview", "Overview"],
   ["stream", "Stream"],
+  ["vectors", "Vectors"],
 ];
 
 /** @param {HTMLElement} main @param {string} name @param {string} tab */
@@ -44,6 +46,7 @@ export async function showTable(main, name, tab) {
     const table = await describe(name);
     if (tab === "overview") showOverview(content, table);
     else if (tab === "stream") showStream(content, table);
+    else if (tab === "vectors") showVectors(content, table);
     else showItems(content, table);
   });
 }
