@@ -14,6 +14,8 @@ export interface Env {
   DDB_TXN_CHECK_SECONDS?: string;
   /** Seconds between TTL sweeps of each shard (default 60). */
   DDB_TTL_SWEEP_SECONDS?: string;
+  /** Numbers (rows x dimensions) a vector index may hold in one object before its searches go approximate (default 4,194,304). */
+  DDB_VECTOR_EXACT_FLOATS?: string;
   /** Who may call the HTTP edge: "accessKeyId:secretKey" pairs, comma-separated (a secret). SECURITY.md. */
   DDB_CREDENTIALS?: string;
   /** Optional per-key permissions, JSON (SECURITY.md). */

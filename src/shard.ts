@@ -55,6 +55,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     super(state, env);
     this.engine = new Engine(state, {
       ttlSweepSeconds: ttlSweepSeconds(env),
+      vectorExactFloats: vectorExactFloats(env),
       afterRequest: (operation, input) => {
         const items = writtenItems(operation, input);
         if (items.length > 0) this.auto.noteWrites(items);
@@ -334,6 +335,12 @@ function bucketOf(env: Env, name: string): R2Bucket | undefined {
 function txnCheckSeconds(env: Env): number {
   const n = Number(env.DDB_TXN_CHECK_SECONDS);
   return env.DDB_TXN_CHECK_SECONDS !== undefined && Number.isFinite(n) && n > 0 ? n : 5;
+}
+
+/** DDB_VECTOR_EXACT_FLOATS: an index's numbers per object before approximate search (tests set it low). */
+function vectorExactFloats(env: Env): number | undefined {
+  const n = Number(env.DDB_VECTOR_EXACT_FLOATS);
+  return env.DDB_VECTOR_EXACT_FLOATS !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** DDB_TTL_SWEEP_SECONDS: seconds between TTL sweeps (default 60; tests set about 1). */

@@ -4,7 +4,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { javaFloat } from "../src/ops/search-vectors";
-import { higherIsCloser, packVector, TopK, VectorScorer, type DistanceFunction } from "../src/values/vector";
+import {
+  closestCentroids,
+  higherIsCloser,
+  nearestCentroid,
+  packVector,
+  TopK,
+  trainCentroids,
+  VectorScorer,
+  type DistanceFunction,
+} from "../src/values/vector";
 
 const bytes = (xs: number[]) => packVector(new Float32Array(xs)).buffer as ArrayBuffer;
 
@@ -38,6 +47,32 @@ describe("vector values", () => {
       false,
       false,
     ]);
+  });
+
+  it("k-means finds the centers of separated clusters; rows and queries go to the nearest ones", () => {
+    // Three clusters of eight points around (0, 10), (10, 0) and (-10, -10), in sample order a, b, c, a, b, c...
+    const centers = [
+      [0, 10],
+      [10, 0],
+      [-10, -10],
+    ];
+    const sample = new Float32Array(
+      Array.from({ length: 24 }, (_, i) => {
+        const c = centers[i % 3] as number[];
+        const wobble = ((i % 8) - 3.5) / 10;
+        return [(c[0] as number) + wobble, (c[1] as number) - wobble];
+      }).flat(),
+    );
+    const centroids = trainCentroids("EUCLIDEAN", sample, 2, 3, 6);
+    const found = Array.from({ length: 3 }, (_, k) => [centroids[2 * k], centroids[2 * k + 1]]);
+    // Seeded with the first three points (one of each cluster), each centroid is its cluster's mean.
+    found.forEach((point, k) => {
+      expect(Math.abs((point[0] as number) - (centers[k]?.[0] as number))).toBeLessThan(0.1);
+      expect(Math.abs((point[1] as number) - (centers[k]?.[1] as number))).toBeLessThan(0.1);
+    });
+    expect(nearestCentroid("EUCLIDEAN", centroids, 3, new Float32Array([9, 1]), 0)).toBe(1);
+    expect(closestCentroids("EUCLIDEAN", centroids, 3, new Float32Array([-9, -8]), 2)).toEqual([2, 0]);
+    expect(closestCentroids("DOT_PRODUCT", centroids, 3, new Float32Array([0, 1]), 1)).toEqual([0]);
   });
 
   it("a returned vector's numbers read as Java's Float.toString prints float32 values", () => {

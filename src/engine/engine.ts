@@ -48,6 +48,8 @@ export interface EngineOptions {
   afterRequest?: (operation: string, input: unknown) => void;
   /** Whether the host writes exports to R2 (a shard does; an embedded engine has no runner for it). */
   exports?: boolean;
+  /** Numbers a vector index may hold here before its searches go approximate (src/storage/vector-lists.ts). */
+  vectorExactFloats?: number;
 }
 
 /** How often a shard with an enabled stream checks its log's retention at least. */
@@ -78,7 +80,7 @@ export class Engine {
     this.catalogue = new Catalogue(this.sql);
     this.items = new ItemStore(this.sql);
     this.indexes = new IndexStore(this.sql);
-    this.vectors = new VectorStore(this.sql);
+    this.vectors = new VectorStore(this.sql, options.vectorExactFloats);
     this.changeLog = new ChangeLog(this.sql);
     this.ttlIndex = new TtlIndex(this.sql);
     this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
@@ -156,8 +158,9 @@ export class Engine {
           backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK) ||
           vectorBackfillChunk({ sql: this.sql, vectors: this.vectors }, this.catalogue, VECTOR_BACKFILL_CHUNK),
       );
+      const listing = this.sql.transaction(() => this.vectorListStep());
       const backups = backupHousekeeping(this);
-      return this.streamsAndTtl() || purging || backfilling || backups;
+      return this.streamsAndTtl() || purging || backfilling || listing || backups;
     } catch (err) {
       this.catalogue.reload();
       throw err;
@@ -293,6 +296,16 @@ export class Engine {
     const copy: IndexDef = { ...structuredClone(index), iid: this.catalogue.nextTid(), status };
     delete copy.backfillAfter;
     return copy;
+  }
+
+  /** One step of building the lists of the first large vector index that needs it (src/storage/vector-lists.ts). */
+  private vectorListStep(): boolean {
+    for (const name of this.catalogue.names()) {
+      for (const index of this.catalogue.get(name)?.vectorIndexes ?? []) {
+        if (index.status === "ACTIVE" && this.vectors.lists.due(index)) return this.vectors.lists.step(index) || true;
+      }
+    }
+    return false;
   }
 
   private freshVectorIndex(index: VectorIndexDef, status: VectorIndexDef["status"]): VectorIndexDef {

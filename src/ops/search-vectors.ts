@@ -1,7 +1,8 @@
 // SearchVectors: the TopK items of a vector index most similar to a search vector, best
-// first, each with its score. Exact: every row the search condition leaves (one HASH
-// value's rows when the index has a HASH attribute) is scored (src/values/vector.ts) and
-// the best TopK kept in a bounded heap. Messages are DynamoDB's, as public conformance
+// first, each with its score. Every row the search reads (one HASH value's rows when the
+// index has a HASH attribute; for an index too large to hold in memory, once its lists are
+// built, the rows of the lists nearest the vector: src/storage/vector-lists.ts) is scored
+// (src/values/vector.ts) and the best TopK kept in a bounded heap. Messages are DynamoDB's, as public conformance
 // suites captured them in 2026 (see src/ops/vector-definitions.ts).
 import { DynamoError, validation } from "../errors.js";
 import type { DocPath, ResolvedCondition, ResolvedOperand } from "../expr/ast.js";
@@ -79,7 +80,9 @@ export const searchVectors = defineOp<SearchVectorsInput>({
       const score = scorer.scoreAt(data, offset);
       if (best.admits(score)) best.offer(score, id);
     };
-    ctx.vectors.visit(index.vid, index.dimensions, hash, visit, disownedRange(ctx.sql, def.tid));
+    const mode = ctx.vectors.visit(index, query, hash, visit, disownedRange(ctx.sql, def.tid));
+    // An index too large to hold, read row by row: its lists are built by the alarm.
+    if (mode === "rows" && ctx.vectors.lists.due(index)) ctx.scheduleHousekeeping();
     const kept = best.sorted();
     const docs = ctx.vectors.docs(kept.map((k) => k.value));
     const results = kept.map(({ score }, i) => ({

@@ -307,6 +307,23 @@ const MIGRATIONS: readonly Migration[] = [
     "CREATE INDEX IF NOT EXISTS vector_items_hash ON vector_items (vid, hash)",
     "CREATE TABLE IF NOT EXISTS dropped_vector_indexes (vid INTEGER PRIMARY KEY)",
   ],
+  // v15: approximate search of large vector indexes (src/storage/vector-lists.ts): each
+  // row's list (its nearest centroid; NULL until assigned), and per index its centroids and
+  // how far the assignment of rows to them has got.
+  (sql: Sql) => {
+    // Migrations run again over a schema that has them (tests roll the version back): the
+    // column is added once.
+    const columns = sql.all<{ name: string }>("PRAGMA table_info(vector_items)").map((c) => c.name);
+    if (!columns.includes("list")) sql.exec("ALTER TABLE vector_items ADD COLUMN list INTEGER");
+    sql.exec("CREATE INDEX IF NOT EXISTS vector_items_list ON vector_items (vid, list)");
+    sql.exec(`CREATE TABLE IF NOT EXISTS vector_lists (
+       vid INTEGER PRIMARY KEY,
+       lists INTEGER NOT NULL,
+       centroids BLOB NOT NULL,
+       trained_rows INTEGER NOT NULL,
+       assigned_after INTEGER
+     )`);
+  },
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -56,7 +56,7 @@ function copyChunk(
       );
   for (const row of rows) {
     const entry = vectorRowIfValid(def, index, JSON.parse(row.doc) as Item);
-    if (entry) stores.vectors.put(index.vid, new Uint8Array(row.pk), new Uint8Array(row.sk), entry);
+    if (entry) stores.vectors.put(index, new Uint8Array(row.pk), new Uint8Array(row.sk), entry);
   }
   const done = rows.length < limit;
   const next: VectorIndexDef = { ...index };

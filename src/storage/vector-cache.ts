@@ -4,13 +4,12 @@
 // to its rows drops it: a write that rolls back leaves nothing stale behind). Searches of a
 // held index score the vectors in place, without crossing a row out of SQLite each time.
 //
-// Memory is bounded: an index larger than MAX_FLOATS per object is not held (its searches
-// read the rows from SQLite), and all objects of the isolate together hold at most
-// TOTAL_FLOATS, the least recently searched dropped first. A Worker's isolate has 128 MB.
+// Memory is bounded: an index larger than `maxFloats` (the object's threshold for exact
+// searches, ./vector-lists.ts) is not held, and all objects of the isolate together hold at
+// most TOTAL_FLOATS, the least recently searched dropped first. A Worker's isolate has 128 MB.
 import type { Sql } from "./sql.js";
 
-/** 16 MB of float32 per index and object; 48 MB per isolate. */
-export const MAX_FLOATS = 4 * 1024 * 1024;
+/** 48 MB of float32 per isolate (each index: at most the object's `maxFloats`, 16 MB by default). */
 const TOTAL_FLOATS = 12 * 1024 * 1024;
 
 export interface HeldVectors {
@@ -34,7 +33,10 @@ let clock = 0;
 export class VectorCache {
   private readonly entries = new Map<number, Entry>();
 
-  constructor(private readonly sql: Sql) {
+  constructor(
+    private readonly sql: Sql,
+    private readonly maxFloats: number,
+  ) {
     ALL.add(this.entries);
   }
 
@@ -51,7 +53,7 @@ export class VectorCache {
       return entry.held;
     }
     const count = this.sql.first<{ n: number }>("SELECT count(*) AS n FROM vector_items WHERE vid = ?", vid)?.n ?? 0;
-    if (count * dims > MAX_FLOATS) return undefined;
+    if (count * dims > this.maxFloats) return undefined;
     const held: HeldVectors = { dims, rowids: [], hashes: [], filters: [], data: new Float32Array(count * dims) };
     let at = 0;
     for (const row of this.sql.cursor<{ id: number; hash: ArrayBuffer | null; filters: string; vec: ArrayBuffer }>(

@@ -1,10 +1,14 @@
 // Vector index rows (`vector_items`, schema v14): one per item an index holds, keyed by the
 // item's table key, so a write replaces or removes its row without reading the old item.
-// A search reads the rows of one index (of one HASH value when the index has a HASH search
-// attribute) with their vectors and inline filter values; the scoring is the caller's.
+// A search is shown the rows of one index (of one HASH value when the index has a HASH
+// search attribute) with their vectors and inline filter values; the scoring is the
+// caller's. Which rows: all of them, from memory for an index small enough to hold
+// (./vector-cache.ts) or from SQLite; for a larger one, once its lists are built, only the
+// rows of the lists nearest the search vector (./vector-lists.ts).
 import { outsideRange, type KeyRange } from "./split-log.js";
 import type { Sql } from "./sql.js";
 import { hex, VectorCache } from "./vector-cache.js";
+import { VectorLists, type ListedIndex } from "./vector-lists.js";
 
 export interface VectorRow {
   /** The value of the index's HASH search attribute, key-encoded (null without one). */
@@ -21,20 +25,30 @@ export interface VectorRow {
 /** What a search is shown of each row: its id, its vector at data[offset..], its inline filters. */
 export type VisitVector = (id: number, data: Float32Array, offset: number, filters: string) => void;
 
+/** How a search read the rows: from memory, by lists (approximate), or every row from SQLite. */
+export type SearchMode = "held" | "lists" | "rows";
+
 export class VectorStore {
   private readonly cache: VectorCache;
+  readonly lists: VectorLists;
 
-  constructor(private readonly sql: Sql) {
-    this.cache = new VectorCache(sql);
+  /** `exactFloats`: the numbers an index may hold here before its searches go approximate. */
+  constructor(
+    private readonly sql: Sql,
+    exactFloats?: number,
+  ) {
+    this.lists = new VectorLists(sql, exactFloats);
+    this.cache = new VectorCache(sql, this.lists.exactFloats);
   }
 
-  put(vid: number, tpk: Uint8Array, tsk: Uint8Array, row: VectorRow): void {
-    this.cache.drop(vid);
+  put(index: ListedIndex, tpk: Uint8Array, tsk: Uint8Array, row: VectorRow): void {
+    this.cache.drop(index.vid);
+    const vector = new Float32Array(row.vec.buffer, row.vec.byteOffset, row.vec.byteLength / 4);
     this.sql.exec(
-      "INSERT INTO vector_items (vid, tpk, tsk, hash, filters, vec, doc, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?) " +
+      "INSERT INTO vector_items (vid, tpk, tsk, hash, filters, vec, doc, size, list) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (vid, tpk, tsk) DO UPDATE SET hash = excluded.hash, filters = excluded.filters, " +
-        "vec = excluded.vec, doc = excluded.doc, size = excluded.size",
-      vid,
+        "vec = excluded.vec, doc = excluded.doc, size = excluded.size, list = excluded.list",
+      index.vid,
       tpk,
       tsk,
       row.hash,
@@ -42,6 +56,7 @@ export class VectorStore {
       row.vec,
       row.doc,
       row.size,
+      this.lists.listOf(index, vector),
     );
   }
 
@@ -51,27 +66,40 @@ export class VectorStore {
   }
 
   /**
-   * Shows `visit` every row of index `vid` (of one HASH value, when `hash` is given): from
-   * memory when the index is small enough to hold (./vector-cache.ts), else as SQLite reads
-   * the rows. The projected items are read afterwards, for the rows kept (`docs`).
+   * Shows `visit` the rows of `index` (of one HASH value, when `hash` is given) a search of
+   * `query` reads, and says how it read them. The projected items are read afterwards, for
+   * the rows kept (`docs`).
    */
-  visit(vid: number, dims: number, hash: Uint8Array | undefined, visit: VisitVector, disowned?: KeyRange): void {
+  visit(
+    index: ListedIndex,
+    query: Float32Array,
+    hash: Uint8Array | undefined,
+    visit: VisitVector,
+    disowned?: KeyRange,
+  ): SearchMode {
+    const dims = index.dimensions;
     // Rows a split has handed to another object are not this object's (./split-log.ts):
     // that short window reads from SQLite, leaving them out.
-    const held = disowned ? undefined : this.cache.held(vid, dims);
+    const held = disowned ? undefined : this.cache.held(index.vid, dims);
     if (held) {
       const wanted = hash === undefined ? undefined : hex(hash);
       for (let i = 0; i < held.rowids.length; i++) {
         if (wanted !== undefined && held.hashes[i] !== wanted) continue;
         visit(held.rowids[i] as number, held.data, i * dims, held.filters[i] as string);
       }
-      return;
+      return "held";
     }
     const where = ["vid = ?"];
-    const params: unknown[] = [vid];
+    const params: unknown[] = [index.vid];
     if (hash !== undefined) {
       where.push("hash = ?");
       params.push(hash);
+    }
+    const probes = this.lists.probe(index, query);
+    if (probes) {
+      // Rows written before their index had lists wait for the assignment: read them too.
+      where.push(`(list IN (${probes.map(() => "?").join(", ")}) OR list IS NULL)`);
+      params.push(...probes);
     }
     if (disowned) {
       const outside = outsideRange("tpk", disowned);
@@ -81,6 +109,7 @@ export class VectorStore {
     type Row = { id: number; filters: string; vec: ArrayBuffer };
     const text = `SELECT rowid AS id, filters, vec FROM vector_items WHERE ${where.join(" AND ")}`;
     for (const row of this.sql.cursor<Row>(text, ...params)) visit(row.id, new Float32Array(row.vec), 0, row.filters);
+    return probes ? "lists" : "rows";
   }
 
   /** The projected items of rows `ids`, in that order. */
@@ -123,6 +152,8 @@ export class VectorStore {
     );
     if (!this.sql.first("SELECT 1 AS x FROM vector_items WHERE vid = ? LIMIT 1", dropped.vid)) {
       this.sql.exec("DELETE FROM dropped_vector_indexes WHERE vid = ?", dropped.vid);
+      this.sql.exec("DELETE FROM vector_lists WHERE vid = ?", dropped.vid);
+      this.lists.forget(dropped.vid);
     }
     return true;
   }

@@ -82,7 +82,7 @@ export function writeItem(
   // CREATING index is kept too: its backfill rewrites the rows it passes as they then are.
   for (const index of def.vectorIndexes ?? []) {
     const row = next && vectorRow(def, index, next);
-    if (row) stores.vectors.put(index.vid, key.pk, key.sk, row);
+    if (row) stores.vectors.put(index, key.pk, key.sk, row);
     else if (previous) stores.vectors.delete(index.vid, key.pk, key.sk);
   }
   stores.ttlIndex?.update(def, key, oldItem, next);

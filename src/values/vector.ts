@@ -158,3 +158,79 @@ export class TopK<T> {
     [this.values[a], this.values[b]] = [this.values[b] as T, this.values[a] as T];
   }
 }
+
+/**
+ * The index (0..lists-1) of the centroid closest to the vector at v[offset..] by `fn`
+ * (centroids end to end in `centroids`).
+ */
+export function nearestCentroid(
+  fn: DistanceFunction,
+  centroids: Float32Array,
+  lists: number,
+  v: Float32Array,
+  offset: number,
+): number {
+  const dims = centroids.length / lists;
+  const scorer = new VectorScorer(fn, v.subarray(offset, offset + dims));
+  const higher = higherIsCloser(fn);
+  let best = 0;
+  let bestScore = higher ? -Infinity : Infinity;
+  for (let c = 0; c < lists; c++) {
+    const score = scorer.scoreAt(centroids, c * dims);
+    if (higher ? score > bestScore : score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * `lists` centroids of the vectors in `sample` (end to end), by k-means: the first
+ * vectors as seeds (the sample comes in random order), then `rounds` rounds of assigning
+ * each vector to its nearest centroid by `fn` and moving each centroid to its members'
+ * mean (a centroid left without members keeps its place).
+ */
+export function trainCentroids(
+  fn: DistanceFunction,
+  sample: Float32Array,
+  dims: number,
+  lists: number,
+  rounds: number,
+): Float32Array {
+  const count = sample.length / dims;
+  const centroids = sample.slice(0, lists * dims);
+  const sums = new Float64Array(lists * dims);
+  const members = new Uint32Array(lists);
+  for (let round = 0; round < rounds; round++) {
+    sums.fill(0);
+    members.fill(0);
+    for (let i = 0; i < count; i++) {
+      const c = nearestCentroid(fn, centroids, lists, sample, i * dims);
+      members[c] = (members[c] as number) + 1;
+      for (let d = 0; d < dims; d++)
+        sums[c * dims + d] = (sums[c * dims + d] as number) + (sample[i * dims + d] as number);
+    }
+    for (let c = 0; c < lists; c++) {
+      const n = members[c] as number;
+      if (n === 0) continue;
+      for (let d = 0; d < dims; d++) centroids[c * dims + d] = (sums[c * dims + d] as number) / n;
+    }
+  }
+  return centroids;
+}
+
+/** The `probes` centroids closest to `query` by `fn`, closest first. */
+export function closestCentroids(
+  fn: DistanceFunction,
+  centroids: Float32Array,
+  lists: number,
+  query: Float32Array,
+  probes: number,
+): number[] {
+  const dims = centroids.length / lists;
+  const scorer = new VectorScorer(fn, query);
+  const best = new TopK<number>(probes, higherIsCloser(fn));
+  for (let c = 0; c < lists; c++) best.offer(scorer.scoreAt(centroids, c * dims), c);
+  return best.sorted().map((e) => e.value);
+}
