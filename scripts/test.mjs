@@ -72,4 +72,6 @@ for (const { script, ms, ok: passed } of timings) {
   console.log(`  ${script.padEnd(14)} ${seconds(ms).padStart(8)}${passed ? "" : "  FAILED"}`);
 }
 console.log(`npm test: ${ok ? "passed" : "FAILED"} in ${seconds(Date.now() - started)} (wall clock)`);
-process.exit(ok ? 0 : 1);
+// Not process.exit: writes to a pipe (CI's tee) are asynchronous, and exiting at once cut
+// off the end of a long step's output, its "Tests" line with it.
+process.exitCode = ok ? 0 : 1;

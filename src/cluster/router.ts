@@ -56,7 +56,7 @@ import { reach } from "../storage/faults.js";
 import { transactGetItems } from "../ops/transact-get-items.js";
 import { transactWriteItems } from "../ops/transact-write-items.js";
 import { requestDigest } from "../storage/request-tokens.js";
-import { scatterSearch } from "./vectors.js";
+import { scatterSearch, searchPartition } from "./vectors.js";
 import { refusalWhileBuilding } from "./building.js";
 import { scatterIndexRead } from "./gsi.js";
 import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches.js";
@@ -498,6 +498,8 @@ export class Router {
       const def = table as TableDef;
       const partitions = partitionCount(def);
       if (partitions === 1) return this.send(def, 0, "SearchVectors", body, routed);
+      const one = searchPartition(def, input);
+      if (one !== undefined) return this.send(def, one, "SearchVectors", body, routed);
       return scatterSearch(input, def, partitions, (k) => this.send(def, k, "SearchVectors", body, routed));
     });
     return reply.status === -1 ? this.sendHome("SearchVectors", body, meta) : reply;

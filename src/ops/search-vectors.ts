@@ -167,6 +167,25 @@ function searchConditions(
   return { hash, filters: terms.filter((t) => t.name !== hashAttribute) };
 }
 
+/**
+ * The value a search condition gives `attribute` (`attribute = :value`), if it is made of
+ * such terms only: the router sends the search to the one partition that value's items live
+ * in when `attribute` is the table's partition key.
+ */
+export function searchTermValue(
+  condition: ResolvedCondition | undefined,
+  attribute: string,
+): AttributeValue | undefined {
+  if (!condition) return undefined;
+  const terms: { name: string; value: AttributeValue }[] = [];
+  try {
+    collectTerms(condition, terms);
+  } catch {
+    return undefined;
+  }
+  return terms.find((t) => t.name === attribute)?.value;
+}
+
 /** The `path = :value` terms of an AND of them; anything else is refused. */
 function collectTerms(node: ResolvedCondition, out: { name: string; value: AttributeValue }[]): void {
   if (node.kind === "and") {

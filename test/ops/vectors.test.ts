@@ -240,6 +240,38 @@ describe("vector indexes", () => {
     ]);
   });
 
+  it("SearchVectors: an index whose HASH attribute is the table's partition key finds that key's items", async () => {
+    const table = uniqueName("vec");
+    await ok("CreateTable", {
+      TableName: table,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "N" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+      VectorIndexes: [
+        index("byKey", "EUCLIDEAN", { SearchSchema: [{ AttributeName: "pk", SearchSchemaElementType: "HASH" }] }),
+      ],
+    });
+    for (let p = 0; p < 8; p++) {
+      for (let k = 0; k < 5; k++) {
+        await ok("PutItem", { TableName: table, Item: { pk: S(`user${p}`), sk: N(String(k)), emb: vec(k, p, 0) } });
+      }
+    }
+    for (const p of [2, 5]) {
+      const out = await search(table, "byKey", [0, p, 0], {
+        SearchConditionExpression: "pk = :p",
+        ExpressionAttributeValues: { ":p": S(`user${p}`) },
+      });
+      expect(out.map((r) => (r.Item as Json).sk)).toEqual([N("0"), N("1"), N("2"), N("3"), N("4")]);
+      expect(out.every((r) => ((r.Item as Json).pk as { S: string }).S === `user${p}`)).toBe(true);
+    }
+  });
+
   it("SearchVectors: refuses bad requests with DynamoDB's messages", async () => {
     const table = uniqueName("vec");
     await vectorTable(table, [index("cos", "COSINE")]);
