@@ -3,6 +3,11 @@
 // larger of the old and new item (PutItem), a delete for the item it removed. Replies of
 // several shards or statements add up per table (mergeCapacity).
 import { isObject } from "../protocol/shape.js";
+import type { TableDef, VectorIndexDef } from "../schema/table-def.js";
+import { projectVectorItem } from "../storage/vector-maintenance.js";
+import type { Item } from "../types.js";
+import { valuesEqual } from "../values/compare.js";
+import { itemSize, utf8Length } from "../values/size.js";
 
 type Json = Record<string, unknown>;
 
@@ -80,4 +85,49 @@ export function mergeCapacity(a: unknown, b: unknown): unknown {
     return out;
   }
   return addNumbers(a, b);
+}
+
+/**
+ * With INDEXES, the vector indexes a single-item write changed, each with the bytes it
+ * consumed: VectorWriteRequestBytes is 4 bytes a dimension, the vector attribute's name and
+ * the size of the rest of the index's entry, for the larger of the old and new entries, at
+ * least 1 KB (dynoxide's formula, captured from DynamoDB). An index whose entry the write
+ * leaves as it was is not listed; nothing, when none changed.
+ */
+export function addVectorCapacity(
+  output: Record<string, unknown>,
+  mode: ReturnConsumedCapacity | undefined,
+  def: TableDef,
+  old: Item | undefined,
+  next: Item | undefined,
+): void {
+  if (mode !== "INDEXES" || !def.vectorIndexes?.length || !isObject(output.ConsumedCapacity)) return;
+  const used: Record<string, { VectorWriteRequestBytes: number }> = {};
+  for (const index of def.vectorIndexes) {
+    const before = entryOf(def, index, old);
+    const after = entryOf(def, index, next);
+    if (!before && !after) continue;
+    if (before && after && valuesEqual({ M: before }, { M: after })) continue;
+    const bytes = (entry: Item | undefined) => {
+      if (!entry) return 0;
+      const rest: Item = {};
+      for (const [name, value] of Object.entries(entry)) if (name !== index.attribute) rest[name] = value;
+      return 4 * index.dimensions + utf8Length(index.attribute) + itemSize(rest);
+    };
+    used[index.name] = { VectorWriteRequestBytes: Math.max(1024, bytes(before), bytes(after)) };
+  }
+  if (Object.keys(used).length > 0) output.ConsumedCapacity.VectorIndexes = used;
+}
+
+/** Whether a write must read the old item first, for addVectorCapacity. */
+export function vectorCapacityNeedsOld(def: TableDef, mode: ReturnConsumedCapacity | undefined): boolean {
+  return mode === "INDEXES" && (def.vectorIndexes?.length ?? 0) > 0;
+}
+
+/** What `index` holds of `item`: undefined when it holds nothing (no vector, no HASH value). */
+function entryOf(def: TableDef, index: VectorIndexDef, item: Item | undefined): Item | undefined {
+  if (!item || !Object.hasOwn(item, index.attribute)) return undefined;
+  const hash = index.searchSchema.find((e) => e.SearchSchemaElementType === "HASH")?.AttributeName;
+  if (hash !== undefined && !Object.hasOwn(item, hash)) return undefined;
+  return projectVectorItem(def, index, item);
 }

@@ -4,7 +4,7 @@ import { ITEM_TOO_LARGE_MESSAGE, MAX_ITEM_SIZE } from "../values/size.js";
 import { validation } from "../errors.js";
 import { validateSizedItem } from "../values/validate.js";
 import type { ResolvedCondition } from "../expr/ast.js";
-import { withCapacity, type ReturnConsumedCapacity } from "./capacity.js";
+import { addVectorCapacity, vectorCapacityNeedsOld, withCapacity, type ReturnConsumedCapacity } from "./capacity.js";
 import {
   checkReturnValuesAllOldOrNone,
   expressionsOf,
@@ -51,11 +51,17 @@ export const putItem = defineOp<PutItemInput>({
       returnOnFailure: input.ReturnValuesOnConditionCheckFailure,
     });
     if (blindWrite(ctx, plan, replyNeedsOld(input))) return {};
-    const { current, next } = runWrite(ctx, plan, input.ReturnValues === "ALL_OLD");
+    const returnsOld = input.ReturnValues === "ALL_OLD" || vectorCapacityNeedsOld(def, input.ReturnConsumedCapacity);
+    const { current, next } = runWrite(ctx, plan, returnsOld);
     const output: Record<string, unknown> = {};
     if (input.ReturnValues === "ALL_OLD" && current.item) output.Attributes = current.item;
     const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
     if (collection) output.ItemCollectionMetrics = collection;
-    return withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
+    withCapacity(output, input.ReturnConsumedCapacity, def.name, writeUnitsOf(current, next));
+    // Read before the write (runWrite's returnsOld) only when asked for: not otherwise.
+    if (returnsOld && vectorCapacityNeedsOld(def, input.ReturnConsumedCapacity)) {
+      addVectorCapacity(output, input.ReturnConsumedCapacity, def, current.item, next.item);
+    }
+    return output;
   },
 });

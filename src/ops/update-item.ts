@@ -8,7 +8,13 @@ import { compileUpdate } from "../expr/compile-update.js";
 import { validateAttributeUpdates, type AttributeValueUpdate } from "../expr/legacy.js";
 import type { Item } from "../types.js";
 import { validateItem } from "../values/validate.js";
-import { withCapacity, writeUnits, type ReturnConsumedCapacity } from "./capacity.js";
+import {
+  addVectorCapacity,
+  vectorCapacityNeedsOld,
+  withCapacity,
+  writeUnits,
+  type ReturnConsumedCapacity,
+} from "./capacity.js";
 import { expressionsOf, writeCondition, writeShape, type ConditionMembers } from "./item-shapes.js";
 import { itemCollectionMetrics } from "./item-collections.js";
 import { defineOp } from "./operation.js";
@@ -77,7 +83,10 @@ export const updateItem = defineOp<UpdateItemInput>({
       [old, updated] = [patched.oldAttributes, patched.newAttributes];
       units = writeUnits(Math.max(patched.oldSize, patched.newSize));
     } else {
-      const { current, next } = runWrite(ctx, plan, input.ReturnValues !== undefined && input.ReturnValues !== "NONE");
+      const returnsOld =
+        (input.ReturnValues !== undefined && input.ReturnValues !== "NONE") ||
+        vectorCapacityNeedsOld(def, input.ReturnConsumedCapacity);
+      const { current, next } = runWrite(ctx, plan, returnsOld);
       [old, updated] = [current.item, next.item];
       units = writeUnitsOf(current, next);
     }
@@ -86,7 +95,12 @@ export const updateItem = defineOp<UpdateItemInput>({
     if (attributes && Object.keys(attributes).length > 0) output.Attributes = attributes;
     const collection = itemCollectionMetrics(ctx, plan, input.ReturnItemCollectionMetrics);
     if (collection) output.ItemCollectionMetrics = collection;
-    return withCapacity(output, input.ReturnConsumedCapacity, def.name, units);
+    withCapacity(output, input.ReturnConsumedCapacity, def.name, units);
+    // In place (patched) only on tables without vector indexes: old and updated are whole items here.
+    if (!patched && vectorCapacityNeedsOld(def, input.ReturnConsumedCapacity)) {
+      addVectorCapacity(output, input.ReturnConsumedCapacity, def, old, updated);
+    }
+    return output;
   },
 });
 

@@ -272,6 +272,48 @@ describe("vector indexes", () => {
     }
   });
 
+  it("ConsumedCapacity: with INDEXES a write lists the vector indexes it changed and their VectorWriteRequestBytes", async () => {
+    const table = uniqueName("vec");
+    await vectorTable(table, [
+      index("small", "COSINE"),
+      index("wide", "EUCLIDEAN", {
+        VectorAttribute: { AttributeName: "w" },
+        Dimensions: 256,
+        Projection: { ProjectionType: "KEYS_ONLY" },
+      }),
+    ]);
+    const wide = { L: Array.from({ length: 256 }, (_, i) => N(String(i))) };
+    const write = async (operation: string, input: Json, mode = "INDEXES") =>
+      (await ok(operation, { TableName: table, ReturnConsumedCapacity: mode, ...input })).ConsumedCapacity as Json;
+    // 4 bytes a dimension, the vector attribute's name, the rest of the entry (KEYS_ONLY: id,
+    // 3 bytes); 1 KB at least. An entry a write leaves as it was (wide's, when emb changes) is
+    // not listed.
+    expect((await write("PutItem", { Item: { id: S("x"), emb: vec(1, 2, 3), w: wide } })).VectorIndexes).toEqual({
+      small: { VectorWriteRequestBytes: 1024 },
+      wide: { VectorWriteRequestBytes: 4 * 256 + 1 + 3 },
+    });
+    // Unchanged entries are not listed; a changed vector is; TOTAL lists none.
+    expect(
+      (
+        await write("UpdateItem", {
+          Key: { id: S("x") },
+          UpdateExpression: "SET emb = :v",
+          ExpressionAttributeValues: { ":v": vec(3, 2, 1) },
+        })
+      ).VectorIndexes,
+    ).toEqual({ small: { VectorWriteRequestBytes: 1024 } });
+    expect(
+      (await write("PutItem", { Item: { id: S("x"), emb: vec(3, 2, 1), w: wide } })).VectorIndexes,
+    ).toBeUndefined();
+    expect(
+      (await write("PutItem", { Item: { id: S("y"), emb: vec(1, 1, 1) } }, "TOTAL")).VectorIndexes,
+    ).toBeUndefined();
+    expect((await write("DeleteItem", { Key: { id: S("x") } })).VectorIndexes).toEqual({
+      small: { VectorWriteRequestBytes: 1024 },
+      wide: { VectorWriteRequestBytes: 4 * 256 + 1 + 3 },
+    });
+  });
+
   it("SearchVectors: refuses bad requests with DynamoDB's messages", async () => {
     const table = uniqueName("vec");
     await vectorTable(table, [index("cos", "COSINE")]);
