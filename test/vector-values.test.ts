@@ -36,7 +36,7 @@ describe("vector values", () => {
 
   it("scores: 1 - cosine (a zero vector scores 1), Euclidean distance, dot product", () => {
     const score = (fn: DistanceFunction, q: number[], v: number[]) =>
-      new VectorScorer(fn, new Float32Array(q)).score(bytes(v));
+      new VectorScorer(fn, new Float32Array(q)).scoreAt(new Float32Array(bytes(v)), 0);
     expect(score("COSINE", [1, 0], [0, 3])).toBe(1);
     expect(score("COSINE", [1, 0], [-2, 0])).toBe(2);
     expect(score("COSINE", [1, 0], [0, 0])).toBe(1);

@@ -131,12 +131,12 @@ export class Router {
       case "DeleteTable":
       case "UpdateTimeToLive": // the TTL setting reaches every shard (src/ttl)
       case "UpdateContinuousBackups": // so does point-in-time recovery (src/backup/pitr.ts)
-        return this.control(operation, body, meta, stringOf(input.TableName));
+        return this.control(operation, body, meta, stringOf(input.TableName), input);
       case "TagResource":
       case "UntagResource":
       case "PutResourcePolicy":
       case "DeleteResourcePolicy":
-        return this.control(operation, body, meta, tableOfArn(input.ResourceArn));
+        return this.control(operation, body, meta, tableOfArn(input.ResourceArn), input);
       case "DescribeTable":
         return this.describeTable(body, meta, stringOf(input.TableName));
       // Backups, restores, exports and imports (./backup-admin.ts).
@@ -362,7 +362,13 @@ export class Router {
 
   // ---- control plane
 
-  private async control(operation: string, body: string, meta: CallMeta, name: string | undefined): Promise<WireReply> {
+  private async control(
+    operation: string,
+    body: string,
+    meta: CallMeta,
+    name: string | undefined,
+    input: Json,
+  ): Promise<WireReply> {
     if (name === undefined) return this.sendHome(operation, body, meta);
     this.forget(name);
     const shards = operation === "CreateTable" ? this.createShards : 1;
@@ -377,7 +383,7 @@ export class Router {
               .map((k) => this.send(before, k, "DescribeTable", JSON.stringify({ TableName: name }), meta)),
           )
         : [];
-    const refusal = refusalWhileBuilding(operation, requestObject(body) ?? {}, others);
+    const refusal = refusalWhileBuilding(operation, input, others);
     if (refusal) return errorReply(refusal);
     const create = operation === "CreateTable" ? withCluster(meta, { createShards: shards, ownObjects: true }) : meta;
     let reply = await this.sendHome(operation, body, create);

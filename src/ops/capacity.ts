@@ -3,8 +3,8 @@
 // larger of the old and new item (PutItem), a delete for the item it removed. Replies of
 // several shards or statements add up per table (mergeCapacity).
 import { isObject } from "../protocol/shape.js";
-import type { TableDef, VectorIndexDef } from "../schema/table-def.js";
-import { projectVectorItem } from "../storage/vector-maintenance.js";
+import type { TableDef } from "../schema/table-def.js";
+import { vectorEntry } from "../storage/vector-maintenance.js";
 import type { Item } from "../types.js";
 import { valuesEqual } from "../values/compare.js";
 import { itemSize, utf8Length } from "../values/size.js";
@@ -104,8 +104,8 @@ export function addVectorCapacity(
   if (mode !== "INDEXES" || !def.vectorIndexes?.length || !isObject(output.ConsumedCapacity)) return;
   const used: Record<string, { VectorWriteRequestBytes: number }> = {};
   for (const index of def.vectorIndexes) {
-    const before = entryOf(def, index, old);
-    const after = entryOf(def, index, next);
+    const before = old && vectorEntry(def, index, old);
+    const after = next && vectorEntry(def, index, next);
     if (!before && !after) continue;
     if (before && after && valuesEqual({ M: before }, { M: after })) continue;
     const bytes = (entry: Item | undefined) => {
@@ -122,12 +122,4 @@ export function addVectorCapacity(
 /** Whether a write must read the old item first, for addVectorCapacity. */
 export function vectorCapacityNeedsOld(def: TableDef, mode: ReturnConsumedCapacity | undefined): boolean {
   return mode === "INDEXES" && (def.vectorIndexes?.length ?? 0) > 0;
-}
-
-/** What `index` holds of `item`: undefined when it holds nothing (no vector, no HASH value). */
-function entryOf(def: TableDef, index: VectorIndexDef, item: Item | undefined): Item | undefined {
-  if (!item || !Object.hasOwn(item, index.attribute)) return undefined;
-  const hash = index.searchSchema.find((e) => e.SearchSchemaElementType === "HASH")?.AttributeName;
-  if (hash !== undefined && !Object.hasOwn(item, hash)) return undefined;
-  return projectVectorItem(def, index, item);
 }

@@ -75,12 +75,12 @@ export const searchVectors = defineOp<SearchVectorsInput>({
     const { hash, filters } = searchConditions(def, index, input.condition);
     const scorer = new VectorScorer(index.distance, query);
     const best = new TopK<number>(Math.trunc(input.TopK), higherIsCloser(index.distance));
-    const visit = (id: number, data: Float32Array, offset: number, stored: string) => {
+    const visit = (id: number, data: Float32Array, offset: number, stored: Item) => {
       if (filters.length > 0 && !matches(stored, filters)) return;
       const score = scorer.scoreAt(data, offset);
       if (best.admits(score)) best.offer(score, id);
     };
-    const mode = ctx.vectors.visit(index, query, hash, visit, disownedRange(ctx.sql, def.tid));
+    const mode = ctx.vectors.visit(index, query, hash, filters.length > 0, visit, disownedRange(ctx.sql, def.tid));
     // An index too large to hold, read row by row: its lists are built by the alarm.
     if (mode === "rows" && ctx.vectors.lists.due(index)) ctx.scheduleHousekeeping();
     const kept = best.sorted();
@@ -210,10 +210,9 @@ function invalidSearch(message: string): DynamoError {
 }
 
 /** Whether a row's inline filter values equal every filter term (numbers compare numerically). */
-function matches(stored: string, filters: { name: string; value: AttributeValue }[]): boolean {
-  const values = JSON.parse(stored) as Item;
+function matches(values: Item, filters: { name: string; value: AttributeValue }[]): boolean {
   for (const filter of filters) {
-    const value = values[filter.name];
+    const value = Object.hasOwn(values, filter.name) ? values[filter.name] : undefined;
     if (!value || !valuesEqual(value, filter.value)) return false;
   }
   return true;

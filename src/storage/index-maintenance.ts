@@ -9,6 +9,7 @@ import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { itemSize } from "../values/size.js";
 import type { IndexRowKey } from "./index-store.js";
 import { indexKeysOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { checkVectorValues } from "./vector-maintenance.js";
 
 export interface IndexEntry {
   key: IndexRowKey;
@@ -21,6 +22,7 @@ export interface IndexEntry {
  * binary, with DynamoDB's messages naming the index.
  */
 export function checkIndexKeys(def: TableDef, item: Item): void {
+  checkVectorValues(def, item);
   for (const index of def.indexes ?? []) {
     for (const attr of indexKeyAttributes(def, index)) {
       const value = Object.hasOwn(item, attr.name) ? item[attr.name] : undefined;

@@ -7,7 +7,9 @@
 // Memory is bounded: an index larger than `maxFloats` (the object's threshold for exact
 // searches, ./vector-lists.ts) is not held, and all objects of the isolate together hold at
 // most TOTAL_FLOATS, the least recently searched dropped first. A Worker's isolate has 128 MB.
+import { hex } from "./item-locks.js";
 import type { Sql } from "./sql.js";
+import type { Item } from "../types.js";
 
 /** 48 MB of float32 per isolate (each index: at most the object's `maxFloats`, 16 MB by default). */
 const TOTAL_FLOATS = 12 * 1024 * 1024;
@@ -17,7 +19,8 @@ export interface HeldVectors {
   rowids: number[];
   /** Key-encoded HASH values as hex (null without a HASH attribute). */
   hashes: (string | null)[];
-  filters: string[];
+  /** Inline filter values, parsed once. */
+  filters: Item[];
   data: Float32Array;
 }
 
@@ -62,7 +65,7 @@ export class VectorCache {
     )) {
       held.rowids.push(row.id);
       held.hashes.push(row.hash === null ? null : hex(new Uint8Array(row.hash)));
-      held.filters.push(row.filters);
+      held.filters.push(JSON.parse(row.filters) as Item);
       held.data.set(new Float32Array(row.vec), at * dims);
       at++;
     }
@@ -86,10 +89,4 @@ function makeRoom(floats: number): void {
     oldest.entries.delete(oldest.vid);
     total -= oldest.entry.held.data.length;
   }
-}
-
-export function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
-  return out;
 }

@@ -17,26 +17,31 @@ import type { TableDef, VectorIndexDef } from "../schema/table-def.js";
 
 const INVALID = "One or more parameter values were invalid. ";
 
-/** Refuses an item whose vector or search schema attributes break an index's rules. */
+/**
+ * Refuses an item whose vector or search schema attributes break an index's rules; called
+ * by checkIndexKeys (./index-maintenance.ts), wherever a write's index keys are checked.
+ */
 export function checkVectorValues(def: TableDef, item: Item): void {
-  for (const index of def.vectorIndexes ?? []) {
-    const vector = present(item, index.attribute);
-    if (vector) checkVector(index, vector);
-    for (const element of index.searchSchema) {
-      const value = present(item, element.AttributeName);
-      if (!value) continue;
-      const expected = attributeType(def, element.AttributeName);
-      const actual = Object.keys(value)[0] ?? "";
-      if (actual !== expected) {
-        throw validation(
-          `${INVALID}Attribute '${element.AttributeName}' type mismatch. Expected: ${expected}, Actual: ${actual}. IndexName: ${index.name}`,
-        );
-      }
-      if (element.SearchSchemaElementType === "HASH" && expected !== "N" && scalar(value) === "") {
-        throw validation(
-          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${expected === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${element.AttributeName}`,
-        );
-      }
+  for (const index of def.vectorIndexes ?? []) checkIndexValues(def, index, item);
+}
+
+function checkIndexValues(def: TableDef, index: VectorIndexDef, item: Item): void {
+  const vector = present(item, index.attribute);
+  if (vector) checkVector(index, vector);
+  for (const element of index.searchSchema) {
+    const value = present(item, element.AttributeName);
+    if (!value) continue;
+    const expected = attributeType(def, element.AttributeName);
+    const actual = Object.keys(value)[0] ?? "";
+    if (actual !== expected) {
+      throw validation(
+        `${INVALID}Attribute '${element.AttributeName}' type mismatch. Expected: ${expected}, Actual: ${actual}. IndexName: ${index.name}`,
+      );
+    }
+    if (element.SearchSchemaElementType === "HASH" && expected !== "N" && scalar(value) === "") {
+      throw validation(
+        `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${expected === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${element.AttributeName}`,
+      );
     }
   }
 }
@@ -71,25 +76,35 @@ function checkVector(index: VectorIndexDef, value: AttributeValue): void {
 }
 
 /**
- * The row `item` has in `index`, or undefined when the index does not hold it (no vector,
- * or no HASH attribute). The item has passed checkVectorValues, or is skipped by a
- * backfill when it would not (vectorRowIfValid).
+ * What `index` keeps of `item` (projectVectorItem), or undefined when it does not hold the
+ * item: no vector, or no value of its HASH attribute.
+ */
+export function vectorEntry(def: TableDef, index: VectorIndexDef, item: Item): Item | undefined {
+  if (!present(item, index.attribute)) return undefined;
+  const hash = index.searchSchema.find((e) => e.SearchSchemaElementType === "HASH")?.AttributeName;
+  if (hash !== undefined && !present(item, hash)) return undefined;
+  return projectVectorItem(def, index, item);
+}
+
+/**
+ * The row `item` has in `index`, or undefined when the index does not hold it. The item has
+ * passed checkVectorValues, or is skipped by a backfill when it would not (vectorRowIfValid).
  */
 export function vectorRow(def: TableDef, index: VectorIndexDef, item: Item): VectorRow | undefined {
-  const vector = present(item, index.attribute);
-  if (!vector || !("L" in vector)) return undefined;
+  const projected = vectorEntry(def, index, item);
+  const vector = projected?.[index.attribute];
+  if (!projected || !vector || !("L" in vector)) return undefined;
   let hash: Uint8Array | null = null;
   const filters: Item = {};
   for (const element of index.searchSchema) {
     const value = present(item, element.AttributeName);
+    if (!value) continue;
     if (element.SearchSchemaElementType === "HASH") {
-      if (!value) return undefined;
       hash = encodeKey(attributeType(def, element.AttributeName), scalar(value));
-    } else if (value) {
+    } else {
       filters[element.AttributeName] = value;
     }
   }
-  const projected = projectVectorItem(def, index, item);
   return {
     hash,
     filters: JSON.stringify(filters),
@@ -102,7 +117,7 @@ export function vectorRow(def: TableDef, index: VectorIndexDef, item: Item): Vec
 /** vectorRow for an item that may break the index's rules (a backfill skips those). */
 export function vectorRowIfValid(def: TableDef, index: VectorIndexDef, item: Item): VectorRow | undefined {
   try {
-    checkVectorValues({ ...def, vectorIndexes: [index] }, item);
+    checkIndexValues(def, index, item);
   } catch {
     return undefined;
   }

@@ -7,7 +7,9 @@
 // rows of the lists nearest the search vector (./vector-lists.ts).
 import { outsideRange, type KeyRange } from "./split-log.js";
 import type { Sql } from "./sql.js";
-import { hex, VectorCache } from "./vector-cache.js";
+import { hex } from "./item-locks.js";
+import { VectorCache } from "./vector-cache.js";
+import type { Item } from "../types.js";
 import { VectorLists, type ListedIndex } from "./vector-lists.js";
 
 export interface VectorRow {
@@ -22,8 +24,13 @@ export interface VectorRow {
   size: number;
 }
 
-/** What a search is shown of each row: its id, its vector at data[offset..], its inline filters. */
-export type VisitVector = (id: number, data: Float32Array, offset: number, filters: string) => void;
+/**
+ * What a search is shown of each row: its id, its vector at data[offset..], and its inline
+ * filter values (empty unless the search asked for them).
+ */
+export type VisitVector = (id: number, data: Float32Array, offset: number, filters: Item) => void;
+
+const NO_FILTERS: Item = Object.freeze({}) as Item;
 
 /** How a search read the rows: from memory, by lists (approximate), or every row from SQLite. */
 export type SearchMode = "held" | "lists" | "rows";
@@ -67,13 +74,14 @@ export class VectorStore {
 
   /**
    * Shows `visit` the rows of `index` (of one HASH value, when `hash` is given) a search of
-   * `query` reads, and says how it read them. The projected items are read afterwards, for
-   * the rows kept (`docs`).
+   * `query` reads, with their inline filter values when `withFilters`, and says how it read
+   * them. The projected items are read afterwards, for the rows kept (`docs`).
    */
   visit(
     index: ListedIndex,
     query: Float32Array,
     hash: Uint8Array | undefined,
+    withFilters: boolean,
     visit: VisitVector,
     disowned?: KeyRange,
   ): SearchMode {
@@ -85,7 +93,7 @@ export class VectorStore {
       const wanted = hash === undefined ? undefined : hex(hash);
       for (let i = 0; i < held.rowids.length; i++) {
         if (wanted !== undefined && held.hashes[i] !== wanted) continue;
-        visit(held.rowids[i] as number, held.data, i * dims, held.filters[i] as string);
+        visit(held.rowids[i] as number, held.data, i * dims, held.filters[i] as Item);
       }
       return "held";
     }
@@ -106,9 +114,14 @@ export class VectorStore {
       where.push(outside.sql);
       params.push(...outside.params);
     }
-    type Row = { id: number; filters: string; vec: ArrayBuffer };
-    const text = `SELECT rowid AS id, filters, vec FROM vector_items WHERE ${where.join(" AND ")}`;
-    for (const row of this.sql.cursor<Row>(text, ...params)) visit(row.id, new Float32Array(row.vec), 0, row.filters);
+    // Without filter terms the filters column is not read at all (a text value less a row).
+    type Row = { id: number; filters?: string; vec: ArrayBuffer };
+    const columns = withFilters ? "rowid AS id, filters, vec" : "rowid AS id, vec";
+    const text = `SELECT ${columns} FROM vector_items WHERE ${where.join(" AND ")}`;
+    for (const row of this.sql.cursor<Row>(text, ...params)) {
+      const filters = row.filters === undefined ? NO_FILTERS : (JSON.parse(row.filters) as Item);
+      visit(row.id, new Float32Array(row.vec), 0, filters);
+    }
     return probes ? "lists" : "rows";
   }
 

@@ -10,7 +10,7 @@ import type { IndexStore } from "./index-store.js";
 import type { ItemStore, StoredItem } from "./items.js";
 import type { ChangeLog } from "./change-log.js";
 import type { TtlIndex } from "./ttl-index.js";
-import { checkVectorValues, vectorRow } from "./vector-maintenance.js";
+import { vectorRow } from "./vector-maintenance.js";
 import type { VectorStore } from "./vector-store.js";
 import type { TableDef } from "../schema/table-def.js";
 
@@ -62,7 +62,6 @@ export function writeItem(
   }
   if (next) {
     checkIndexKeys(def, next);
-    checkVectorValues(def, next);
     stores.items.put(def.tid, key.pk, key.sk, JSON.stringify(next), nextSize);
   } else if (previous) {
     stores.items.delete(def.tid, key.pk, key.sk);

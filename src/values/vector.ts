@@ -55,11 +55,6 @@ export class VectorScorer {
     this.queryNorm = Math.sqrt(sum);
   }
 
-  /** The score of the stored vector `bytes` (packVector's form). */
-  score(bytes: ArrayBuffer): number {
-    return this.scoreAt(new Float32Array(bytes), 0);
-  }
-
   /** The score of the vector at data[offset .. offset + dimensions). */
   scoreAt(v: Float32Array, offset: number): number {
     const q = this.query;

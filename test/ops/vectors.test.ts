@@ -3,7 +3,7 @@
 // searches with their scores, search conditions, online creation and deletion. Messages
 // are DynamoDB's as public conformance suites captured them (2026).
 import { describe, expect, it } from "vitest";
-import { fails, ok, uniqueName } from "../support/wire";
+import { fails, ok, uniqueName, wire } from "../support/wire";
 
 type Json = Record<string, unknown>;
 const S = (s: string) => ({ S: s });
@@ -444,6 +444,30 @@ describe("vector indexes", () => {
       V,
       "Scan operation not supported on this index type",
     ]);
+  });
+
+  it("TransactWriteItems: an item whose vector breaks an index cancels the transaction before anything is written", async () => {
+    const table = uniqueName("vec");
+    await vectorTable(table, [index("cos", "COSINE")]);
+    // Over several partitions the two items may live in two objects: the check is part of
+    // each one's prepare, never of a commit that others may already have made.
+    const result = await wire("TransactWriteItems", {
+      TransactItems: [
+        { Put: { TableName: table, Item: { id: S("good"), emb: vec(1, 0, 0) } } },
+        { Put: { TableName: table, Item: { id: S("bad"), emb: vec(1, 0) } } },
+      ],
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.__type).toBe("com.amazonaws.dynamodb.v20120810#TransactionCanceledException");
+    expect(result.body.CancellationReasons).toEqual([
+      { Code: "None" },
+      {
+        Code: "ValidationError",
+        Message:
+          "One or more parameter values were invalid. Invalid size for parameter emb, Expected: 3, Actual: 2 IndexName: cos",
+      },
+    ]);
+    expect((await ok("GetItem", { TableName: table, Key: { id: S("good") } })).Item).toBeUndefined();
   });
 
   it("UpdateTable: a vector index added to a populated table is searchable once its backfill ends; deleting it removes it", async () => {
