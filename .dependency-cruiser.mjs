@@ -11,6 +11,7 @@ const FLOORS = [
   ["the cluster router", "^src/cluster/"],
   ["partition splits", "^src/split/"],
   ["cross-shard transactions", "^src/txn/"],
+  ["index propagation", "^src/gsi/"],
   ["the engine", "^src/engine/"],
   ["PartiQL", "^src/partiql/"],
   ["operations", "^src/ops/"],

@@ -58,6 +58,9 @@ function door(name: Door, include: string[], exclude: string[] = []): TestProjec
             // Vector indexes past 16,384 numbers per object go approximate (their lists built by
             // the alarm), so test/ops/vector-lists.test.ts sees it with a thousand small vectors.
             DDB_VECTOR_EXACT_FLOATS: "16384",
+            // A write waits for its partitioned GSIs' changes (src/gsi/propagation.ts) however
+            // slow a loaded run is, so the suites read their own writes through an index.
+            DDB_GSI_WAIT_MS: "30000",
             DDB_TEST_DOOR: name,
             DDB_TEST_DEPTH: process.env.DDB_TEST_DEPTH ?? "ci",
           },

@@ -16,6 +16,10 @@ export interface Env {
   DDB_TTL_SWEEP_SECONDS?: string;
   /** Numbers (rows x dimensions) a vector index may hold in one object before its searches go approximate (default 4,194,304). */
   DDB_VECTOR_EXACT_FLOATS?: string;
+  /** Index changes a table partition may hold undelivered before writes to it are throttled (default 100,000). */
+  DDB_GSI_MAX_PENDING?: string;
+  /** Milliseconds a write waits for its changes to partitioned GSIs to be applied (default 2,000; 0: no wait). */
+  DDB_GSI_WAIT_MS?: string;
   /** Who may call the HTTP edge: "accessKeyId:secretKey" pairs, comma-separated (a secret). SECURITY.md. */
   DDB_CREDENTIALS?: string;
   /** Optional per-key permissions, JSON (SECURITY.md). */

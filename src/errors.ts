@@ -39,7 +39,9 @@ export type DynamoErrorType =
   | "ExportNotFoundException"
   | "ExportConflictException"
   | "InvalidExportTimeException"
-  | "ImportNotFoundException";
+  | "ImportNotFoundException"
+  // A write to a table whose partitioned GSI cannot keep up (src/storage/gsi-outbox.ts).
+  | "ThrottlingException";
 
 /** Prefix DynamoDB puts before the type in `__type`. */
 const WIRE_PREFIX: Partial<Record<DynamoErrorType, string>> = {

@@ -28,7 +28,7 @@ import type { Item, JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
 import { BackupRunner } from "./backup/jobs.js";
 import { WATCH_AFTER_MS } from "./backup/watchdog.js";
-import { sharedObject } from "./schema/partition-map.js";
+import { sharedObject, splitObjectName } from "./schema/partition-map.js";
 import { backupPieceDone, backupPlans, getBackup } from "./backup/records.js";
 import { importItems, startRestore, restorePieceDone } from "./backup/restore.js";
 import { backupRows, dropBackup, markBackup, type BackupRow } from "./backup/snapshot.js";
@@ -36,6 +36,9 @@ import type { BackupPlan, ExportFile, RestorePlan } from "./schema/backup.js";
 import { exportFailed, exportPieceDone, getExport } from "./backup/exports.js";
 import { exportPlans } from "./backup/plans.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
+import { Propagation } from "./gsi/propagation.js";
+import { applyIndexChanges } from "./storage/gsi-inbox.js";
+import type { IndexChange, InboxReply } from "./schema/index-change.js";
 
 export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly engine: Engine;
@@ -44,6 +47,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly splits: SplitSource;
   private readonly auto: AutoSplit;
   private readonly backups: BackupRunner;
+  private readonly propagation: Propagation;
+  /** How long a write waits for its index changes to be applied (DDB_GSI_WAIT_MS). */
+  private readonly gsiWaitMs: number;
   /** The runner of the splits in progress here, if it is going: one at a time. */
   private splitting: Promise<void> | undefined;
   /** The runner of the backup work here that waits on other objects, if it is going. */
@@ -56,6 +62,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.engine = new Engine(state, {
       ttlSweepSeconds: ttlSweepSeconds(env),
       vectorExactFloats: vectorExactFloats(env),
+      gsiMaxPending: positiveSetting(env.DDB_GSI_MAX_PENDING),
       afterRequest: (operation, input) => {
         const items = writtenItems(operation, input);
         if (items.length > 0) this.auto.noteWrites(items);
@@ -67,6 +74,15 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.shares = new PreparedShares(this.engine, state.storage, shards, txnCheckMs);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards, txnCheckMs);
     this.splits = new SplitSource(this.engine, shards);
+    this.propagation = new Propagation(
+      this.engine,
+      shards,
+      () => this.whoAmI(),
+      () => void this.wakeBy(Date.now() + PROPAGATION_RETRY_MS),
+    );
+    this.gsiWaitMs = env.DDB_GSI_WAIT_MS === undefined ? DEFAULT_GSI_WAIT_MS : Number(env.DDB_GSI_WAIT_MS) || 0;
+    // Index changes an earlier run of this object left undelivered (it was evicted or crashed).
+    if (this.engine.outbox.lastSeq() > 0) void this.wakeBy(Date.now());
     this.backups = new BackupRunner(
       this.engine,
       shards,
@@ -75,13 +91,31 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     );
   }
 
-  handle(operation: string, body: string, meta: CallMeta): WireReply {
+  handle(operation: string, body: string, meta: CallMeta): WireReply | Promise<WireReply> {
     if (!this.self && meta.cluster?.self) this.rememberSelf(meta.cluster.self);
+    const appended = this.engine.outbox.appended;
     const reply = this.engine.handle(operation, body, meta);
     // Once per window: a table here past a size or write-rate threshold splits (src/split/auto.ts).
     const due = this.auto.check(meta.cluster);
     if (due) this.splitStart(due);
+    return this.engine.outbox.appended === appended ? reply : this.propagated(reply);
+  }
+
+  /** An index partition: changes to GSI entries from a table partition's outbox (src/gsi). */
+  indexApply(source: string, changes: IndexChange[]): InboxReply {
+    return applyIndexChanges(this.engine, source, changes);
+  }
+
+  /** `reply` once this request's index changes are applied, or the wait is over (src/gsi/propagation.ts). */
+  private async propagated<T>(reply: T): Promise<T> {
+    await this.propagation.settled(this.engine.outbox.lastSeq(), this.gsiWaitMs);
     return reply;
+  }
+
+  /** Sets the alarm for `at` unless it is due sooner already. */
+  private async wakeBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   tableInfo(name: string): TableDef | null {
@@ -112,8 +146,10 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     return this.shares.prepare(id, coord, kind, body, meta);
   }
 
-  txnCommit(id: string): WireReply {
-    return this.shares.commit(id);
+  txnCommit(id: string): WireReply | Promise<WireReply> {
+    const appended = this.engine.outbox.appended;
+    const reply = this.shares.commit(id);
+    return this.engine.outbox.appended === appended ? reply : this.propagated(reply);
   }
 
   txnAbort(id: string): void {
@@ -151,6 +187,11 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     if (this.self === undefined) {
       const row = this.engine.sql.first<{ value: string }>("SELECT value FROM _meta WHERE key = 'self'");
       this.self = row ? (JSON.parse(row.value) as { tenant?: string; object: string }) : null;
+      // An object first reached by another object (a split's new one, a restore's, a
+      // transaction's share) knows itself by the name its id was made from, where the
+      // runtime gives it (ctx.id.name).
+      const name = (this.ctx.id as { name?: string }).name;
+      if (!this.self && typeof name === "string") this.self = splitObjectName(name);
     }
     return this.self;
   }
@@ -204,6 +245,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   importRows(name: string, tableId: string, items: Item[]): void {
     importItems(this.engine, name, tableId, items);
+    this.propagation.kick();
   }
 
   exportFail(arn: string, code: string, message: string): void {
@@ -224,6 +266,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private async backupSteps(): Promise<void> {
     try {
       for (let result = await this.backups.step(); result !== "done"; result = await this.backups.step()) {
+        // A restore's rows carry their GSI changes (src/storage/gsi-outbox.ts).
+        if (this.engine.outbox.lastSeq() > 0) this.propagation.kick();
         await new Promise((resolve) => setTimeout(resolve, result === "wait" ? BACKUP_WAIT_MS : SPLIT_PAUSE_MS));
       }
     } catch (err) {
@@ -267,6 +311,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     // Housekeeping first, synchronously: one bounded step before anything can interleave.
     const moreHousekeeping = this.engine.housekeep();
     let next: number | null = null;
+
     for (const recover of [() => this.coordinator.recover(), () => this.shares.recover()]) {
       try {
         const at = await recover();
@@ -299,6 +344,14 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
       const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
       next = next === null ? watchdog : Math.min(next, watchdog);
     }
+    // Index changes left in the outbox (a crash, an unreachable index partition) or made
+    // here (a backfill, a TTL sweep, a transaction's recovery): delivered beside the
+    // requests; the alarm looks again while any wait.
+    if (this.engine.outbox.lastSeq() > 0) {
+      this.propagation.kick();
+      const retry = Date.now() + PROPAGATION_RETRY_MS;
+      next = next === null ? retry : Math.min(next, retry);
+    }
     if (moreHousekeeping) await this.ctx.storage.setAlarm(Date.now());
     else {
       // Periodic work: TTL sweeps and stream retention (Engine.nextWakeUp).
@@ -315,6 +368,10 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
  * writes kept that gate shut for the whole copy.
  */
 const SPLIT_PAUSE_MS = 2;
+/** How soon the alarm delivers index changes a stopped runner left (src/gsi/propagation.ts). */
+const PROPAGATION_RETRY_MS = 1_000;
+/** How long a write waits for its index changes to be applied, by default. */
+const DEFAULT_GSI_WAIT_MS = 2_000;
 /** How long a restore waits for a point-in-time piece still being copied elsewhere. */
 const BACKUP_WAIT_MS = 50;
 /** While a split is in progress, how often the alarm checks that its runner is going. */
@@ -341,6 +398,12 @@ function txnCheckSeconds(env: Env): number {
 function vectorExactFloats(env: Env): number | undefined {
   const n = Number(env.DDB_VECTOR_EXACT_FLOATS);
   return env.DDB_VECTOR_EXACT_FLOATS !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** A positive integer setting, or undefined (the default applies). */
+function positiveSetting(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** DDB_TTL_SWEEP_SECONDS: seconds between TTL sweeps (default 60; tests set about 1). */

@@ -5,7 +5,7 @@
 // when that is this object. What needs other objects runs in `BackupRunner` (the shard's,
 // beside its requests): reporting to the home, and filling from a piece kept elsewhere.
 import { sharedObject, objectName } from "../schema/partition-map.js";
-import { partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { layoutObjects, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import type { ShardDirectory, ShardStub } from "../protocol/shard-rpc.js";
 import { reach } from "../storage/faults.js";
 import { backupPieceDone } from "./records.js";
@@ -152,6 +152,8 @@ export class BackupRunner {
         return "more";
       }
       if (job.state === "filled" && piece.target !== sharedObject(0)) {
+        // The table turns ACTIVE with its GSIs complete: their changes are applied first.
+        if (this.stores.outbox.holds(job.tid)) return "wait";
         reach("restore:before-report");
         if (isPointInTime(piece.backup)) {
           if (piece.source === piece.target) dropBackup(sql, piece.backup);
@@ -327,7 +329,7 @@ export class BackupRunner {
     def: TableDef,
     next: TableDef | null = def,
   ): Promise<void> {
-    const objects = new Set(partitionMapOf(def).partitions.map((entry) => entry.object));
+    const objects = new Set(layoutObjects(def));
     objects.delete(sharedObject(0));
     await Promise.all(
       [...objects].map((object) =>

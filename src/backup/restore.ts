@@ -15,6 +15,7 @@ import type { TtlIndex } from "../storage/ttl-index.js";
 import type { Sql } from "../storage/sql.js";
 import { keyOfItem } from "../keys/item-key.js";
 import { putAsIs } from "../storage/write.js";
+import type { GsiOutbox } from "../storage/gsi-outbox.js";
 import type { Item } from "../types.js";
 import type { BackupRow } from "../schema/backup.js";
 
@@ -26,6 +27,7 @@ export interface RestoreStores {
   indexes: IndexStore;
   vectors: VectorStore;
   ttlIndex: TtlIndex;
+  outbox: GsiOutbox;
 }
 
 export interface RestoreJob {
@@ -83,7 +85,13 @@ export function applyRestoreRows(
       engine.sql.exec("DELETE FROM restore_jobs WHERE tid = ? AND low = ?", job.tid, low);
       return;
     }
-    const stores = { items: engine.items, indexes: engine.indexes, vectors: engine.vectors, ttlIndex: engine.ttlIndex };
+    const stores = {
+      items: engine.items,
+      indexes: engine.indexes,
+      vectors: engine.vectors,
+      ttlIndex: engine.ttlIndex,
+      outbox: engine.outbox,
+    };
     for (const row of rows) {
       const key = { pk: new Uint8Array(row.pk), sk: new Uint8Array(row.sk) };
       putAsIs(stores, def, key, JSON.parse(row.doc) as Item, row.size);

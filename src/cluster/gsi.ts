@@ -14,7 +14,8 @@ import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import { evaluateCondition } from "../expr/evaluate.js";
 import { topLevelNames } from "../expr/names.js";
 import { encodeKey } from "../keys/encode.js";
-import { storedPartitionKey } from "../keys/partition.js";
+import { partitionHash, storedPartitionKey } from "../keys/partition.js";
+import { partitionOfHash, type PartitionMap } from "../schema/partition-map.js";
 import { checkRequest, type Operation } from "../ops/operation.js";
 import { query } from "../ops/query.js";
 import { projectionOf } from "../ops/read-shapes.js";
@@ -22,7 +23,7 @@ import { scan } from "../ops/scan.js";
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { itemSize } from "../values/size.js";
 import { errorReply, type WireReply } from "../protocol/reply.js";
-import { hashKeyOf, indexKeysOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
+import { hashKeyOf, indexKeysOf, rangeKeyOf, type IndexDef, type TableDef } from "../schema/table-def.js";
 import { MAX_PAGE_BYTES } from "../storage/row-layout.js";
 import { compareBytes } from "../values/compare.js";
 import { mergeCapacity } from "../ops/capacity.js";
@@ -124,6 +125,37 @@ export async function scatterIndexRead(
   const last = read_[read_.length - 1];
   const key = stopped && last ? keyOf(last, [tableHash, tableRange, ...hashes, ...ranges]) : undefined;
   return pageReply(compiled, read_, key, bodies);
+}
+
+/**
+ * The partition of a GSI kept in partitions of its own that holds the partition key a
+ * Query's key condition fixes (every HASH attribute of the index, by `=`); undefined for a
+ * request whose key condition does not (the catalogue's home then reports it).
+ */
+export function indexPartitionOf(
+  def: TableDef,
+  index: IndexDef & { partitions: PartitionMap },
+  input: Json,
+): number | undefined {
+  let leaves: { name: string; condition: { op: string; value?: unknown } }[] | undefined;
+  try {
+    leaves = (checkRequest(query, input) as { keyLeaves?: typeof leaves }).keyLeaves;
+  } catch {
+    return undefined;
+  }
+  const { hashes } = indexKeysOf(def, index);
+  const scalars: string[] = [];
+  for (const attr of hashes) {
+    const leaf = leaves?.find((l) => l.name === attr.name && l.condition.op === "=");
+    const value = (leaf?.condition.value as Record<string, unknown> | undefined)?.[attr.type];
+    if (typeof value !== "string") return undefined;
+    scalars.push(value);
+  }
+  try {
+    return partitionOfHash(index.partitions, partitionHash(keyBytes(hashes, scalars)));
+  } catch {
+    return undefined; // a value the key encoding refuses: the home reports it
+  }
 }
 
 /** A Query or Scan checked as the shard checks it, with its filter and projection compiled. */

@@ -58,7 +58,7 @@ import { transactWriteItems } from "../ops/transact-write-items.js";
 import { requestDigest } from "../storage/request-tokens.js";
 import { scatterSearch, searchPartition } from "./vectors.js";
 import { refusalWhileBuilding } from "./building.js";
-import { scatterIndexRead } from "./gsi.js";
+import { indexPartitionOf, scatterIndexRead } from "./gsi.js";
 import { keyValue, mergeBatchGet, mergeBatchWrite, splitGets, splitWrites, Unroutable } from "./batches.js";
 import { mergeReadPage } from "./merge.js";
 import { scanShards } from "./scan.js";
@@ -78,9 +78,17 @@ import {
   shardName,
 } from "./placement.js";
 import { errorReply, type CallMeta, type WireReply, type ClusterMeta, type Expected } from "../protocol/reply.js";
-import { partitionRange, sharedObject } from "../schema/partition-map.js";
+import { partitionRange, sharedObject, type PartitionEntry, type PartitionMap } from "../schema/partition-map.js";
 import { restoring } from "../schema/backup.js";
-import { hashKeyOf, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
+import {
+  hashKeyOf,
+  isPartitionedIndex,
+  layoutObjects,
+  mapVersionOf,
+  partitionMapOf,
+  type IndexDef,
+  type TableDef,
+} from "../schema/table-def.js";
 import { coordinatorName, type ShardNamespace, type ShardStub, type TxnPlan } from "../protocol/shard-rpc.js";
 import { checkRequest } from "../ops/operation.js";
 
@@ -218,6 +226,11 @@ export class Router {
 
   // ---- shards and the definitions cache
 
+  /** Partition `k` of a GSI kept in partitions of its own (the tenant's prefix included). */
+  private indexObject(index: IndexDef & { partitions: PartitionMap }, k: number): string {
+    return objectName(this.tenant, (index.partitions.partitions[k] as PartitionEntry).object);
+  }
+
   /** The catalogue's home, the tenant's shard 0: every table is defined there. */
   private home(): ShardStub {
     return this.stub(shardName(this.tenant, 0));
@@ -293,13 +306,22 @@ export class Router {
    */
   private async broadcast(name: string, def: TableDef | null, layouts: (TableDef | null)[]): Promise<void> {
     const home = shardName(this.tenant, 0);
-    const objects = new Set<string>();
+    // Table partitions get the definition; index partitions too, while their index is in it
+    // (those of an index or table gone drop their copy, their rows with it).
+    const kept = new Set(def ? layoutObjects(def).map((object) => objectName(this.tenant, object)) : []);
+    const objects = new Map<string, TableDef | null>();
     for (const layout of layouts) {
       if (!layout) continue;
-      for (const entry of partitionMapOf(layout).partitions) objects.add(objectName(this.tenant, entry.object));
+      for (const entry of partitionMapOf(layout).partitions) objects.set(objectName(this.tenant, entry.object), def);
+      for (const object of layoutObjects(layout)) {
+        const named = objectName(this.tenant, object);
+        if (!objects.has(named)) objects.set(named, kept.has(named) ? def : null);
+      }
     }
     objects.delete(home);
-    const results = await Promise.allSettled([...objects].map((object) => this.stub(object).applyTable(name, def)));
+    const results = await Promise.allSettled(
+      [...objects].map(([object, copy]) => this.stub(object).applyTable(name, copy)),
+    );
     for (const result of results) {
       if (result.status === "rejected")
         console.error(`durable-dynamodb: broadcast of table ${name} failed`, result.reason);
@@ -443,8 +465,38 @@ export class Router {
       };
     });
     for (const other of tables.slice(1)) if (other) addPartition(out.Table, other);
-    if (isObject(out.Table.DurableDynamoDB)) out.Table.DurableDynamoDB.Partitions = partitions;
+    if (isObject(out.Table.DurableDynamoDB)) {
+      out.Table.DurableDynamoDB.Partitions = partitions;
+      mergePropagation(out.Table.DurableDynamoDB, tables);
+    }
+    await this.addIndexPartitions(def, out.Table, body, meta);
     return { status: 200, body: JSON.stringify(out) };
+  }
+
+  /**
+   * The counts of GSIs kept in partitions of their own, from those partitions (the table's
+   * partitions hold none of their entries).
+   */
+  private async addIndexPartitions(def: TableDef, into: Json, body: string, meta: CallMeta): Promise<void> {
+    const indexes = (def.indexes ?? []).filter(isPartitionedIndex);
+    const listed = into.GlobalSecondaryIndexes as Json[] | undefined;
+    await Promise.all(
+      indexes.map(async (index) => {
+        const replies = await Promise.all(
+          index.partitions.partitions.map((_, k) =>
+            this.sendTo(this.indexObject(index, k), "DescribeTable", body, meta),
+          ),
+        );
+        const mine = listed?.find((i) => i.IndexName === index.name);
+        if (!mine) return;
+        for (const reply of replies) {
+          if (reply.status !== 200) continue;
+          const table = (JSON.parse(reply.body) as { Table: Json }).Table;
+          const theirs = (table.GlobalSecondaryIndexes as Json[] | undefined)?.find((i) => i.IndexName === index.name);
+          if (theirs) addPartition({ GlobalSecondaryIndexes: [mine] }, { GlobalSecondaryIndexes: [theirs] });
+        }
+      }),
+    );
   }
 
   // ---- one shard
@@ -478,6 +530,13 @@ export class Router {
     if (name === undefined) return this.sendHome("Query", body, meta);
     const reply = await this.withTables([name], meta, async ([table], routed) => {
       const def = table as TableDef;
+      const partitioned = partitionedIndex(def, input.IndexName);
+      if (partitioned) {
+        // A GSI in partitions of its own: the one holding the key condition's partition key.
+        const k = indexPartitionOf(def, partitioned, input);
+        if (k === undefined) return this.sendHome("Query", body, routed); // invalid: the home reports it
+        return this.sendTo(this.indexObject(partitioned, k), "Query", body, routed);
+      }
       if (partitionCount(def) > 1 && isGlobalIndex(def, input.IndexName)) {
         return scatterIndexRead("Query", input, def, partitionCount(def), (k) =>
           this.part(def, k).indexRead("Query", body, routed),
@@ -519,6 +578,12 @@ export class Router {
     const reply = await this.withTables([name], meta, async ([table], routed) => {
       const def = table as TableDef;
       const partitions = partitionCount(def);
+      const partitioned = partitionedIndex(def, input.IndexName);
+      if (partitioned) {
+        return scatterIndexRead("Scan", input, def, partitioned.partitions.partitions.length, (k) =>
+          this.stub(this.indexObject(partitioned, k)).indexRead("Scan", body, routed),
+        );
+      }
       if (partitions === 1) return this.send(def, 0, "Scan", body, routed);
       if (isGlobalIndex(def, input.IndexName)) {
         return scatterIndexRead("Scan", input, def, partitions, (k) =>
@@ -768,6 +833,32 @@ function isMoved(reply: WireReply): boolean {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The GSI `indexName` of `def` when it is kept in partitions of its own. */
+function partitionedIndex(def: TableDef, indexName: unknown): (IndexDef & { partitions: PartitionMap }) | undefined {
+  const index = typeof indexName === "string" ? def.indexes?.find((i) => i.name === indexName) : undefined;
+  return index && index.kind === "GSI" && isPartitionedIndex(index) ? index : undefined;
+}
+
+/**
+ * Sums the table partitions' pending index changes (DescribeTable's extension, from
+ * src/ops/table-description.ts) into the first's: counts added, the largest lag kept.
+ */
+function mergePropagation(into: Json, tables: (Json | undefined)[]): void {
+  const list = into.GlobalSecondaryIndexes as Json[] | undefined;
+  for (const entry of list ?? []) {
+    let pending = 0;
+    let lag = 0;
+    for (const table of tables) {
+      const ext = table?.DurableDynamoDB as Json | undefined;
+      const theirs = (ext?.GlobalSecondaryIndexes as Json[] | undefined)?.find((i) => i.IndexName === entry.IndexName);
+      pending += Number(theirs?.PendingChanges ?? 0);
+      lag = Math.max(lag, Number(theirs?.LagMillis ?? 0));
+    }
+    entry.PendingChanges = pending;
+    entry.LagMillis = lag;
+  }
 }
 
 function isGlobalIndex(def: TableDef, indexName: unknown): boolean {

@@ -15,6 +15,7 @@ import { syncPitrTriggers } from "../storage/pitr-log.js";
 import { Catalogue } from "../storage/catalogue.js";
 import { VectorStore } from "../storage/vector-store.js";
 import { IndexStore } from "../storage/index-store.js";
+import { GsiOutbox } from "../storage/gsi-outbox.js";
 import { ItemStore } from "../storage/items.js";
 import { migrate } from "../storage/schema.js";
 import { Sql } from "../storage/sql.js";
@@ -50,6 +51,8 @@ export interface EngineOptions {
   exports?: boolean;
   /** Numbers a vector index may hold here before its searches go approximate (src/storage/vector-lists.ts). */
   vectorExactFloats?: number;
+  /** Index changes waiting in the outbox before writes are throttled (src/storage/gsi-outbox.ts). */
+  gsiMaxPending?: number;
 }
 
 /** How often a shard with an enabled stream checks its log's retention at least. */
@@ -66,6 +69,7 @@ export class Engine {
   readonly vectors: VectorStore;
   readonly changeLog: ChangeLog;
   readonly ttlIndex: TtlIndex;
+  readonly outbox: GsiOutbox;
   /** Asks for the housekeeping steps to run soon (the shard's alarm, an embedded engine's timers). */
   readonly schedule: () => void;
   private readonly afterRequest: ((operation: string, input: unknown) => void) | undefined;
@@ -83,6 +87,7 @@ export class Engine {
     this.vectors = new VectorStore(this.sql, options.vectorExactFloats);
     this.changeLog = new ChangeLog(this.sql);
     this.ttlIndex = new TtlIndex(this.sql);
+    this.outbox = new GsiOutbox(this.sql, options.gsiMaxPending);
     this.ttlSweepMs = Math.max(0, options.ttlSweepSeconds ?? 60) * 1000;
     this.afterRequest = options.afterRequest;
     this.exports = options.exports ?? true;
@@ -155,8 +160,11 @@ export class Engine {
       );
       const backfilling = this.sql.transaction(
         () =>
-          backfillChunk({ sql: this.sql, indexes: this.indexes }, this.catalogue, BACKFILL_CHUNK) ||
-          vectorBackfillChunk({ sql: this.sql, vectors: this.vectors }, this.catalogue, VECTOR_BACKFILL_CHUNK),
+          backfillChunk(
+            { sql: this.sql, indexes: this.indexes, outbox: this.outbox },
+            this.catalogue,
+            BACKFILL_CHUNK,
+          ) || vectorBackfillChunk({ sql: this.sql, vectors: this.vectors }, this.catalogue, VECTOR_BACKFILL_CHUNK),
       );
       const listing = this.sql.transaction(() => this.vectorListStep());
       const backups = backupHousekeeping(this);
@@ -186,6 +194,7 @@ export class Engine {
           catalogue: this.catalogue,
           changeLog: this.changeLog,
           ttlIndex: this.ttlIndex,
+          outbox: this.outbox,
         },
         now,
         TTL_CHUNK,
@@ -249,6 +258,7 @@ export class Engine {
     if (local && (source === null || local.tableId !== source.tableId)) {
       this.catalogue.remove(local);
       this.items.markDropped(local.tid);
+      this.outbox.drop(local.tid);
       for (const index of local.indexes ?? []) this.indexes.markDropped(index.iid);
       for (const index of local.vectorIndexes ?? []) this.vectors.markDropped(index.vid);
       housekeeping = true;
@@ -273,7 +283,10 @@ export class Engine {
       local.indexes,
       (index, mine) => ({ ...structuredClone(index), iid: mine.iid }),
       (index) => this.freshIndex(index, "CREATING"),
-      (gone) => this.indexes.markDropped(gone.iid),
+      (gone) => {
+        this.indexes.markDropped(gone.iid);
+        this.outbox.drop(copy.tid, gone.name);
+      },
     );
     if (indexes.list.length > 0) copy.indexes = indexes.list;
     else delete copy.indexes;
@@ -334,6 +347,7 @@ export class Engine {
       exports: this.exports,
       changeLog: this.changeLog,
       ttlIndex: this.ttlIndex,
+      outbox: this.outbox,
       ...(meta.cluster ? { cluster: meta.cluster } : {}),
     };
   }

@@ -26,6 +26,11 @@ export function storedPartitionKey(encodedPartitionKey: Uint8Array): Uint8Array 
   return out;
 }
 
+/** The partition-key hash a stored partition key starts with. */
+export function storedHash(stored: Uint8Array): number {
+  return new DataView(stored.buffer, stored.byteOffset, HASH_PREFIX_BYTES).getUint32(0);
+}
+
 /** The order-preserving encoding inside a stored partition key. */
 export function encodedPartitionKeyOf(stored: Uint8Array): Uint8Array {
   return stored.subarray(HASH_PREFIX_BYTES);

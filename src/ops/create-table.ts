@@ -34,7 +34,7 @@ import {
   streamSpecificationShape,
   type StreamSpecificationInput,
 } from "../streams/specification.js";
-import type { BillingMode, TableDef } from "../schema/table-def.js";
+import { layOutIndexes, type BillingMode, type TableDef } from "../schema/table-def.js";
 
 interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];
@@ -152,6 +152,7 @@ export const createTable = defineOp<CreateTableInput>({
         ...(input.GlobalSecondaryIndexes ?? []).map((i) => indexDef("GSI", i, ctx.catalogue.nextTid(), "ACTIVE")),
       ];
       if (indexes.length > 0) created.indexes = indexes;
+      layOutIndexes(created);
       // Created with the table, vector indexes are ACTIVE with it: there is nothing to fill.
       const vectors = (input.VectorIndexes ?? []).map((i) => vectorIndexDef(i, ctx.catalogue.nextTid(), "ACTIVE"));
       if (vectors.length > 0) created.vectorIndexes = vectors;

@@ -37,6 +37,7 @@ export const deleteTable = defineOp<{ TableName: string }>({
     ctx.sql.transaction(() => {
       ctx.catalogue.remove(def);
       ctx.items.markDropped(def.tid);
+      ctx.outbox?.drop(def.tid);
       for (const index of def.indexes ?? []) ctx.indexes.markDropped(index.iid);
       for (const index of def.vectorIndexes ?? []) ctx.vectors.markDropped(index.vid);
     });

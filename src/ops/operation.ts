@@ -3,6 +3,7 @@
 // read-check-write never awaits in between.
 import type { Catalogue } from "../storage/catalogue.js";
 import type { ChangeLog } from "../storage/change-log.js";
+import type { GsiOutbox } from "../storage/gsi-outbox.js";
 import type { TtlIndex } from "../storage/ttl-index.js";
 import type { IndexStore } from "../storage/index-store.js";
 import type { ItemStore } from "../storage/items.js";
@@ -34,6 +35,8 @@ export interface OpContext {
   /** Stream change log and TTL index, passed on to writeItem (the engine provides both). */
   changeLog?: ChangeLog;
   ttlIndex?: TtlIndex;
+  /** Changes to GSIs kept in partitions of their own, passed on to writeItem (src/storage/gsi-outbox.ts). */
+  outbox?: GsiOutbox;
 }
 
 export interface Operation<I> {

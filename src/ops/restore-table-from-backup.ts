@@ -10,7 +10,7 @@ import { restorePlans } from "../backup/plans.js";
 import { startRestore } from "../backup/restore.js";
 import { restoring, type RestorePiece, type RestoreState } from "../schema/backup.js";
 import { partitionOfHash, sharedObject, splitObject, type PartitionMap } from "../schema/partition-map.js";
-import type { IndexDef, TableDef, VectorIndexDef } from "../schema/table-def.js";
+import { layOutIndexes, type IndexDef, type TableDef, type VectorIndexDef } from "../schema/table-def.js";
 import type { Shape } from "../protocol/shape.js";
 import { backupArnShape, backupOf } from "./backups.js";
 import { tableName } from "./common-shapes.js";
@@ -70,6 +70,7 @@ export const restoreTableFromBackup = defineOp<RestoreInput>({
         record.pieces.map((piece) => piece.low),
       );
       def.partitions = map;
+      layOutIndexes(def);
       const pieces: RestorePiece[] = record.pieces.map((piece) => ({
         target: (map.partitions[partitionOfHash(map, piece.low)] as { object: string }).object,
         source: piece.object,

@@ -9,7 +9,7 @@ import { markBackup } from "../backup/snapshot.js";
 import { pointInTimePlans, restorePlans } from "../backup/plans.js";
 import type { RestorePiece, RestoreState } from "../schema/backup.js";
 import { partitionOfHash, partitionRange, sharedObject } from "../schema/partition-map.js";
-import { partitionMapOf } from "../schema/table-def.js";
+import { layOutIndexes, partitionMapOf } from "../schema/table-def.js";
 import { tableName } from "./common-shapes.js";
 import { backupTable, nameOfTable } from "./backups.js";
 import { defineOp } from "./operation.js";
@@ -76,6 +76,7 @@ export const restoreTableToPointInTime = defineOp<RestoreToPointInTimeInput>({
       const lows = sourceMap.partitions.map((entry) => entry.low);
       const map = targetMap(ctx, def.tableId, lows);
       def.partitions = map;
+      layOutIndexes(def);
       const id = `pitr-${def.tableId}`;
       const pieces: RestorePiece[] = sourceMap.partitions.map((entry, k) => ({
         target: (map.partitions[partitionOfHash(map, entry.low)] as { object: string }).object,

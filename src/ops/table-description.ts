@@ -5,7 +5,7 @@ import { tableArn } from "./tables.js";
 import { describeVectorIndex } from "./vector-definitions.js";
 import { restoring } from "../schema/backup.js";
 import { streamArn } from "../schema/stream.js";
-import { partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { isPartitionedIndex, partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 export type TableStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
 export type IndexStatus = "CREATING" | "ACTIVE" | "DELETING" | "UPDATING";
@@ -57,6 +57,19 @@ export function describeTable(
   const map = partitionMapOf(def);
   if (map.partitions.length > 1) {
     description.DurableDynamoDB = { PartitionCount: map.partitions.length, PartitionMapVersion: map.version };
+    // GSIs kept in partitions of their own: this partition's changes not yet applied to them
+    // (the router sums the counts and takes the largest lag).
+    const propagation = (def.indexes ?? []).filter(isPartitionedIndex).map((index) => {
+      const waiting = ctx.outbox?.lag(def.tid, index.name) ?? { count: 0, oldest: null };
+      return {
+        IndexName: index.name,
+        PartitionCount: index.partitions.partitions.length,
+        PendingChanges: waiting.count,
+        LagMillis: waiting.oldest === null ? 0 : Math.max(0, ctx.now - waiting.oldest),
+      };
+    });
+    if (propagation.length > 0)
+      (description.DurableDynamoDB as Record<string, unknown>).GlobalSecondaryIndexes = propagation;
   }
   // While a restore fills the table (DynamoDB drops the summary once the table is ACTIVE).
   if (def.restore && restoring(def.restore) && def.restore.importArn === undefined) {

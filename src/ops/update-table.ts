@@ -44,7 +44,7 @@ import {
 } from "../streams/specification.js";
 import { vectorIndexUpdatesShape, type VectorIndexUpdateInput } from "./vector-definitions.js";
 import { applyVectorPlan, checkStaysOnDemand, ONE_ONLINE_INDEX, planVectorUpdates } from "./vector-updates.js";
-import { indexOf, type BillingMode, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { indexOf, newIndexPartitions, type BillingMode, type IndexDef, type TableDef } from "../schema/table-def.js";
 
 interface UpdateTableInput {
   TableName: string;
@@ -440,6 +440,8 @@ function checkCreate(
  */
 function applyIndexPlan(ctx: OpContext, next: TableDef, plan: IndexPlan): Record<string, unknown> {
   const created = plan.create && indexDef("GSI", plan.create, ctx.catalogue.nextTid(), "CREATING");
+  const partitions = created && newIndexPartitions(next, created.iid);
+  if (created && partitions) created.partitions = partitions;
   const listed = created ? [...plan.indexes, created] : plan.indexes;
   const remaining = listed.filter((i) => i.iid !== plan.deleted?.iid);
   const final: TableDef = { ...next, attributeDefinitions: plan.definitions };
@@ -459,7 +461,10 @@ function applyIndexPlan(ctx: OpContext, next: TableDef, plan: IndexPlan): Record
     online ? "UPDATING" : "ACTIVE",
     overrides,
   );
-  if (plan.deleted) ctx.indexes.markDropped(plan.deleted.iid);
+  if (plan.deleted) {
+    ctx.indexes.markDropped(plan.deleted.iid);
+    ctx.outbox?.drop(next.tid, plan.deleted.name);
+  }
   ctx.catalogue.update(final);
   return description;
 }

@@ -4,6 +4,7 @@
 // commit between a coordinator and the shards holding its shares (src/txn).
 import type { BackupPlan, BackupRow, ExportFile, RestorePlan } from "../schema/backup.js";
 import type { TableDef } from "../schema/table-def.js";
+import type { IndexChange, InboxReply } from "../schema/index-change.js";
 import type { Item } from "../types.js";
 import type { CallMeta, WireReply } from "./reply.js";
 
@@ -49,11 +50,13 @@ export interface TxnPlan {
 
 export interface ShardRpc extends Rpc.DurableObjectBranded {
   /** A DynamoDB operation: JSON text in, JSON text out (errors already serialised). */
-  handle(operation: string, body: string, meta: CallMeta): WireReply;
+  handle(operation: string, body: string, meta: CallMeta): WireReply | Promise<WireReply>;
   /** This shard's definition of a table (shard 0 is the catalogue home). */
   tableInfo(name: string): TableDef | null;
   /** Installs, updates or (null) drops this shard's copy of a table definition. */
   applyTable(name: string, def: TableDef | null): void;
+  /** An index partition: changes to GSI entries sent by a table partition's outbox (src/gsi). */
+  indexApply(source: string, changes: IndexChange[]): InboxReply;
   /** A global secondary index Query/Scan page of this shard's rows, unfiltered. */
   indexRead(operation: "Query" | "Scan", body: string, meta: CallMeta): WireReply;
   /** A DynamoDB Streams operation (public, or the streams router's internal ones). */
@@ -63,7 +66,7 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   /** The coordinator's decision about a transaction, asked by a shard holding a share. */
   txnResolve(id: string): Decision;
   txnPrepare(id: string, coord: CoordinatorRef, kind: ShareKind, body: string, meta: CallMeta): Promise<WireReply>;
-  txnCommit(id: string): WireReply;
+  txnCommit(id: string): WireReply | Promise<WireReply>;
   txnAbort(id: string): void;
   /** This object as a token's coordinator: a committed transaction with the token, carried over by a split. */
   txnSeedToken(digest: string, response: string, expiresAt: number): void;
@@ -113,6 +116,8 @@ export interface SplitPlan {
   high: number;
   /** Set when the range is fenced: the source's last change-log sequence number then (streams' parent shard ends there). */
   fenceSeq?: number;
+  /** Set when the range is fenced: the source's last queued index change then (src/storage/gsi-outbox.ts). */
+  outboxSeq?: number;
 }
 
 /** A split asked of a partition's object (src/split/plan.ts SplitRequest). */

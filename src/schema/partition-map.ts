@@ -29,12 +29,39 @@ export function objectName(tenant: string | undefined, object: string): string {
   return tenant === undefined ? object : `${tenant}:${object}`;
 }
 
+/** The inverse of objectName: a name's tenant (before its last colon) and object. */
+export function splitObjectName(name: string): { tenant?: string; object: string } {
+  const at = name.lastIndexOf(":");
+  return at < 0 ? { object: name } : { tenant: name.slice(0, at), object: name.slice(at + 1) };
+}
+
 /**
  * The object a split creates for the upper part of a table's partition, from `at` on:
  * named for the table and the hash it starts at, which no other split of the table shares.
  */
 export function splitObject(tableId: string, at: number): string {
   return `t-${tableId}-${at.toString(16).padStart(8, "0")}`;
+}
+
+/**
+ * The object holding part of a global secondary index kept in partitions of its own
+ * (IndexDef.partitions): named for the table, the index's id in the catalogue's home (never
+ * reused, so a recreated index never meets entries meant for its predecessor) and the first
+ * hash of the index partition key it holds.
+ */
+export function indexObject(tableId: string, iid: number, at: number): string {
+  return `g-${tableId}-${iid}-${at.toString(16).padStart(8, "0")}`;
+}
+
+/** `count` equal ranges of an index's partition-key hashes in objects of the index's own. */
+export function indexPartitions(tableId: string, iid: number, count: number): PartitionMap {
+  return {
+    version: 1,
+    partitions: Array.from({ length: count }, (_, k) => {
+      const low = Math.ceil((k * HASH_SPACE) / count);
+      return { low, object: indexObject(tableId, iid, low) };
+    }),
+  };
 }
 
 /** The map after partition `index` splits at hash `at`: its range from `at` on goes to `object`. */
@@ -50,6 +77,11 @@ export function splitMap(map: PartitionMap, index: number, at: number, object: s
  */
 export function sharedObject(index: number): string {
   return `shard-${index}`;
+}
+
+/** Whether `object` is one of the shared objects (`sharedObject`). */
+export function isSharedObject(object: string): boolean {
+  return /^shard-\d+$/.test(object);
 }
 
 /**

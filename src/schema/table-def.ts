@@ -2,7 +2,7 @@
 // types, indexes, stream and TTL settings, shard count), and its key attributes with their
 // types. Plain data and pure functions: every layer from key encoding up reads them.
 import type { AttributeDefinition, KeyAttribute, KeySchemaElement } from "../types.js";
-import { equalPartitions, type PartitionMap } from "./partition-map.js";
+import { equalPartitions, indexPartitions, isSharedObject, type PartitionMap } from "./partition-map.js";
 import type { RestoreState } from "./backup.js";
 import type { StoredPolicy } from "./resource-policy.js";
 import type { StreamState } from "./stream.js";
@@ -83,6 +83,12 @@ export interface IndexDef {
   status: "CREATING" | "ACTIVE";
   /** Where the backfill resumes: the last table row copied (base64 of pk and sk). */
   backfillAfter?: { pk: string; sk: string };
+  /**
+   * A GSI kept in partitions of its own, by the hash of its partition key (absent: each
+   * table partition keeps the entries of its own items). Its entries reach them through
+   * each table partition's outbox (src/storage/gsi-outbox.ts).
+   */
+  partitions?: PartitionMap;
 }
 
 /** A vector index: similarity search over one attribute holding vectors (SearchVectors). */
@@ -104,6 +110,47 @@ export interface VectorIndexDef {
 
 export function vectorIndexOf(def: TableDef, name: string): VectorIndexDef | undefined {
   return def.vectorIndexes?.find((i) => i.name === name);
+}
+
+/** Whether `index` is kept in partitions of its own (IndexDef.partitions). */
+export function isPartitionedIndex(index: IndexDef): index is IndexDef & { partitions: PartitionMap } {
+  return index.partitions !== undefined;
+}
+
+/**
+ * The layout a GSI created now on `def` gets: partitions of its own, as many as the table
+ * has, when the table has several in objects of its own (a table of one partition, or in
+ * the shared objects of the layout before maps, keeps its index entries beside its items:
+ * one object answers a query either way, without the outbox's extra write).
+ */
+export function newIndexPartitions(def: TableDef, iid: number): PartitionMap | undefined {
+  const map = partitionMapOf(def);
+  if (map.partitions.length < 2 || map.partitions.some((p) => isSharedObject(p.object))) return undefined;
+  return indexPartitions(def.tableId, iid, map.partitions.length);
+}
+
+/**
+ * `def`'s GSIs laid out for its partition map as a new table's are (newIndexPartitions):
+ * a restored table's indexes get objects of their own, not those of its source.
+ */
+export function layOutIndexes(def: TableDef): void {
+  for (const index of def.indexes ?? []) {
+    delete index.partitions;
+    const partitions = index.kind === "GSI" ? newIndexPartitions(def, index.iid) : undefined;
+    if (partitions) index.partitions = partitions;
+  }
+}
+
+/**
+ * Every object holding part of the table: its partitions' and those of its partitioned
+ * GSIs (tenant-relative names).
+ */
+export function layoutObjects(def: TableDef): string[] {
+  const out = partitionMapOf(def).partitions.map((p) => p.object);
+  for (const index of def.indexes ?? []) {
+    for (const p of index.partitions?.partitions ?? []) out.push(p.object);
+  }
+  return out;
 }
 
 /** The version of the table's partition map, without building one for a definition from before maps. */

@@ -22,7 +22,7 @@
 import type { Engine } from "../engine/engine.js";
 import { coordinatorName, type ShardDirectory, type ShardStub, type SplitRow } from "../protocol/shard-rpc.js";
 import { objectName, sharedObject } from "../schema/partition-map.js";
-import { partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { layoutObjects, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { itemLockKey, lockTableOf } from "../storage/item-locks.js";
 import {
   dropSplitTriggers,
@@ -170,6 +170,8 @@ export class SplitSource {
         fenceRange(this.engine.sql, row.tid, keyRangeOf(plan.at, plan.high));
         // Records of the moving range end here: the stream's parent shard closes at this one.
         plan.fenceSeq = nextSequence(this.engine.sql) - 1;
+        // Index changes queued so far, the moving range's last among them (see below).
+        plan.outboxSeq = this.engine.outbox.lastSeq();
         this.engine.sql.exec(
           "UPDATE splits SET state = 'fenced', plan = ? WHERE tid = ?",
           JSON.stringify(plan),
@@ -178,6 +180,9 @@ export class SplitSource {
       });
       return "more";
     }
+    // The moved items' index changes are applied before the new object writes theirs: an
+    // item's changes then reach its GSI partitions in order (src/gsi/propagation.ts).
+    if (plan.outboxSeq && this.engine.outbox.waitingThrough(plan.outboxSeq)) return { waitMs: 50 };
     reach("split:before-publish");
     const published = await this.home(plan).splitPublish(plan);
     reach("split:after-publish");
@@ -192,7 +197,7 @@ export class SplitSource {
     if (def && def.tableId === plan.tableId) {
       const self = objectName(plan.tenant, plan.source);
       const homeName = objectName(plan.tenant, sharedObject(0));
-      const others = new Set(partitionMapOf(def).partitions.map((p) => objectName(plan.tenant, p.object)));
+      const others = new Set(layoutObjects(def).map((object) => objectName(plan.tenant, object)));
       others.delete(self);
       others.delete(homeName);
       await Promise.all([...others].map((name) => this.stub(plan, name).applyTable(plan.table, def)));

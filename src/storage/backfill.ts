@@ -16,13 +16,16 @@ import { type Catalogue } from "./catalogue.js";
 import { indexEntry, indexKeyAttributes } from "./index-maintenance.js";
 import type { IndexStore } from "./index-store.js";
 import type { Sql } from "./sql.js";
-import { indexKeysOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { indexKeysOf, isPartitionedIndex, type IndexDef, type TableDef } from "../schema/table-def.js";
+import type { GsiOutbox } from "./gsi-outbox.js";
 import { compareBytes } from "../values/compare.js";
 import { keySize, MAX_HASH_KEY_SIZE, MAX_RANGE_KEY_SIZE } from "../values/size.js";
 
 export interface BackfillStores {
   sql: Sql;
   indexes: IndexStore;
+  /** Where a GSI kept in partitions of its own gets its entries (./gsi-outbox.ts). */
+  outbox: GsiOutbox;
 }
 
 /**
@@ -79,6 +82,10 @@ function copyChunk(
     if (!hasValidIndexKey(def, index, item)) continue;
     const entry = indexEntry(def, index, item, key);
     if (!entry) continue;
+    if (isPartitionedIndex(index)) {
+      stores.outbox.append(def, index, entry.key, entry, undefined, false);
+      continue;
+    }
     // A write may already have put this entry (writes maintain a CREATING index too):
     // count the row once, by what it replaces.
     const existing = stores.sql.first<{ size: number }>(
@@ -92,7 +99,9 @@ function copyChunk(
     stores.indexes.put(index.iid, entry.key, entry.doc, entry.size);
     stores.indexes.adjustStats(index.iid, existing ? 0 : 1, entry.size - (existing?.size ?? 0));
   }
-  const done = rows.length < limit;
+  // A GSI kept in partitions of its own is built once they have applied every change the
+  // walk queued: reads of it are refused until then, as while it is backfilling.
+  const done = rows.length < limit && !(isPartitionedIndex(index) && stores.outbox.lag(def.tid, index.name).count > 0);
   const next: IndexDef = { ...index };
   if (done) {
     next.status = "ACTIVE";

@@ -1,5 +1,5 @@
 // Test-only fault injection for the protocols spanning objects (cross-shard transactions,
-// partition splits, backups): a test arms a named step, and the next time any object of this
+// partition splits, backups, index propagation): a test arms a named step, and the next time any object of this
 // isolate reaches that step it throws, as a crash there would stop it. Nothing in the product arms a fault.
 
 export type FaultStep =
@@ -34,7 +34,13 @@ export type FaultStep =
   /** Restored partition: filled, the catalogue's home not yet told. */
   | "restore:before-report"
   /** Export piece (src/backup/exports.ts): a data file written and noted, the next not begun. */
-  | "export:after-file";
+  | "export:after-file"
+  /** Table partition (src/gsi/propagation.ts): index changes committed in its outbox, none sent yet. */
+  | "gsi:before-send"
+  /** Index partition (src/storage/gsi-inbox.ts): changes applied, their transaction not committed. */
+  | "gsi:before-apply-commit"
+  /** Table partition: an index partition applied the changes; the outbox still holds them. */
+  | "gsi:after-apply";
 
 const armed = new Map<FaultStep, number>();
 

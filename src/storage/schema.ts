@@ -324,6 +324,29 @@ const MIGRATIONS: readonly Migration[] = [
        assigned_after INTEGER
      )`);
   },
+  // v16: global secondary indexes kept in partitions of their own (src/storage/gsi-outbox.ts):
+  // a table partition's outbox of index changes, written in the item's transaction (seq
+  // AUTOINCREMENT: never reused, so an index partition can drop what it has already
+  // applied), and an index partition's highest applied seq per sending object.
+  [
+    `CREATE TABLE IF NOT EXISTS gsi_outbox (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       tid INTEGER NOT NULL,
+       table_name TEXT NOT NULL,
+       table_id TEXT NOT NULL,
+       index_name TEXT NOT NULL,
+       dest TEXT NOT NULL,
+       ipk BLOB NOT NULL,
+       isk BLOB NOT NULL,
+       tpk BLOB NOT NULL,
+       tsk BLOB NOT NULL,
+       doc TEXT,
+       size INTEGER NOT NULL,
+       at INTEGER NOT NULL
+     )`,
+    "CREATE INDEX IF NOT EXISTS gsi_outbox_index ON gsi_outbox (tid, index_name)",
+    "CREATE TABLE IF NOT EXISTS gsi_inbox (source TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -5,14 +5,16 @@ import type { EncodedKey } from "../keys/item-key.js";
 import type { Item } from "../types.js";
 import { itemSize } from "../values/size.js";
 import { backfillCovers } from "./backfill.js";
-import { checkIndexKeys, indexEntry } from "./index-maintenance.js";
+import { checkIndexKeys, indexEntry, type IndexEntry } from "./index-maintenance.js";
+import type { GsiOutbox } from "./gsi-outbox.js";
 import type { IndexStore } from "./index-store.js";
 import type { ItemStore, StoredItem } from "./items.js";
 import type { ChangeLog } from "./change-log.js";
 import type { TtlIndex } from "./ttl-index.js";
 import { vectorRow } from "./vector-maintenance.js";
 import type { VectorStore } from "./vector-store.js";
-import type { TableDef } from "../schema/table-def.js";
+import { isPartitionedIndex, type IndexDef, type TableDef } from "../schema/table-def.js";
+import type { PartitionMap } from "../schema/partition-map.js";
 
 export interface WriteStores {
   items: ItemStore;
@@ -22,6 +24,13 @@ export interface WriteStores {
   changeLog?: ChangeLog | undefined;
   /** The TTL expiry index (src/storage/ttl-index.ts); the engine always provides it. */
   ttlIndex?: TtlIndex | undefined;
+  /**
+   * The outbox of changes to GSIs kept in partitions of their own (./gsi-outbox.ts). Absent
+   * for a split's moves: the moved rows' entries are in those partitions already.
+   */
+  outbox?: GsiOutbox | undefined;
+  /** The region named in a throttled write's index ARN. */
+  region?: string | undefined;
 }
 
 /**
@@ -73,6 +82,10 @@ export function writeItem(
     if (!backfillCovers(index, key)) continue;
     const before = oldItem && indexEntry(def, index, oldItem, key);
     const after = next && indexEntry(def, index, next, key);
+    if (isPartitionedIndex(index)) {
+      if (stores.outbox) sendIndexChange(stores.outbox, def, index, before, after, stores.region);
+      continue;
+    }
     if (before && !(after && sameKey(before.key, after.key))) stores.indexes.delete(index.iid, before.key);
     if (after) stores.indexes.put(index.iid, after.key, after.doc, after.size);
     stores.indexes.adjustStats(index.iid, (after ? 1 : 0) - (before ? 1 : 0), (after?.size ?? 0) - (before?.size ?? 0));
@@ -87,6 +100,20 @@ export function writeItem(
   stores.ttlIndex?.update(def, key, oldItem, next);
   stores.changeLog?.record(def, oldItem, next);
   return nextSize;
+}
+
+/** Queues what changed in a partitioned GSI's entries: the old one deleted when its key moved, the new one put. */
+function sendIndexChange(
+  outbox: GsiOutbox,
+  def: TableDef,
+  index: IndexDef & { partitions: PartitionMap },
+  before: IndexEntry | undefined,
+  after: IndexEntry | undefined,
+  region: string | undefined,
+): void {
+  const moved = before && !(after && sameKey(before.key, after.key));
+  if (before && moved) outbox.append(def, index, before.key, undefined, region);
+  if (after && (moved || before?.doc !== after.doc)) outbox.append(def, index, after.key, after, region);
 }
 
 function sameKey(a: { ipk: Uint8Array; isk: Uint8Array }, b: { ipk: Uint8Array; isk: Uint8Array }): boolean {

@@ -316,6 +316,40 @@ describe("web console", () => {
     await shot("06b-vectors");
   });
 
+  browserTest("Console: the overview shows a GSI's own partitions and its propagation lag", async () => {
+    const indexed = uniqueName("console-gsi");
+    await sdk.send(
+      new CreateTableCommand({
+        TableName: indexed,
+        AttributeDefinitions: [
+          { AttributeName: "id", AttributeType: "S" },
+          { AttributeName: "g", AttributeType: "S" },
+        ],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: "byG",
+            KeySchema: [{ AttributeName: "g", KeyType: "HASH" }],
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await sdk.send(new PutItemCommand({ TableName: indexed, Item: { id: { S: "a" }, g: { S: "x" } } }));
+    await page.goto(`${endpoint}/console#/table/${encodeURIComponent(indexed)}/overview`);
+    await page.locator("#index-list").waitFor();
+    expect(await page.locator("#index-list td").allTextContents()).toEqual([
+      "byG",
+      "global",
+      "g: S (partition key)",
+      "ALL",
+      "1",
+      `${SERVER_SHARDS} partitions of its own · 0 changes pending · lag 0 ms`,
+    ]);
+    await shot("06c-gsi");
+  });
+
   browserTest("Console: deletes the table after a confirmation", async () => {
     await page.goto(`${endpoint}/console#/table/${encodeURIComponent(table)}/overview`);
     await page.click("#delete-table");

@@ -77,6 +77,7 @@ function showOverview(el, t) {
   const gsis = t.GlobalSecondaryIndexes ?? [];
   const lsis = t.LocalSecondaryIndexes ?? [];
   const stream = t.StreamSpecification;
+  const propagation = propagationOf(t);
   replace(
     el,
     facts([
@@ -107,6 +108,7 @@ function showOverview(el, t) {
               h("th", {}, "Keys"),
               h("th", {}, "Projection"),
               h("th", { class: "num" }, "Items"),
+              h("th", {}, "Layout"),
             ),
           ),
           h(
@@ -126,6 +128,7 @@ function showOverview(el, t) {
                     [i.Projection?.ProjectionType ?? "", ...(i.Projection?.NonKeyAttributes ?? [])].join(" "),
                   ),
                   h("td", { class: "num" }, countText(i.ItemCount ?? 0)),
+                  h("td", {}, layoutText(propagation.get(i.IndexName ?? ""), type)),
                 ),
             ),
           ),
@@ -147,6 +150,29 @@ function showOverview(el, t) {
       ttl.textContent = `unavailable (${errorText(err)})`;
     }
   })();
+}
+
+/**
+ * @typedef {{ IndexName: string; PartitionCount: number; PendingChanges: number; LagMillis: number }} Propagation
+ */
+
+/**
+ * GSIs kept in partitions of their own, from DescribeTable's `DurableDynamoDB` extension:
+ * their partition counts and what the table's partitions have yet to apply to them.
+ * @param {TableDescription} t
+ * @returns {Map<string, Propagation>}
+ */
+function propagationOf(t) {
+  const described = /** @type {{ DurableDynamoDB?: { GlobalSecondaryIndexes?: Propagation[] } }} */ (
+    /** @type {unknown} */ (t)
+  );
+  return new Map((described.DurableDynamoDB?.GlobalSecondaryIndexes ?? []).map((p) => [p.IndexName, p]));
+}
+
+/** @param {Propagation | undefined} p @param {string} type */
+function layoutText(p, type) {
+  if (!p) return type === "local" ? "with the items" : "with the items (every partition)";
+  return `${p.PartitionCount} partitions of its own · ${p.PendingChanges} changes pending · lag ${p.LagMillis} ms`;
 }
 
 /**
