@@ -9,7 +9,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 //
 // One project per front door (test/support/doors.ts): `wire` runs every suite through the
 // HTTP edge; `client-1`, `client-4` and `mixin` run the conformance suites again through the
-// SDK client's router (tables on 1 and 4 shards) and the mixin. One `vitest run` runs them
+// SDK client's router (tables on 1 and 4 shards) and the mixin; `wire-4` runs the GSI suites
+// through the HTTP edge with tables on 4 partitions. One `vitest run` runs them
 // all; `--project wire` (or a door's name) runs one.
 
 /** The suites that check DynamoDB's behaviour operation by operation: run through every door. */
@@ -27,9 +28,19 @@ const SELF = [
 
 const EXCLUDE = ["test/e2e/**", "**/node_modules/**"];
 
-type Door = "wire" | "client-1" | "client-4" | "mixin";
+type Door = "wire" | "wire-4" | "client-1" | "client-4" | "mixin";
+
+/** The GSI suites, run again through the HTTP edge with tables over 4 partitions (door wire-4). */
+const GSI_SUITES = [
+  "test/ops/indexes-*.test.ts",
+  "test/ops/batch-write-item.test.ts",
+  "test/ops/transact-write-items.test.ts",
+  "test/partiql/batch-transaction.test.ts",
+];
 
 function door(name: Door, include: string[], exclude: string[] = []): TestProjectInlineConfiguration {
+  // wire-4: the endpoint creates tables over 4 partitions, whose GSIs live in objects of their own.
+  const shards: Record<string, string> = name === "wire-4" ? { DDB_DEFAULT_SHARDS: "4" } : {};
   return {
     extends: true,
     plugins: [
@@ -63,6 +74,7 @@ function door(name: Door, include: string[], exclude: string[] = []): TestProjec
             DDB_GSI_WAIT_MS: "30000",
             DDB_TEST_DOOR: name,
             DDB_TEST_DEPTH: process.env.DDB_TEST_DEPTH ?? "ci",
+            ...shards,
           },
         },
       }),
@@ -76,6 +88,7 @@ export default defineConfig({
   test: {
     projects: [
       door("wire", ["test/**/*.test.ts", "examples/**/*.test.ts"]),
+      door("wire-4", GSI_SUITES),
       door("client-1", CONFORMANCE, DOORLESS),
       door("client-4", CONFORMANCE, DOORLESS),
       door("mixin", CONFORMANCE, DOORLESS),

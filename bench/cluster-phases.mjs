@@ -26,7 +26,7 @@ const METHODS = [
 const methodsOf = (op) => (op === "batch" || op === "txn" ? METHODS.filter((m) => m !== "doc.loop") : METHODS);
 
 /** Seconds taken by `rpc(method, ...args)` as seen from Node, minus the RPC's own cost. */
-async function timed(ctx, base, method, ...args) {
+export async function timed(ctx, base, method, ...args) {
   const start = performance.now();
   const check = await ctx.rpc(method, ...args);
   const total = (performance.now() - start) / 1000;
@@ -35,7 +35,7 @@ async function timed(ctx, base, method, ...args) {
 }
 
 /** The cost of one empty dispatchFetch round trip (median of 5), subtracted from samples. */
-async function baseline(ctx) {
+export async function baseline(ctx) {
   const times = [];
   for (let k = 0; k < 5; k++) {
     const start = performance.now();
@@ -46,7 +46,7 @@ async function baseline(ctx) {
 }
 
 /** N such that `method(op, N)` lasts about the sample duration. */
-async function calibrate(ctx, base, method, op) {
+export async function calibrate(ctx, base, method, op) {
   // At least half a second per sample even in quick mode: each sample pays one dispatchFetch.
   const sampleSec = Math.max(ctx.config.sampleSec, 0.5);
   for (let n = 16; ; n *= 4) {

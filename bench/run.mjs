@@ -12,17 +12,22 @@
 //   E  expression parse + validate, parse cache cold vs warm
 //   F  the SDK-compatible client inside a Worker vs a raw DO RPC (and, F/D, vs the wire)
 //   G  shards: key balance over 16 shards, point-write throughput on 1, 4 and 16 shards
+//   I  GSIs in partitions of their own: a GSI Query on 1, 16 and 64 partitions, what a GSI
+//      adds to a PutItem, the index's lag behind writes that do not wait for it
+//      (bench/gsi-phase.mjs; the Worker's side bench/gsi-bench.ts)
 //   K  backups: backup and restore of 100,000 items through npm start, history bytes per change
 //   M  memory: peak workerd memory while scanning figure B's table page by page
 //   P  elastic partitions, simulated: splits of a 1,000-partition table under a skewed load
 //      (bench/partition-sim.mjs; a model with Cloudflare's per-object limit, not a measurement)
 //   S  size: what the package adds to a user's Worker (bench/size: the import swap vs the
 //      same Worker on the plain SDK, each bundled by `wrangler deploy --dry-run`)
+//   V  vector search in one partition (bench/vector-phase.mjs)
 //   (F, G and M: bench/cluster-phases.mjs)
 //
 // Options: --quick (seconds: small data, short samples, one round), --no-peer (no dynalite),
-// --out FILE (default bench/results.json), --only A,B,D,E,F,G,K,L,M,P,S (groups; C comes with A),
-// --rounds N.
+// --out FILE (default bench/results.json; a run of group V alone: bench/results-vectors.json,
+// of group I alone: bench/results-gsi.json), --only A,B,D,E,F,G,I,K,L,M,P,S,V (groups; C comes
+// with A), --rounds N.
 import { crc32 } from "@aws-crypto/crc32";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -44,6 +49,7 @@ import { dirname, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { figureInWorkerVsWire, phaseF, phaseG, phaseM } from "./cluster-phases.mjs";
 import { phaseV } from "./vector-phase.mjs";
+import { phaseI } from "./gsi-phase.mjs";
 import { gridTable, makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
 import { simulateSplits } from "./partition-sim.mjs";
 import { presign, rawDrive } from "./raw-load.mjs";
@@ -57,8 +63,11 @@ const option = (name) => {
 };
 const QUICK = flag("--quick");
 const PEER = !flag("--no-peer");
-const OUT = resolve(option("--out") ?? join(ROOT, "bench/results.json"));
-const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,K,L,M,P,S,V").split(",").map((s) => s.trim().toUpperCase()));
+const ONLY = new Set((option("--only") ?? "A,B,D,E,F,G,I,K,L,M,P,S,V").split(",").map((s) => s.trim().toUpperCase()));
+/** Groups whose figures, run alone, go to a results file of their own (not the full run's). */
+const OWN_RESULTS = { V: "bench/results-vectors.json", I: "bench/results-gsi.json" };
+const alone = ONLY.size === 1 ? OWN_RESULTS[[...ONLY][0]] : undefined;
+const OUT = resolve(option("--out") ?? join(ROOT, alone ?? "bench/results.json"));
 
 /** Sizes and durations per mode. Full: ~1 s samples, 5 interleaved rounds. */
 const CONFIG = QUICK
@@ -251,33 +260,41 @@ function buildGrammar() {
   });
 }
 
+/** The second copy of the bench Worker (group I): its writes do not wait for their GSI changes. */
+const NO_WAIT_WORKER = "durable-dynamodb-bench-nowait";
+
 async function inObjectPhases() {
   progress("bench: building the bench worker (wrangler deploy --dry-run)");
   const scriptPath = buildBenchWorker();
   const persist = tempDir("ddb-bench-");
+  const worker = (name, bindings) => ({
+    name,
+    modules: true,
+    scriptPath,
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: ["nodejs_compat"],
+    ...(bindings ? { bindings } : {}),
+    durableObjects: {
+      BENCH: { className: "BenchShard", useSQLite: true },
+      DYNAMODB: { className: "BenchShard", useSQLite: true },
+    },
+  });
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       resourcePersistencePath: persist,
       workers: [
-        {
-          name: "durable-dynamodb-bench",
-          modules: true,
-          scriptPath,
-          compatibilityDate: COMPATIBILITY_DATE,
-          compatibilityFlags: ["nodejs_compat"],
-          durableObjects: {
-            BENCH: { className: "BenchShard", useSQLite: true },
-            DYNAMODB: { className: "BenchShard", useSQLite: true },
-          },
-        },
+        // Default settings: a write waits for its GSI changes (DDB_GSI_WAIT_MS unset: 2 s).
+        worker("durable-dynamodb-bench"),
+        // Group I's lag figure: the same Worker with its own objects, writes not waiting.
+        ...(ONLY.has("I") ? [worker(NO_WAIT_WORKER, { DDB_GSI_WAIT_MS: "0" })] : []),
       ],
     }),
   );
   cleanups.push(() => mf.dispose());
   await mf.ready;
 
-  const rpc = async (method, ...args) => {
-    const response = await mf.dispatchFetch("http://bench/", {
+  const call = async (fetcher, method, args) => {
+    const response = await fetcher.fetch("http://bench/", {
       method: "POST",
       body: JSON.stringify({ method, args }),
     });
@@ -285,6 +302,8 @@ async function inObjectPhases() {
     if (!reply.ok) throw new Error(`bench ${method}(${JSON.stringify(args)}): ${reply.error}`);
     return reply.result;
   };
+  const rpc = (method, ...args) => call({ fetch: (url, init) => mf.dispatchFetch(url, init) }, method, args);
+  const rpcNoWait = async (method, ...args) => call(await mf.getWorker(NO_WAIT_WORKER), method, args);
   const sample = async (workload, n) => {
     const result = await rpc("run", workload, n, SEED);
     const seconds = result.ms / 1000; // timed inside the object (loop + storage.sync())
@@ -324,6 +343,7 @@ async function inObjectPhases() {
   };
   if (ONLY.has("F")) clientRates.push(...(await phaseF(ctx)));
   if (ONLY.has("G")) await phaseG(ctx);
+  if (ONLY.has("I")) await phaseI({ ...ctx, rpcNoWait, record });
   if (ONLY.has("M")) {
     if (!ONLY.has("B")) await load("flat", "flat", CONFIG.scanItems);
     await phaseM(ctx, "flat", CONFIG.scanItems);
@@ -1255,7 +1275,7 @@ async function main() {
     dynalite: JSON.parse(readFileSync(join(ROOT, "node_modules/dynalite/package.json"), "utf8")).version,
   };
   try {
-    if (["A", "B", "C", "E", "F", "G", "M", "V"].some((g) => ONLY.has(g))) {
+    if (["A", "B", "C", "E", "F", "G", "I", "M", "V"].some((g) => ONLY.has(g))) {
       await inObjectPhases();
       await cleanup(); // one workerd at a time: stop the bench object before the wire phase
     }
@@ -1302,7 +1322,7 @@ async function main() {
     loadAverage: { start: loadAtStart, end: loadavg() },
     config: { ...CONFIG, peer: PEER, only: [...ONLY] },
     method:
-      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. F/G: loops in the bench Worker through durable-dynamodb's DynamoDBClient (F: vs a raw RPC to the same object echoing the recorded reply, and the same client with an in-process handler), timed from Node minus the empty-call cost. M: VmRSS of the workerd process sampled every 10 ms while Node pulls Scan pages. S: wrangler deploy --dry-run upload totals of bench/size (the import swap vs the same Worker on the plain SDK), their difference. Rounds interleaved, ratios taken within a round, medians reported.",
+      "One workerd process via Miniflare's API. A/B/C/E: loops of N operations inside one Durable Object (the engine's DynamoShard subclassed; raw SQLite on a copy of the rows in a table of the same layout), N sized to the sample duration, timed inside the object (the loop plus storage.sync(), so writes pay their commit). D: @aws-sdk/client-dynamodb from Node with a keep-alive http.Agent; ours = scripts/start.mjs (npm start); floor = bench/floor-server.mjs, a Worker in the same set-up as npm start answering our server's recorded response for the operation (no Durable Object); dynalite 4 in-memory in its own Node process. F/G: loops in the bench Worker through durable-dynamodb's DynamoDBClient (F: vs a raw RPC to the same object echoing the recorded reply, and the same client with an in-process handler), timed from Node minus the empty-call cost. I: loops in the bench Worker through DynamoDBClient on tables in tenants of their own (a GSI Query on tables of 1, 16 and 64 partitions; PutItem on 4 partitions with 0, 1 and 2 GSIs, waiting for the index changes as by default), timed from Node minus the empty-call cost; the index's lag in a second copy of the Worker with DDB_GSI_WAIT_MS 0, timed inside the Worker (ms from a PutItem's acknowledgement until a Query of the GSI returns the entry). M: VmRSS of the workerd process sampled every 10 ms while Node pulls Scan pages. S: wrangler deploy --dry-run upload totals of bench/size (the import swap vs the same Worker on the plain SDK), their difference. Rounds interleaved, ratios taken within a round, medians reported.",
     figures: rows.map((r) => ({
       id: r.id,
       group: r.group,

@@ -19,15 +19,16 @@ import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
 import { MATCH_CATEGORY, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
 import { clusterCall, type ClusterEnv } from "./cluster-worker";
+import { gsiCall, type GsiEnv } from "./gsi-bench";
 import { vectorFloorReady, vectorLoad, vectorRecall, vectorRun, vectorSetup, type VectorHost } from "./vector-bench";
 import type { CallMeta, WireReply } from "../src/protocol/reply";
 
-interface BenchEnv extends ClusterEnv {
+interface BenchEnv extends ClusterEnv, GsiEnv {
   BENCH: DurableObjectNamespace<BenchShard>;
 }
 
-/** Figure F's methods run in the Worker (src/cluster-worker.ts), not in the bench object. */
-const WORKER_METHODS = /^(client|doc|sdk|raw|shards)\./;
+/** Figures F, G and I run in the Worker (bench/cluster-worker.ts, bench/gsi-bench.ts), not in the bench object. */
+const WORKER_METHODS = /^(client|doc|sdk|raw|shards|gsi)\./;
 
 const META = { region: "us-east-1", host: "bench" };
 /** Distinct requests per point workload, cycled through (built once, outside the timed loop). */
@@ -592,7 +593,10 @@ export default {
     const { method, args } = (await request.json()) as { method: string; args: unknown[] };
     if (WORKER_METHODS.test(method)) {
       try {
-        return Response.json({ ok: true, result: await clusterCall(method, args, env) });
+        const result = method.startsWith("gsi.")
+          ? await gsiCall(method, args, env)
+          : await clusterCall(method, args, env);
+        return Response.json({ ok: true, result });
       } catch (err) {
         return Response.json({ ok: false, error: String((err as Error).stack ?? err) }, { status: 500 });
       }

@@ -11,6 +11,9 @@ import type { CallMeta, WireReply } from "./protocol/reply.js";
 import type {
   CoordinatorRef,
   Decision,
+  IndexRow,
+  IndexSplitPlan,
+  IndexSplitStart,
   ShardDirectory,
   ShardRpc,
   ShardStub,
@@ -23,6 +26,7 @@ import type {
 import type { TableDef } from "./schema/table-def.js";
 import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
 import { SplitSource } from "./split/source.js";
+import { IndexSplitSource, publishIndexSplit, receiveIndexRows, startIndexSplit } from "./split/index-split.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
 import type { Item, JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
@@ -45,6 +49,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly shares: PreparedShares;
   private readonly coordinator: Coordinator;
   private readonly splits: SplitSource;
+  private readonly indexSplits: IndexSplitSource;
+  /** Bytes of one index's entries in this object past which its partition splits (DDB_SPLIT_BYTES). */
+  private readonly indexSplitBytes: number;
   private readonly auto: AutoSplit;
   private readonly backups: BackupRunner;
   private readonly propagation: Propagation;
@@ -69,11 +76,13 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
       },
     });
     this.auto = new AutoSplit(this.engine, splitThresholds(env));
+    this.indexSplitBytes = splitThresholds(env).bytes;
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
     const txnCheckMs = txnCheckSeconds(env) * 1000;
     this.shares = new PreparedShares(this.engine, state.storage, shards, txnCheckMs);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards, txnCheckMs);
     this.splits = new SplitSource(this.engine, shards);
+    this.indexSplits = new IndexSplitSource(this.engine, shards, () => this.whoAmI());
     this.propagation = new Propagation(
       this.engine,
       shards,
@@ -103,7 +112,53 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   /** An index partition: changes to GSI entries from a table partition's outbox (src/gsi). */
   indexApply(source: string, changes: IndexChange[]): InboxReply {
-    return applyIndexChanges(this.engine, source, changes);
+    const self = this.whoAmI();
+    const reply = applyIndexChanges(this.engine, source, changes, self?.object);
+    // An index partition past the split size splits, as a table's partition does.
+    if (self && !this.indexSplits.active()) this.splitIndexPastSize(self, changes);
+    return reply;
+  }
+
+  indexSplitStart(request: IndexSplitStart): WireReply {
+    const reply = this.engine.answer(
+      "index split start",
+      () => startIndexSplit(this.engine, request) as unknown as JsonObject,
+    );
+    if (reply.status === 200) {
+      this.kickSplits();
+      void this.wakeBy(Date.now() + SPLIT_WATCHDOG_MS);
+    }
+    return reply;
+  }
+
+  indexReceive(name: string, def: TableDef, index: string, rows: IndexRow[]): void {
+    receiveIndexRows(this.engine, name, def, index, rows);
+  }
+
+  indexSplitPublish(plan: IndexSplitPlan): TableDef | null {
+    return publishIndexSplit(this.engine, plan);
+  }
+
+  private splitIndexPastSize(self: { tenant?: string; object: string }, changes: IndexChange[]): void {
+    const seen = new Set<string>();
+    for (const change of changes) {
+      const key = `${change.table}\u0000${change.index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const def = this.engine.catalogue.get(change.table);
+      const index = def?.indexes?.find((i) => i.name === change.index);
+      if (!def || !index?.partitions || this.engine.indexes.stats(index.iid).sizeBytes < this.indexSplitBytes) continue;
+      // Entries all of one partition key cannot be parted by a split (as a table's, src/split/auto.ts).
+      if (oneIndexKeyHash(this.engine, index.iid)) continue;
+      const request: IndexSplitStart = {
+        table: def.name,
+        tableId: def.tableId,
+        index: index.name,
+        source: self.object,
+      };
+      if (self.tenant !== undefined) request.tenant = self.tenant;
+      if (this.indexSplitStart(request).status === 200) return;
+    }
   }
 
   /** `reply` once this request's index changes are applied, or the wait is over (src/gsi/propagation.ts). */
@@ -291,8 +346,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private async splitSteps(): Promise<void> {
     try {
       for (;;) {
-        const result = await this.splits.step();
-        if (result === "done" && !this.splits.active()) return;
+        // A table partition's split and an index partition's (src/split/index-split.ts).
+        const result = this.splits.active() ? await this.splits.step() : await this.indexSplits.step();
+        if (result === "done" && !this.splits.active() && !this.indexSplits.active()) return;
         await new Promise((resolve) =>
           setTimeout(resolve, typeof result === "object" ? result.waitMs : SPLIT_PAUSE_MS),
         );
@@ -321,7 +377,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
         next = Date.now() + 5_000;
       }
     }
-    if (this.splits.active()) {
+    if (this.splits.active() || this.indexSplits.active()) {
       this.kickSplits();
       const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
       next = next === null ? watchdog : Math.min(next, watchdog);
@@ -398,6 +454,16 @@ function txnCheckSeconds(env: Env): number {
 function vectorExactFloats(env: Env): number | undefined {
   const n = Number(env.DDB_VECTOR_EXACT_FLOATS);
   return env.DDB_VECTOR_EXACT_FLOATS !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Whether every entry of index `iid` here has one partition-key hash. */
+function oneIndexKeyHash(engine: Engine, iid: number): boolean {
+  const row = engine.sql.first<{ lo: ArrayBuffer | null; hi: ArrayBuffer | null }>(
+    "SELECT min(ipk) AS lo, max(ipk) AS hi FROM index_items WHERE iid = ?",
+    iid,
+  );
+  if (!row?.lo || !row.hi) return true;
+  return new DataView(row.lo).getUint32(0) === new DataView(row.hi).getUint32(0);
 }
 
 /** A positive integer setting, or undefined (the default applies). */

@@ -77,8 +77,13 @@ export class DynamoDBClient extends SdkDynamoDBClient {
    * bytes, at the hash of its median item) into two Durable Objects, online; the split
    * ends in the background, and `listPartitions` shows the new map when it is published.
    * Rejects as listPartitions does (ResourceInUseException while the table is splitting).
+   * With `indexName`, a partition (default 0) of that GSI, when it is kept in partitions of
+   * its own, splits the same way.
    */
-  async splitPartition(tableName: string, options: { partition?: number; at?: number } = {}): Promise<SplitStarted> {
+  async splitPartition(
+    tableName: string,
+    options: { partition?: number; at?: number; indexName?: string } = {},
+  ): Promise<SplitStarted> {
     const handler: unknown = this.config.requestHandler;
     if (!(handler instanceof ShardRequestHandler)) {
       throw new TypeError("durable-dynamodb: splitPartition needs the client's Durable Object request handler");
@@ -86,6 +91,7 @@ export class DynamoDBClient extends SdkDynamoDBClient {
     const body: Record<string, unknown> = { TableName: tableName };
     if (options.partition !== undefined) body.Partition = options.partition;
     if (options.at !== undefined) body.SplitAt = options.at;
+    if (options.indexName !== undefined) body.IndexName = options.indexName;
     return replyOf(await handler.admin("SplitPartition", JSON.stringify(body))) as unknown as SplitStarted;
   }
 
@@ -139,6 +145,8 @@ function replyOf(reply: WireReply): Record<string, unknown> {
 /** A split started by `DynamoDBClient.splitPartition` (or `durable-dynamodb partitions split`). */
 export interface SplitStarted {
   TableName: string;
+  /** Set when a partition of this GSI (kept in partitions of its own) splits. */
+  IndexName?: string;
   /** The partition's index in the map it was split from, and its hash range [HashStart, HashEnd). */
   Partition: number;
   HashStart: number;

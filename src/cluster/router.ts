@@ -84,7 +84,7 @@ import {
   hashKeyOf,
   isPartitionedIndex,
   layoutObjects,
-  mapVersionOf,
+  layoutVersion,
   partitionMapOf,
   type IndexDef,
   type TableDef,
@@ -203,6 +203,7 @@ export class Router {
       describe: (def, k) => this.send(def, k, "DescribeTable", JSON.stringify({ TableName: def.name }), meta),
       start: (def, k, request) => this.part(def, k).splitStart(request),
       repair: (def) => this.broadcast(def.name, def, [def]),
+      startIndex: (object, request) => this.stub(objectName(this.tenant, object)).indexSplitStart(request),
     });
   }
 
@@ -357,7 +358,7 @@ export class Router {
         defs.push(def);
       }
       const expect: Record<string, Expected> = {};
-      for (const def of defs) expect[def.name] = { tableId: def.tableId, mapVersion: mapVersionOf(def) };
+      for (const def of defs) expect[def.name] = { tableId: def.tableId, mapVersion: layoutVersion(def) };
       const reply = await run(defs, withCluster(meta, { expect }));
       // A range being handed to a new object by a split (src/split): its map is about to
       // change; read it again shortly and place the request by it.
@@ -375,7 +376,7 @@ export class Router {
         this.forget(def.name);
         const fresh = await this.table(def.name);
         // Same table and map, yet some object did not know them: it missed a broadcast.
-        if (fresh && fresh.tableId === def.tableId && mapVersionOf(fresh) === mapVersionOf(def)) {
+        if (fresh && fresh.tableId === def.tableId && layoutVersion(fresh) === layoutVersion(def)) {
           await this.broadcast(fresh.name, fresh, [fresh]);
         }
       }

@@ -1,12 +1,13 @@
 // SplitPartition, the endpoint's admin operation (and DynamoDBClient.splitPartition): checks
 // the request, picks the partition (by default the one holding the most bytes) and asks
-// its object to start splitting it (src/split/plan.ts). The split itself runs there.
+// its object to start splitting it (src/split/plan.ts); with IndexName, a partition of a GSI
+// kept in partitions of its own (src/split/index-split.ts). The split itself runs there.
 import { notFound, validation } from "../errors.js";
 import { requestObject } from "../protocol/json-body.js";
 import { errorReply, type WireReply } from "../protocol/reply.js";
-import type { SplitStart } from "../protocol/shard-rpc.js";
+import type { IndexSplitStart, SplitStart } from "../protocol/shard-rpc.js";
 import { partitionRange } from "../schema/partition-map.js";
-import { mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
+import { isPartitionedIndex, mapVersionOf, partitionMapOf, type TableDef } from "../schema/table-def.js";
 import { partitionCount, partitionObject } from "./placement.js";
 
 /** What the operation needs of the router: the table's layout and its partitions' objects. */
@@ -19,6 +20,8 @@ export interface SplitAdminHost {
   start(def: TableDef, k: number, request: SplitStart): Promise<WireReply>;
   /** Gives the table's definition to its partitions' objects that missed it. */
   repair(def: TableDef): Promise<void>;
+  /** Asks an index partition's object (tenant-relative name) to split (src/split/index-split.ts). */
+  startIndex(object: string, request: IndexSplitStart): Promise<WireReply>;
 }
 
 export async function splitPartition(body: string, host: SplitAdminHost): Promise<WireReply> {
@@ -33,6 +36,7 @@ export async function splitPartition(body: string, host: SplitAdminHost): Promis
   }
   const def = await host.table(name);
   if (!def) return errorReply(notFound(`Requested resource not found: Table: ${name} not found`));
+  if (input.IndexName !== undefined) return splitIndexPartition(input, def, host);
   const count = partitionCount(def);
   const index = input.Partition ?? (await largestPartition(def, host));
   if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
@@ -69,6 +73,53 @@ export async function splitPartition(body: string, host: SplitAdminHost): Promis
     SplitAt: plan.at,
     HashEnd: high,
     PartitionMapVersion: mapVersionOf(def),
+    SplitStatus: "SPLITTING",
+  };
+  return { status: 200, body: JSON.stringify(out) };
+}
+
+/**
+ * SplitPartition with IndexName: a partition (default 0) of a GSI kept in partitions of its
+ * own splits, at SplitAt or its entries' median hash.
+ */
+async function splitIndexPartition(
+  input: Record<string, unknown>,
+  def: TableDef,
+  host: SplitAdminHost,
+): Promise<WireReply> {
+  const index = def.indexes?.find((i) => i.name === input.IndexName);
+  if (!index || !isPartitionedIndex(index)) {
+    return errorReply(validation(`IndexName must name a global secondary index kept in partitions of its own`));
+  }
+  const map = index.partitions;
+  const k = input.Partition ?? 0;
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= map.partitions.length) {
+    return errorReply(validation(`Partition must be an integer from 0 to ${map.partitions.length - 1}`));
+  }
+  const at = input.SplitAt;
+  if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
+    return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
+  }
+  const source = (map.partitions[k] as { object: string }).object;
+  const request: IndexSplitStart = { table: def.name, tableId: def.tableId, index: index.name, source };
+  if (host.tenant !== undefined) request.tenant = host.tenant;
+  if (at !== undefined) request.at = at;
+  let reply = await host.startIndex(source, request);
+  if (reply.status === 400 && reply.body.includes("#ResourceNotFoundException")) {
+    await host.repair(def);
+    reply = await host.startIndex(source, request);
+  }
+  if (reply.status !== 200) return reply;
+  const { low, high } = partitionRange(map, k);
+  const plan = JSON.parse(reply.body) as { at: number };
+  const out = {
+    TableName: def.name,
+    IndexName: index.name,
+    Partition: k,
+    HashStart: low,
+    SplitAt: plan.at,
+    HashEnd: high,
+    PartitionMapVersion: map.version,
     SplitStatus: "SPLITTING",
   };
   return { status: 200, body: JSON.stringify(out) };

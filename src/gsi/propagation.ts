@@ -13,7 +13,9 @@
 // through an index sees it as it would from DynamoDB Local (DDB_GSI_WAIT_MS=0: no wait).
 import type { Engine } from "../engine/engine.js";
 import type { IndexChange } from "../schema/index-change.js";
-import { objectName, sharedObject } from "../schema/partition-map.js";
+import { objectName, partitionOfHash, sharedObject } from "../schema/partition-map.js";
+import { storedHash } from "../keys/partition.js";
+import type { TableDef } from "../schema/table-def.js";
 import type { ShardDirectory, ShardStub } from "../protocol/shard-rpc.js";
 import { reach } from "../storage/faults.js";
 import type { OutboxRow } from "../storage/gsi-outbox.js";
@@ -58,13 +60,13 @@ export class Propagation {
   }
 
   /**
-   * Resolves once no change up to `seq` waits any more, once the runner stops without
+   * Starts delivering; resolves once no change up to `seq` waits any more, once the runner stops without
    * delivering it (a crash or an unreachable partition: the alarm delivers it later), or
    * after `ms`.
    */
   settled(seq: number, ms: number): Promise<void> {
-    if (ms <= 0 || !this.engine.outbox.waitingThrough(seq)) return Promise.resolve();
     this.kick();
+    if (ms <= 0 || !this.engine.outbox.waitingThrough(seq)) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter = { seq, resolve };
       this.waiters.push(waiter);
@@ -90,9 +92,10 @@ export class Propagation {
         reach("gsi:before-send");
         const byDest = new Map<string, OutboxRow[]>();
         for (const row of rows) {
-          const list = byDest.get(row.dest);
+          const dest = this.route(row);
+          const list = byDest.get(dest);
           if (list) list.push(row);
-          else byDest.set(row.dest, [row]);
+          else byDest.set(dest, [row]);
         }
         const progress = await Promise.all(
           [...byDest].map(([dest, list]) => this.send(self, source, binding, dest, list)),
@@ -128,6 +131,7 @@ export class Propagation {
     reach("gsi:after-apply");
     const done = rows.filter((r) => r.seq <= reply.through).map((r) => r.seq);
     this.engine.outbox.delivered(done);
+    if (reply.moved) return (await this.moved(self, binding, stub, reply.moved)) || done.length > 0;
     if (!reply.missing) return done.length > 0;
     // The index partition lacks the table or index (it missed a broadcast, or the index is
     // gone): it gets the home's definition, or, if the home has no such index, the changes go.
@@ -140,6 +144,42 @@ export class Propagation {
       this.engine.outbox.discard(table, tableId, index);
     }
     return true;
+  }
+
+  /**
+   * The index partition holding a change's entry now, by this object's copy of the index's
+   * map (a split of the index moves entries after the change was queued).
+   */
+  private route(row: OutboxRow): string {
+    const def = this.engine.catalogue.get(row.table);
+    const index = def?.tableId === row.tableId ? def.indexes?.find((i) => i.name === row.index) : undefined;
+    const map = index?.partitions;
+    return map?.partitions[partitionOfHash(map, storedHash(row.ipk))]?.object ?? row.dest;
+  }
+
+  /**
+   * An index partition refused a change it does not hold (its index split): this object
+   * takes the home's newer map and sends again; if it has that map already, the partition
+   * is still splitting (or missed the map, which it is given), and the change waits.
+   * True when the map here changed.
+   */
+  private async moved(
+    self: Self,
+    binding: string,
+    dest: ShardStub,
+    about: { table: string; tableId: string; index: string },
+  ): Promise<boolean> {
+    const home = this.stub(binding, objectName(self.tenant, sharedObject(0)));
+    const def = await home.tableInfo(about.table);
+    if (!def || def.tableId !== about.tableId) return false;
+    const version = (d: TableDef | undefined) =>
+      d?.indexes?.find((i) => i.name === about.index)?.partitions?.version ?? 0;
+    if (version(def) > version(this.engine.catalogue.get(about.table))) {
+      this.engine.applyTable(about.table, def);
+      return true;
+    }
+    await dest.applyTable(about.table, def);
+    return false;
   }
 
   private stub(binding: string, name: string): ShardStub {

@@ -2,7 +2,7 @@
 import { notFound } from "../errors.js";
 import type { OpContext } from "./operation.js";
 import { restoring } from "../schema/backup.js";
-import { mapVersionOf, type TableDef } from "../schema/table-def.js";
+import { layoutVersion, type TableDef } from "../schema/table-def.js";
 
 /** Data-plane operations say only "Requested resource not found". */
 export function tableForData(ctx: OpContext, name: string): TableDef {
@@ -12,7 +12,7 @@ export function tableForData(ctx: OpContext, name: string): TableDef {
   // requests back (src/cluster/router.ts), as partition objects do not see the restore end.
   if (def.restore && !ctx.cluster && restoring(def.restore)) throw notFound();
   const expected = ctx.cluster?.expect?.[name];
-  if (expected && (expected.tableId !== def.tableId || expected.mapVersion !== mapVersionOf(def))) throw notFound();
+  if (expected && (expected.tableId !== def.tableId || expected.mapVersion !== layoutVersion(def))) throw notFound();
   return def;
 }
 

@@ -44,6 +44,7 @@ export interface ClusterMeta {
 
 export interface Expected {
   tableId: string;
+  /** The table's layout version (src/schema/table-def.ts layoutVersion). */
   mapVersion: number;
 }
 

@@ -57,6 +57,12 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   applyTable(name: string, def: TableDef | null): void;
   /** An index partition: changes to GSI entries sent by a table partition's outbox (src/gsi). */
   indexApply(source: string, changes: IndexChange[]): InboxReply;
+  /** An index partition: starts splitting its range (src/split/index-split.ts); answers the plan or an error. */
+  indexSplitStart(request: IndexSplitStart): WireReply;
+  /** The new object of an index partition's split: entries of the moving range. */
+  indexReceive(name: string, def: TableDef, index: string, rows: IndexRow[]): void;
+  /** The catalogue's home: the table's definition with the index's map split (null: the split is abandoned). */
+  indexSplitPublish(plan: IndexSplitPlan): TableDef | null;
   /** A global secondary index Query/Scan page of this shard's rows, unfiltered. */
   indexRead(operation: "Query" | "Scan", body: string, meta: CallMeta): WireReply;
   /** A DynamoDB Streams operation (public, or the streams router's internal ones). */
@@ -118,6 +124,43 @@ export interface SplitPlan {
   fenceSeq?: number;
   /** Set when the range is fenced: the source's last queued index change then (src/storage/gsi-outbox.ts). */
   outboxSeq?: number;
+}
+
+/** A split of a GSI's partition kept in an object of its own (src/split/index-split.ts). */
+export interface IndexSplitPlan {
+  table: string;
+  tableId: string;
+  index: string;
+  /** The index map's version the split was planned on. */
+  version: number;
+  tenant?: string;
+  /** Object names without the tenant's prefix. */
+  source: string;
+  target: string;
+  /** The partition's hash range [low, high) and the hash `at` its upper part starts at. */
+  low: number;
+  at: number;
+  high: number;
+}
+
+/** An index partition's split as asked of its object (by the router, a test, or itself past its size). */
+export interface IndexSplitStart {
+  table: string;
+  tableId: string;
+  index: string;
+  tenant?: string;
+  source: string;
+  at?: number;
+}
+
+/** An index entry moving to an index split's new object. */
+export interface IndexRow {
+  ipk: Uint8Array;
+  isk: Uint8Array;
+  tpk: Uint8Array;
+  tsk: Uint8Array;
+  doc: string;
+  size: number;
 }
 
 /** A split asked of a partition's object (src/split/plan.ts SplitRequest). */

@@ -26,4 +26,9 @@ export interface InboxReply {
   through: number;
   /** Set when a change names a table or index this object does not know (yet): it stopped there. */
   missing?: { table: string; tableId: string; index: string };
+  /**
+   * Set when a change is for an index key this object does not hold (the index's map
+   * changed: a split) or holds fenced while it splits: it stopped there.
+   */
+  moved?: { table: string; tableId: string; index: string };
 }

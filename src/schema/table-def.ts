@@ -158,6 +158,17 @@ export function mapVersionOf(def: TableDef): number {
   return def.partitions?.version ?? 1;
 }
 
+/**
+ * The version of where the table's items and GSI entries live, which routed requests carry
+ * (ClusterMeta.expect) and objects check: its partition map's version plus each change to
+ * the maps of its GSIs kept in partitions of their own (a split raises one of them by one).
+ */
+export function layoutVersion(def: TableDef): number {
+  let version = mapVersionOf(def);
+  for (const index of def.indexes ?? []) version += (index.partitions?.version ?? 1) - 1;
+  return version;
+}
+
 /** The table's partition map; a definition from before maps reads as its equal ranges, data in place. */
 export function partitionMapOf(def: TableDef): PartitionMap {
   return def.partitions ?? equalPartitions(def.shards ?? 1);

@@ -58,6 +58,19 @@ interface SplitsRow extends Record<string, string | number | ArrayBuffer | null>
 /** What a step left: more to do at once, a wait (ms) for something outside, or nothing. */
 export type StepResult = "more" | "done" | { waitMs: number };
 
+/**
+ * `run` made to run one call at a time, whoever calls (the runner, the alarm, a test): each
+ * call starts once the one before it has ended, failed or not.
+ */
+export function oneAtATime<T>(run: () => Promise<T>): () => Promise<T> {
+  let running: Promise<unknown> = Promise.resolve();
+  return () => {
+    const next = running.then(run, run);
+    running = next.catch(() => undefined);
+    return next;
+  };
+}
+
 export class SplitSource {
   constructor(
     private readonly engine: Engine,
@@ -69,18 +82,8 @@ export class SplitSource {
     return this.engine.sql.first("SELECT tid FROM splits LIMIT 1") !== undefined;
   }
 
-  /** The step running now: steps run one at a time, whoever asks (the alarm, a test). */
-  private running: Promise<unknown> = Promise.resolve();
-
   /** One step of a split in progress here (its table's id the lowest), after any step already running. */
-  step(): Promise<StepResult> {
-    const next = this.running.then(
-      () => this.stepAlone(),
-      () => this.stepAlone(),
-    );
-    this.running = next.catch(() => undefined);
-    return next;
-  }
+  readonly step = oneAtATime(() => this.stepAlone());
 
   private async stepAlone(): Promise<StepResult> {
     const row = this.engine.sql.first<SplitsRow>("SELECT * FROM splits ORDER BY rowid LIMIT 1");

@@ -40,7 +40,13 @@ export type FaultStep =
   /** Index partition (src/storage/gsi-inbox.ts): changes applied, their transaction not committed. */
   | "gsi:before-apply-commit"
   /** Table partition: an index partition applied the changes; the outbox still holds them. */
-  | "gsi:after-apply";
+  | "gsi:after-apply"
+  /** Index partition splitting (src/split/index-split.ts): a chunk copied, its cursor not yet moved. */
+  | "index-split:after-copy-chunk"
+  /** Index partition splitting: the home published the split index map; the source has not recorded it. */
+  | "index-split:after-publish"
+  /** Index partition splitting: the moved entries deleted; the split's row not yet. */
+  | "index-split:before-cleaned";
 
 const armed = new Map<FaultStep, number>();
 

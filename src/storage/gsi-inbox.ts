@@ -3,6 +3,9 @@
 // once. A sender sends its changes to this object in its own seq order and again after a
 // failure, so the highest seq applied per sender is all it takes to drop a repeat.
 import type { IndexChange, InboxReply } from "../schema/index-change.js";
+import { storedHash } from "../keys/partition.js";
+import { partitionOfHash } from "../schema/partition-map.js";
+import type { IndexDef } from "../schema/table-def.js";
 import { reach } from "./faults.js";
 import type { Catalogue } from "./catalogue.js";
 import type { IndexStore } from "./index-store.js";
@@ -14,13 +17,24 @@ export interface InboxStores {
   indexes: IndexStore;
 }
 
-/** Applies `changes` (in seq order) from `source`, in one transaction. */
-export function applyIndexChanges(stores: InboxStores, source: string, changes: readonly IndexChange[]): InboxReply {
+/**
+ * Applies `changes` (in seq order) from `source`, in one transaction. `self` is this
+ * object's name (without its tenant): a change for an index key this object does not hold
+ * by its map, or holds fenced by a split in progress here (src/split/index-split.ts), stops
+ * the call, answered `moved`; the sender sends it again by a newer map.
+ */
+export function applyIndexChanges(
+  stores: InboxStores,
+  source: string,
+  changes: readonly IndexChange[],
+  self: string | undefined,
+): InboxReply {
   return stores.sql.transaction(() => {
     const row = stores.sql.first<{ seq: number }>("SELECT seq FROM gsi_inbox WHERE source = ?", source);
     const last = row?.seq ?? 0;
     let through = last;
     let missing: InboxReply["missing"];
+    let moved: InboxReply["moved"];
     for (const change of changes) {
       if (change.seq <= last) continue;
       const def = stores.catalogue.get(change.table);
@@ -34,6 +48,10 @@ export function applyIndexChanges(stores: InboxStores, source: string, changes: 
         missing = { table: change.table, tableId: change.tableId, index: change.index };
         break;
       }
+      if (!holds(stores, index, storedHash(change.ipk), self)) {
+        moved = { table: change.table, tableId: change.tableId, index: change.index };
+        break;
+      }
       applyChange(stores, index.iid, change);
       through = change.seq;
     }
@@ -45,8 +63,18 @@ export function applyIndexChanges(stores: InboxStores, source: string, changes: 
       );
     }
     reach("gsi:before-apply-commit");
-    return missing ? { through, missing } : { through };
+    return { through, ...(missing ? { missing } : {}), ...(moved ? { moved } : {}) };
   });
+}
+
+/** Whether this object takes changes to `index` entries of partition-key hash `hash` now. */
+function holds(stores: InboxStores, index: IndexDef, hash: number, self: string | undefined): boolean {
+  const map = index.partitions;
+  if (map && self !== undefined && map.partitions[partitionOfHash(map, hash)]?.object !== self) return false;
+  const split = stores.sql.first<{ plan: string }>("SELECT plan FROM index_splits WHERE iid = ?", index.iid);
+  if (!split) return true;
+  const plan = JSON.parse(split.plan) as { at: number; high: number };
+  return hash < plan.at || hash >= plan.high;
 }
 
 /** The entry's row replaced (or deleted), the index's counts following. */

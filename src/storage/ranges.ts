@@ -3,7 +3,7 @@
 // key, and for index rows the table key as a tie-breaker. SQL text depends only on which
 // bounds are present and on the filter's text, so workerd's statement cache is reused.
 import { filteredRows } from "./filtered-rows.js";
-import { disownedRange, outsideRange } from "./split-log.js";
+import { disownedIndexRange, disownedRange, outsideRange } from "./split-log.js";
 import type { Sql } from "./sql.js";
 import { afterClause, orderBy, type Layout, type RangeRow, type RowOrder, type SqlFilter } from "./row-layout.js";
 
@@ -77,10 +77,18 @@ export function scopeRows(sql: Sql, layout: Layout, range: ScopeRange): Iterable
  */
 function skipDisowned(sql: Sql, layout: Layout, scope: number, where: string[], params: unknown[]): void {
   const disowned = disownedRange(sql, scope);
-  if (!disowned) return;
-  const outside = outsideRange(layout.tie[0] ?? layout.pk, disowned);
-  where.push(outside.sql);
-  params.push(...outside.params);
+  if (disowned) {
+    const outside = outsideRange(layout.tie[0] ?? layout.pk, disowned);
+    where.push(outside.sql);
+    params.push(...outside.params);
+  }
+  // An index partition kept in an object of its own that handed part of its range over.
+  const handed = layout.tie.length > 0 ? disownedIndexRange(sql, scope) : undefined;
+  if (handed) {
+    const outside = outsideRange(layout.pk, handed);
+    where.push(outside.sql);
+    params.push(...outside.params);
+  }
 }
 
 function rows(

@@ -347,6 +347,16 @@ const MIGRATIONS: readonly Migration[] = [
     "CREATE INDEX IF NOT EXISTS gsi_outbox_index ON gsi_outbox (tid, index_name)",
     "CREATE TABLE IF NOT EXISTS gsi_inbox (source TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
   ],
+  // v17: splits of a GSI's partition kept in an object of its own (src/split/index-split.ts):
+  // one row per index splitting here, its state, plan and copy cursor (index_items.id).
+  [
+    `CREATE TABLE IF NOT EXISTS index_splits (
+       iid INTEGER PRIMARY KEY,
+       state TEXT NOT NULL,
+       plan TEXT NOT NULL,
+       cursor INTEGER NOT NULL DEFAULT 0
+     )`,
+  ],
 ];
 
 /** The schema version `migrate` brings a shard to. */

@@ -27,7 +27,7 @@ import { readShare, transactGetItems, type TransactGetItemsInput } from "../ops/
 import { reach } from "../storage/faults.js";
 import { lockTableOf } from "../storage/item-locks.js";
 import type { CallMeta, Expected, WireReply } from "../protocol/reply.js";
-import { mapVersionOf } from "../schema/table-def.js";
+import { layoutVersion } from "../schema/table-def.js";
 import type { CoordinatorRef, Decision, ShardDirectory, ShareKind } from "../protocol/shard-rpc.js";
 
 /** How long a prepared share waits before its shard asks the coordinator (then again as often). */
@@ -144,7 +144,7 @@ export class PreparedShares {
     const now: Record<string, Expected> = {};
     for (const [name, expected] of Object.entries(expect)) {
       const def = this.engine.catalogue.get(name);
-      now[name] = def ? { ...expected, mapVersion: mapVersionOf(def) } : expected;
+      now[name] = def ? { ...expected, mapVersion: layoutVersion(def) } : expected;
     }
     return { ...meta, cluster: { ...meta.cluster, expect: now } };
   }

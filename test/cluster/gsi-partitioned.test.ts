@@ -8,152 +8,29 @@ import { env as workerEnv } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   BatchWriteItemCommand,
-  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   PutItemCommand,
   QueryCommand,
-  ScanCommand,
   UpdateItemCommand,
   UpdateTableCommand,
-  type AttributeValue,
 } from "../../src/index";
 import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults";
-import { partitionMapOf, type IndexDef, type TableDef } from "../../src/schema/table-def";
+import { partitionMapOf } from "../../src/schema/table-def";
 import type { DynamoShard } from "../../src/shard";
 import { Router } from "../../src/cluster/router";
 import type { Env } from "../../src/worker";
 import { uniqueName } from "../support/wire";
 import { countRows, homeDef, objectStub, runToEnd, splitRequest, splitState, startManual, step } from "./split-support";
-
-type Item = Record<string, AttributeValue>;
+import { createTable, expectConverged, objects, random, scanAll, settle, type Item } from "./gsi-support";
 
 const env = workerEnv as unknown as Env;
 
 const STEPS: FaultStep[] = ["gsi:before-send", "gsi:before-apply-commit", "gsi:after-apply"];
 
 afterEach(() => clearFaults());
-
-/** A 4-partition table keyed (pk S, sk N) with byG (g, r; ALL), byH (h1 + h2; KEYS_ONLY) and byV (v; INCLUDE w). */
-async function createTable(client: DynamoDBClient, table: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "N" },
-        { AttributeName: "g", AttributeType: "S" },
-        { AttributeName: "r", AttributeType: "N" },
-        { AttributeName: "h1", AttributeType: "S" },
-        { AttributeName: "h2", AttributeType: "N" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: "byG",
-          KeySchema: [
-            { AttributeName: "g", KeyType: "HASH" },
-            { AttributeName: "r", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-        {
-          IndexName: "byH",
-          KeySchema: [
-            { AttributeName: "h1", KeyType: "HASH" },
-            { AttributeName: "h2", KeyType: "HASH" },
-          ],
-          Projection: { ProjectionType: "KEYS_ONLY" },
-        },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-}
-
-/** The objects holding the table's partitions and those of its partitioned GSIs. */
-function objects(def: TableDef): { table: string[]; indexes: Map<string, string[]> } {
-  const indexes = new Map<string, string[]>();
-  for (const index of def.indexes ?? []) {
-    if (index.partitions)
-      indexes.set(
-        index.name,
-        index.partitions.partitions.map((p) => p.object),
-      );
-  }
-  return { table: partitionMapOf(def).partitions.map((p) => p.object), indexes };
-}
-
-/** Runs the table partitions' alarms until their outboxes are empty (faults cleared first). */
-async function settle(tenant: string, def: TableDef): Promise<void> {
-  clearFaults();
-  for (const object of objects(def).table) {
-    for (let i = 0; ; i++) {
-      if ((await countRows(tenant, object, "gsi_outbox")) === 0) break;
-      if (i > 200) throw new Error(`the outbox of ${object} does not empty`);
-      if (i % 20 === 0)
-        await runInDurableObject(objectStub(tenant, object), (shard) => (shard as unknown as DynamoShard).alarm());
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
-
-async function scanAll(client: DynamoDBClient, table: string, index?: string): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, ...(index ? { IndexName: index } : {}), ExclusiveStartKey: start, Limit: 7 }),
-    );
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
-/** What an index holds of the table's items, by DynamoDB's projection rules. */
-function projected(items: Item[], index: IndexDef): Item[] {
-  const keys = index.keySchema.map((k) => k.AttributeName);
-  return items
-    .filter((item) => keys.every((k) => item[k] !== undefined))
-    .map((item) => {
-      if (index.projection.ProjectionType === "ALL") return item;
-      const names = ["pk", "sk", ...keys, ...(index.projection.NonKeyAttributes ?? [])];
-      return Object.fromEntries(names.filter((n) => item[n] !== undefined).map((n) => [n, item[n] as AttributeValue]));
-    });
-}
-
-const byKey = (items: Item[]): string[] =>
-  items.map((i) => JSON.stringify(Object.entries(i).sort(([a], [b]) => (a < b ? -1 : 1)))).sort();
-
-async function expectConverged(client: DynamoDBClient, tenant: string, table: string): Promise<void> {
-  const def = await homeDef(tenant, table);
-  await settle(tenant, def);
-  const items = await scanAll(client, table);
-  const described = await client.send(new DescribeTableCommand({ TableName: table }));
-  for (const index of def.indexes ?? []) {
-    const expected = projected(items, index);
-    expect(byKey(await scanAll(client, table, index.name)), index.name).toEqual(byKey(expected));
-    const counts = described.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === index.name);
-    expect(counts?.ItemCount, `${index.name} ItemCount`).toBe(expected.length);
-  }
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("GSIs in partitions of their own", () => {
   it("CreateTable: a 4-partition table's GSIs get 4 objects each, which alone hold their entries", async () => {
@@ -377,6 +254,47 @@ describe("GSIs in partitions of their own", () => {
         await runInDurableObject(shard, (instance) => (instance as unknown as DynamoShard).tableInfo(table)),
       ).toBeNull();
     }
+  });
+
+  // Known gap: an index partition cannot tell that the table's partitions are still
+  // backfilling the index, so it answers from the changes applied so far where DynamoDB
+  // refuses the read (and the one-object layout does: test/ops/indexes-update.test.ts).
+  it.fails("Query: an index still being backfilled into its partitions is refused", async () => {
+    const tenant = uniqueName("gp");
+    const client = new DynamoDBClient({ tenant, shards: 4, maxAttempts: 1 });
+    const table = uniqueName("t");
+    await createTable(client, table);
+    await client.send(
+      new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" }, v: { S: "x" } } }),
+    );
+    armFault("gsi:before-send", 10_000); // the backfill's changes stay in the outboxes
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "v", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: "byV",
+              KeySchema: [{ AttributeName: "v", KeyType: "HASH" }],
+              Projection: { ProjectionType: "ALL" },
+            },
+          },
+        ],
+      }),
+    );
+    const query = client.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: "byV",
+        KeyConditionExpression: "v = :v",
+        ExpressionAttributeValues: { ":v": { S: "x" } },
+      }),
+    );
+    await expect(query).rejects.toMatchObject({
+      name: "ValidationException",
+      message: "Cannot read from backfilling global secondary index: byV",
+    });
   });
 
   it("SplitPartition: the source's index changes are applied before the new object takes the moved items' writes", async () => {

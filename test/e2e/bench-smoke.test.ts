@@ -2,7 +2,8 @@
 // run every figure group (in-object A/B/C/E, the in-Worker client and shard figures F/G,
 // memory M, the wire phase D against its own `npm start` server and the canned-response
 // floor, through the SDK and from raw pre-signed connections, the package's size in a
-// Worker S, the split simulation P, real splits under load L; no dynalite, to keep CI short) and write a
+// Worker S, the split simulation P, real splits under load L, GSIs in partitions of their
+// own I, vector search V; no dynalite, to keep CI short) and write a
 // results file with a boolean `met` for every goal it measured. The figures themselves are
 // not checked: quick-mode numbers on a loaded two-core machine mean nothing.
 import { spawn } from "node:child_process";
@@ -92,6 +93,13 @@ describe("bench (quick mode)", () => {
         "V.exact",
         "V.recall",
         "V.put",
+        "I.query.64",
+        "I.query.16",
+        "I.put.1",
+        "I.put.added",
+        "I.lag.p50",
+        "I.lag.p99",
+        "I.lag.problems",
       ]) {
         expect(ids).toContain(id);
       }

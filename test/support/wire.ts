@@ -3,7 +3,7 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { env, exports } from "cloudflare:workers";
 import { Sha256 } from "../../src/edge/auth-hash";
-import { testDoor, throughDoor } from "./doors";
+import { isHttpDoor, testDoor, throughDoor, withoutExtension } from "./doors";
 
 export interface WireResult {
   status: number;
@@ -23,7 +23,7 @@ export async function wire(
   target = `DynamoDB_20120810.${operation}`,
 ): Promise<WireResult> {
   const door = testDoor();
-  if (door !== "wire" && target.startsWith("DynamoDB_20120810.")) {
+  if (!isHttpDoor(door) && target.startsWith("DynamoDB_20120810.")) {
     return throughDoor(door, target.slice("DynamoDB_20120810.".length), input);
   }
   const response = await worker.fetch(
@@ -35,6 +35,8 @@ export async function wire(
   );
   const text = await response.text();
   const body = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
+  // Tables of several partitions describe themselves with our extension (tested in test/cluster).
+  if (door === "wire-4") withoutExtension(body);
   return { status: response.status, body, text, headers: response.headers };
 }
 
