@@ -31,12 +31,7 @@ const EXCLUDE = ["test/e2e/**", "**/node_modules/**"];
 type Door = "wire" | "wire-4" | "client-1" | "client-4" | "mixin";
 
 /** The GSI suites, run again through the HTTP edge with tables over 4 partitions (door wire-4). */
-const GSI_SUITES = [
-  "test/ops/indexes-*.test.ts",
-  "test/ops/batch-write-item.test.ts",
-  "test/ops/transact-write-items.test.ts",
-  "test/partiql/batch-transaction.test.ts",
-];
+const GSI_SUITES = ["test/ops/indexes-*.test.ts"];
 
 function door(name: Door, include: string[], exclude: string[] = []): TestProjectInlineConfiguration {
   // wire-4: the endpoint creates tables over 4 partitions, whose GSIs live in objects of their own.

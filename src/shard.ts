@@ -41,6 +41,7 @@ import { exportFailed, exportPieceDone, getExport } from "./backup/exports.js";
 import { exportPlans } from "./backup/plans.js";
 import { PreparedShares } from "./txn/prepared-shares.js";
 import { Propagation } from "./gsi/propagation.js";
+import { backfillToReport, recordBackfill, reportBackfills } from "./gsi/backfill-report.js";
 import { applyIndexChanges } from "./storage/gsi-inbox.js";
 import type { IndexChange, InboxReply } from "./schema/index-change.js";
 
@@ -55,6 +56,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly auto: AutoSplit;
   private readonly backups: BackupRunner;
   private readonly propagation: Propagation;
+  private readonly directory: ShardDirectory;
   /** How long a write waits for its index changes to be applied (DDB_GSI_WAIT_MS). */
   private readonly gsiWaitMs: number;
   /** The runner of the splits in progress here, if it is going: one at a time. */
@@ -78,6 +80,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.auto = new AutoSplit(this.engine, splitThresholds(env));
     this.indexSplitBytes = splitThresholds(env).bytes;
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
+    this.directory = shards;
     const txnCheckMs = txnCheckSeconds(env) * 1000;
     this.shares = new PreparedShares(this.engine, state.storage, shards, txnCheckMs);
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards, txnCheckMs);
@@ -137,6 +140,10 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   indexSplitPublish(plan: IndexSplitPlan): TableDef | null {
     return publishIndexSplit(this.engine, plan);
+  }
+
+  indexBackfilled(table: string, tableId: string, index: string, object: string): TableDef | null {
+    return this.engine.sql.transaction(() => recordBackfill(this.engine, table, tableId, index, object));
   }
 
   private splitIndexPastSize(self: { tenant?: string; object: string }, changes: IndexChange[]): void {
@@ -399,6 +406,18 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
       this.kickBackups();
       const watchdog = Date.now() + SPLIT_WATCHDOG_MS;
       next = next === null ? watchdog : Math.min(next, watchdog);
+    }
+    // A partitioned GSI's walk done here: the home is told (src/gsi/backfill-report.ts).
+    if (self && backfillToReport(this.engine, self)) {
+      try {
+        await reportBackfills(this.engine, this.directory, self);
+      } catch (err) {
+        console.error("durable-dynamodb: backfill report failed", err);
+      }
+      if (backfillToReport(this.engine, self)) {
+        const retry = Date.now() + PROPAGATION_RETRY_MS;
+        next = next === null ? retry : Math.min(next, retry);
+      }
     }
     // Index changes left in the outbox (a crash, an unreachable index partition) or made
     // here (a backfill, a TTL sweep, a transaction's recovery): delivered beside the

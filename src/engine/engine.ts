@@ -25,7 +25,13 @@ import { nextTrimAt, trimStreams } from "../streams/registry.js";
 import { TtlIndex } from "../storage/ttl-index.js";
 import { sweepExpired } from "../ttl/sweeper.js";
 import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js";
-import { ACCOUNT_ID, type IndexDef, type TableDef, type VectorIndexDef } from "../schema/table-def.js";
+import {
+  ACCOUNT_ID,
+  isPartitionedIndex,
+  type IndexDef,
+  type TableDef,
+  type VectorIndexDef,
+} from "../schema/table-def.js";
 import type { JsonObject } from "../types.js";
 import { parseJsonBody } from "../protocol/json-body.js";
 
@@ -269,7 +275,7 @@ export class Engine {
     if (!local) {
       // A fresh copy holds no items yet: its indexes are complete as they are.
       copy.tid = this.catalogue.nextTid();
-      if (source.indexes) copy.indexes = source.indexes.map((i) => this.freshIndex(i, "ACTIVE"));
+      if (source.indexes) copy.indexes = source.indexes.map((i) => this.freshIndex(i, "ACTIVE", true));
       if (source.vectorIndexes) {
         copy.vectorIndexes = source.vectorIndexes.map((i) => this.freshVectorIndex(i, "ACTIVE"));
       }
@@ -281,13 +287,18 @@ export class Engine {
     const indexes = reconcile(
       source.indexes,
       local.indexes,
-      (index, mine) => ({ ...structuredClone(index), iid: mine.iid }),
-      (index) => this.freshIndex(index, "CREATING"),
+      (index, mine) => keptIndex(index, mine),
+      (index) => this.freshIndex(index, "CREATING", false),
       (gone) => {
         this.indexes.markDropped(gone.iid);
         this.outbox.drop(copy.tid, gone.name);
       },
     );
+    // A partitioned GSI's status is the home's, not this object's.
+    for (const index of indexes.list) {
+      const home = source.indexes?.find((i) => i.name === index.name);
+      if (home && isPartitionedIndex(home)) index.status = home.status;
+    }
     if (indexes.list.length > 0) copy.indexes = indexes.list;
     else delete copy.indexes;
     const vectors = reconcile(
@@ -305,9 +316,18 @@ export class Engine {
     return housekeeping;
   }
 
-  private freshIndex(index: IndexDef, status: IndexDef["status"]): IndexDef {
+  /** A copy of `index` new here: ids of its own; `walked` when this object has no items of the table yet. */
+  private freshIndex(index: IndexDef, status: IndexDef["status"], walked: boolean): IndexDef {
     const copy: IndexDef = { ...structuredClone(index), iid: this.catalogue.nextTid(), status };
     delete copy.backfillAfter;
+    delete copy.walked;
+    delete copy.reported;
+    delete copy.backfilledBy;
+    // A partitioned GSI's status is the home's (src/gsi/backfill-report.ts).
+    if (isPartitionedIndex(index)) {
+      copy.status = index.status;
+      if (walked) copy.walked = true;
+    }
     return copy;
   }
 
@@ -351,6 +371,21 @@ export class Engine {
       ...(meta.cluster ? { cluster: meta.cluster } : {}),
     };
   }
+}
+
+/**
+ * An index this object has, as the home's definition now has it: its own id, and its own
+ * backfill progress; a partitioned GSI takes the home's status (reconcile keeps this object's
+ * for the others).
+ */
+function keptIndex(index: IndexDef, mine: IndexDef): IndexDef {
+  const kept: IndexDef = { ...structuredClone(index), iid: mine.iid };
+  delete kept.walked;
+  delete kept.reported;
+  delete kept.backfilledBy;
+  if (mine.walked) kept.walked = true;
+  if (mine.reported) kept.reported = true;
+  return kept;
 }
 
 /** What reconcile needs of an index definition (GSIs and LSIs, vector indexes). */

@@ -63,6 +63,8 @@ export interface ShardRpc extends Rpc.DurableObjectBranded {
   indexReceive(name: string, def: TableDef, index: string, rows: IndexRow[]): void;
   /** The catalogue's home: the table's definition with the index's map split (null: the split is abandoned). */
   indexSplitPublish(plan: IndexSplitPlan): TableDef | null;
+  /** The catalogue's home: a table partition has walked its items into a partitioned GSI (src/gsi/backfill-report.ts). */
+  indexBackfilled(table: string, tableId: string, index: string, object: string): TableDef | null;
   /** A global secondary index Query/Scan page of this shard's rows, unfiltered. */
   indexRead(operation: "Query" | "Scan", body: string, meta: CallMeta): WireReply;
   /** A DynamoDB Streams operation (public, or the streams router's internal ones). */

@@ -89,6 +89,15 @@ export interface IndexDef {
    * each table partition's outbox (src/storage/gsi-outbox.ts).
    */
   partitions?: PartitionMap;
+  /**
+   * A partitioned GSI's backfill as this object has done it (its own items walked and their
+   * changes applied). Such an index's status is the catalogue home's, which turns it ACTIVE
+   * once every table partition has reported its walk (`backfilledBy`, the home's list).
+   */
+  walked?: boolean;
+  /** This object has told the home its walk is done. */
+  reported?: boolean;
+  backfilledBy?: string[];
 }
 
 /** A vector index: similarity search over one attribute holding vectors (SearchVectors). */

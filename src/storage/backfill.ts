@@ -46,7 +46,7 @@ function pendingBackfills(catalogue: Catalogue): { def: TableDef; index: IndexDe
   for (const name of catalogue.names()) {
     const def = catalogue.get(name);
     for (const index of def?.indexes ?? []) {
-      if (def && index.status === "CREATING") out.push({ def, index });
+      if (def && index.status === "CREATING" && !index.walked) out.push({ def, index });
     }
   }
   return out;
@@ -104,7 +104,9 @@ function copyChunk(
   const done = rows.length < limit && !(isPartitionedIndex(index) && stores.outbox.lag(def.tid, index.name).count > 0);
   const next: IndexDef = { ...index };
   if (done) {
-    next.status = "ACTIVE";
+    // A partitioned GSI is ACTIVE when every table partition has walked (src/gsi/backfill-report.ts).
+    if (isPartitionedIndex(index)) next.walked = true;
+    else next.status = "ACTIVE";
     delete next.backfillAfter;
   } else if (last) {
     next.backfillAfter = { pk: bytesToBase64(last.pk), sk: bytesToBase64(last.sk) };
@@ -137,7 +139,7 @@ function hasValidIndexKey(def: TableDef, index: IndexDef, item: Item): boolean {
  * written, so maintaining it as if it had been would miscount the index's statistics.
  */
 export function backfillCovers(index: IndexDef, key: EncodedKey): boolean {
-  if (index.status === "ACTIVE") return true;
+  if (index.status === "ACTIVE" || index.walked) return true;
   const after = index.backfillAfter;
   if (!after) return false;
   const byPk = compareBytes(key.pk, base64ToBytes(after.pk));

@@ -147,17 +147,17 @@ describe("index partition splits", () => {
       const client = new DynamoDBClient({ tenant, shards: 4, maxAttempts: 1 });
       const table = uniqueName("t");
       await createTable(client, table);
-      await fill(client, table, 0, 120, "before");
+      await fill(client, table, 0, 60, "before");
       const source = await start(tenant, table, 1);
       // Writes while the range is fenced wait for the split (their changes are held), so they run beside it.
-      const writes = fill(client, table, 60, 90, "during");
+      const writes = fill(client, table, 30, 50, "during");
       const crashes = await runSplit(tenant, source, fault);
       await writes;
       if (fault) expect(crashes).toBe(1);
       const def = await homeDef(tenant, table);
       expect(byG(def)).toHaveLength(5);
       expect(byG(def).filter((p) => p.object === source)).toHaveLength(1);
-      await fill(client, table, 100, 140, "after");
+      await fill(client, table, 55, 80, "after");
       await expectConverged(client, tenant, table);
       // Every g value's Query, wherever its partition now is, returns its items in index order.
       const items = await scanAll(client, table);
@@ -182,7 +182,7 @@ describe("index partition splits", () => {
       // The source keeps only its lower part; the moved entries are gone from it.
       let held = 0;
       for (const p of byG(def)) held += await countRows(tenant, p.object, "index_items");
-      expect(held).toBe(140);
+      expect(held).toBe(80);
     });
   }
 });
