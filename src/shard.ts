@@ -86,6 +86,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     this.coordinator = new Coordinator(this.engine.sql, state.storage, shards, txnCheckMs);
     this.splits = new SplitSource(this.engine, shards);
     this.indexSplits = new IndexSplitSource(this.engine, shards, () => this.whoAmI());
+    // Index partitions held here take their changes in the item's own transaction.
+    this.engine.outbox.self = () => this.whoAmI()?.object;
     this.propagation = new Propagation(
       this.engine,
       shards,

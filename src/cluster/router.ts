@@ -490,6 +490,9 @@ export class Router {
         );
         const mine = listed?.find((i) => i.IndexName === index.name);
         if (!mine) return;
+        // Its entries are counted where its partitions are (one may be a table partition's object).
+        mine.ItemCount = 0;
+        mine.IndexSizeBytes = 0;
         for (const reply of replies) {
           if (reply.status !== 200) continue;
           const table = (JSON.parse(reply.body) as { Table: Json }).Table;

@@ -326,7 +326,8 @@ export class Engine {
     // A partitioned GSI's status is the home's (src/gsi/backfill-report.ts).
     if (isPartitionedIndex(index)) {
       copy.status = index.status;
-      if (walked) copy.walked = true;
+      // Built while this object holds none of its items: nothing of its backfill to do here.
+      if (walked && index.status === "CREATING") copy.walked = true;
     }
     return copy;
   }

@@ -25,7 +25,7 @@ function unreported(engine: Engine, self: Self): { def: TableDef; index: IndexDe
     // The home and the index's own objects hold none of the table's items: nothing to report.
     if (!def || !partitionMapOf(def).partitions.some((p) => p.object === self.object)) continue;
     for (const index of def.indexes ?? []) {
-      if (def && isPartitionedIndex(index) && index.status === "CREATING" && index.walked && !index.reported) {
+      if (isPartitionedIndex(index) && index.walked && !index.reported) {
         out.push({ def, index });
       }
     }
@@ -48,14 +48,14 @@ export async function reportBackfills(engine: Engine, directory: ShardDirectory,
   const stub = (object: string) => directory.shard(binding, objectName(self.tenant, object));
   for (const { def, index } of unreported(engine, self)) {
     const home = stub(sharedObject(0));
-    const after = await home?.indexBackfilled(def.name, def.tableId, index.name, self.object);
-    if (after === undefined || after === null) continue;
-    if (after.indexes?.find((i) => i.name === index.name)?.status === "ACTIVE") {
+    if (!home) return;
+    const after = await home.indexBackfilled(def.name, def.tableId, index.name, self.object);
+    // Null: the home has no such index (deleted since; or a table driven in this object alone).
+    if (after?.indexes?.find((i) => i.name === index.name)?.status === "ACTIVE") {
       // Told before this object notes its report: a crash in between reports (and tells) again.
       const others = layoutObjects(after).filter((object) => object !== self.object && object !== sharedObject(0));
       await Promise.all(others.map((object) => stub(object)?.applyTable(after.name, after)));
       engine.applyTable(after.name, after);
-      continue;
     }
     const mine = engine.catalogue.get(def.name);
     if (!mine || mine.tableId !== def.tableId) continue;

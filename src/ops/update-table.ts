@@ -441,7 +441,10 @@ function checkCreate(
 function applyIndexPlan(ctx: OpContext, next: TableDef, plan: IndexPlan): Record<string, unknown> {
   const created = plan.create && indexDef("GSI", plan.create, ctx.catalogue.nextTid(), "CREATING");
   const partitions = created && newIndexPartitions(next, created.iid);
-  if (created && partitions) created.partitions = partitions;
+  if (created && partitions) {
+    created.partitions = partitions;
+    created.gid = created.iid;
+  }
   const listed = created ? [...plan.indexes, created] : plan.indexes;
   const remaining = listed.filter((i) => i.iid !== plan.deleted?.iid);
   const final: TableDef = { ...next, attributeDefinitions: plan.definitions };

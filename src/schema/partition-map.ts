@@ -53,11 +53,6 @@ export function indexObject(tableId: string, iid: number, at: number): string {
   return `g-${tableId}-${iid}-${at.toString(16).padStart(8, "0")}`;
 }
 
-/** The object a split of index partition `object` creates for its range from `at` on. */
-export function indexSplitObject(object: string, at: number): string {
-  return `${object.slice(0, object.lastIndexOf("-"))}-${at.toString(16).padStart(8, "0")}`;
-}
-
 /** `count` equal ranges of an index's partition-key hashes in objects of the index's own. */
 export function indexPartitions(tableId: string, iid: number, count: number): PartitionMap {
   return {

@@ -95,6 +95,8 @@ export interface IndexDef {
    * once every table partition has reported its walk (`backfilledBy`, the home's list).
    */
   walked?: boolean;
+  /** A partitioned GSI's id in the catalogue's home (copies have ids of their own): names its objects. */
+  gid?: number;
   /** This object has told the home its walk is done. */
   reported?: boolean;
   backfilledBy?: string[];
@@ -127,14 +129,20 @@ export function isPartitionedIndex(index: IndexDef): index is IndexDef & { parti
 }
 
 /**
- * The layout a GSI created now on `def` gets: partitions of its own, as many as the table
- * has, when the table has several in objects of its own (a table of one partition, or in
- * the shared objects of the layout before maps, keeps its index entries beside its items:
- * one object answers a query either way, without the outbox's extra write).
+ * The layout a GSI created now on `def` gets, for a table in objects of its own: as many
+ * partitions as the table has, in objects of the index's own; for a table of one partition,
+ * one index partition in the table's own object, so its entries are written beside the items
+ * in the item's transaction (no outbox, no second object) until the table or the index
+ * grows: the table's splits leave the index partition where it is, and it splits by its own
+ * size (src/split/index-split.ts). A table in the shared objects of the layout before maps
+ * keeps its entries beside its items in every partition (undefined).
  */
 export function newIndexPartitions(def: TableDef, iid: number): PartitionMap | undefined {
   const map = partitionMapOf(def);
-  if (map.partitions.length < 2 || map.partitions.some((p) => isSharedObject(p.object))) return undefined;
+  if (map.partitions.some((p) => isSharedObject(p.object))) return undefined;
+  if (map.partitions.length === 1) {
+    return { version: 1, partitions: [{ low: 0, object: (map.partitions[0] as { object: string }).object }] };
+  }
   return indexPartitions(def.tableId, iid, map.partitions.length);
 }
 
@@ -145,8 +153,12 @@ export function newIndexPartitions(def: TableDef, iid: number): PartitionMap | u
 export function layOutIndexes(def: TableDef): void {
   for (const index of def.indexes ?? []) {
     delete index.partitions;
+    delete index.gid;
     const partitions = index.kind === "GSI" ? newIndexPartitions(def, index.iid) : undefined;
-    if (partitions) index.partitions = partitions;
+    if (partitions) {
+      index.partitions = partitions;
+      index.gid = index.iid;
+    }
   }
 }
 

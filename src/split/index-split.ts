@@ -19,7 +19,7 @@
 import { DynamoError, notFound, validation } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 import type { IndexRow, IndexSplitPlan, IndexSplitStart, ShardDirectory, ShardStub } from "../protocol/shard-rpc.js";
-import { indexSplitObject, objectName, partitionRange, sharedObject, splitMap } from "../schema/partition-map.js";
+import { indexObject, objectName, partitionRange, sharedObject, splitMap } from "../schema/partition-map.js";
 import { isPartitionedIndex, layoutObjects, type IndexDef, type TableDef } from "../schema/table-def.js";
 import { reach } from "../storage/faults.js";
 import { forgetDisowned, keyRangeOf, withinRange } from "../storage/split-log.js";
@@ -68,7 +68,9 @@ export function startIndexSplit(engine: Engine, request: IndexSplitStart): Index
       index: index.name,
       version: map.version,
       source: request.source,
-      target: indexSplitObject(request.source, at),
+      // Named for the index (its id at the home) and the hash: a table partition's object
+      // may hold the index's first partition (src/schema/table-def.ts newIndexPartitions).
+      target: indexObject(def.tableId, index.gid ?? index.iid, at),
       low,
       at,
       high,

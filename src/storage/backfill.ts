@@ -16,8 +16,8 @@ import { type Catalogue } from "./catalogue.js";
 import { indexEntry, indexKeyAttributes } from "./index-maintenance.js";
 import type { IndexStore } from "./index-store.js";
 import type { Sql } from "./sql.js";
-import { indexKeysOf, isPartitionedIndex, type IndexDef, type TableDef } from "../schema/table-def.js";
-import type { GsiOutbox } from "./gsi-outbox.js";
+import { indexKeysOf, isPartitionedIndex, partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
+import { routeIndexChange, type GsiOutbox } from "./gsi-outbox.js";
 import { compareBytes } from "../values/compare.js";
 import { keySize, MAX_HASH_KEY_SIZE, MAX_RANGE_KEY_SIZE } from "../values/size.js";
 
@@ -83,7 +83,7 @@ function copyChunk(
     const entry = indexEntry(def, index, item, key);
     if (!entry) continue;
     if (isPartitionedIndex(index)) {
-      stores.outbox.append(def, index, entry.key, entry, undefined, false);
+      routeIndexChange(stores, def, index, entry.key, entry, false);
       continue;
     }
     // A write may already have put this entry (writes maintain a CREATING index too):
@@ -104,15 +104,22 @@ function copyChunk(
   const done = rows.length < limit && !(isPartitionedIndex(index) && stores.outbox.lag(def.tid, index.name).count > 0);
   const next: IndexDef = { ...index };
   if (done) {
-    // A partitioned GSI is ACTIVE when every table partition has walked (src/gsi/backfill-report.ts).
+    // A partitioned GSI is ACTIVE when every table partition has walked (src/gsi/backfill-report.ts);
+    // where this object is the table's one partition and the index's, at once (the home is told too).
     if (isPartitionedIndex(index)) next.walked = true;
-    else next.status = "ACTIVE";
+    if (!isPartitionedIndex(index) || heldWhole(def, index, stores.outbox.self())) next.status = "ACTIVE";
     delete next.backfillAfter;
   } else if (last) {
     next.backfillAfter = { pk: bytesToBase64(last.pk), sk: bytesToBase64(last.sk) };
   }
   catalogue.update({ ...def, indexes: (def.indexes ?? []).map((i) => (i.iid === index.iid ? next : i)) });
   return done;
+}
+
+/** Whether `self` is the table's one partition and the index's one partition. */
+function heldWhole(def: TableDef, index: IndexDef, self: string | undefined): boolean {
+  const objects = [...partitionMapOf(def).partitions, ...(index.partitions?.partitions ?? [])].map((p) => p.object);
+  return self !== undefined && objects.every((object) => object === self);
 }
 
 /** Whether every key attribute `item` has for `index` has the index's type and is non-empty. */

@@ -4,8 +4,7 @@
 // failure, so the highest seq applied per sender is all it takes to drop a repeat.
 import type { IndexChange, InboxReply } from "../schema/index-change.js";
 import { storedHash } from "../keys/partition.js";
-import { partitionOfHash } from "../schema/partition-map.js";
-import type { IndexDef } from "../schema/table-def.js";
+import { holdsIndexKey } from "./gsi-outbox.js";
 import { reach } from "./faults.js";
 import type { Catalogue } from "./catalogue.js";
 import type { IndexStore } from "./index-store.js";
@@ -48,7 +47,7 @@ export function applyIndexChanges(
         missing = { table: change.table, tableId: change.tableId, index: change.index };
         break;
       }
-      if (!holds(stores, index, storedHash(change.ipk), self)) {
+      if (!holdsIndexKey(stores.sql, index, storedHash(change.ipk), self)) {
         moved = { table: change.table, tableId: change.tableId, index: change.index };
         break;
       }
@@ -67,33 +66,8 @@ export function applyIndexChanges(
   });
 }
 
-/** Whether this object takes changes to `index` entries of partition-key hash `hash` now. */
-function holds(stores: InboxStores, index: IndexDef, hash: number, self: string | undefined): boolean {
-  const map = index.partitions;
-  if (map && self !== undefined && map.partitions[partitionOfHash(map, hash)]?.object !== self) return false;
-  const split = stores.sql.first<{ plan: string }>("SELECT plan FROM index_splits WHERE iid = ?", index.iid);
-  if (!split) return true;
-  const plan = JSON.parse(split.plan) as { at: number; high: number };
-  return hash < plan.at || hash >= plan.high;
-}
-
 /** The entry's row replaced (or deleted), the index's counts following. */
 function applyChange(stores: InboxStores, iid: number, change: IndexChange): void {
   const key = { ipk: change.ipk, isk: change.isk, tpk: change.tpk, tsk: change.tsk };
-  const existing = stores.sql.first<{ size: number }>(
-    "SELECT size FROM index_items WHERE iid = ? AND ipk = ? AND isk = ? AND tpk = ? AND tsk = ?",
-    iid,
-    key.ipk,
-    key.isk,
-    key.tpk,
-    key.tsk,
-  );
-  if (change.doc === null) {
-    if (!existing) return;
-    stores.indexes.delete(iid, key);
-    stores.indexes.adjustStats(iid, -1, -existing.size);
-    return;
-  }
-  stores.indexes.put(iid, key, change.doc, change.size);
-  stores.indexes.adjustStats(iid, existing ? 0 : 1, change.size - (existing?.size ?? 0));
+  stores.indexes.replace(iid, key, change.doc === null ? undefined : { doc: change.doc, size: change.size });
 }

@@ -15,7 +15,7 @@ import { partitionOfHash } from "../schema/partition-map.js";
 import { ACCOUNT_ID, type IndexDef, type TableDef } from "../schema/table-def.js";
 import type { PartitionMap } from "../schema/partition-map.js";
 import type { IndexEntry } from "./index-maintenance.js";
-import type { IndexRowKey } from "./index-store.js";
+import type { IndexRowKey, IndexStore } from "./index-store.js";
 import type { Sql } from "./sql.js";
 
 /** Changes waiting before writes adding more are throttled (DDB_GSI_MAX_PENDING). */
@@ -41,9 +41,25 @@ interface Row extends Record<string, ArrayBuffer | string | number | null> {
   size: number;
 }
 
+/**
+ * Whether the object `self` (without its tenant; undefined: not known) takes changes to
+ * `index` entries of partition-key hash `hash` now: its map names it for the hash, and no
+ * split of that index partition here has fenced the hash (src/split/index-split.ts).
+ */
+export function holdsIndexKey(sql: Sql, index: IndexDef, hash: number, self: string | undefined): boolean {
+  const map = index.partitions;
+  if (map && self !== undefined && map.partitions[partitionOfHash(map, hash)]?.object !== self) return false;
+  const split = sql.first<{ plan: string }>("SELECT plan FROM index_splits WHERE iid = ?", index.iid);
+  if (!split) return true;
+  const plan = JSON.parse(split.plan) as { at: number; high: number };
+  return hash < plan.at || hash >= plan.high;
+}
+
 export class GsiOutbox {
   /** Changes appended by this instance (a request that raised it wrote some, or tried to). */
   appended = 0;
+  /** This object's name without its tenant, once known (the shard sets it): changes it holds are applied in place. */
+  self: () => string | undefined = () => undefined;
 
   constructor(
     private readonly sql: Sql,
@@ -82,6 +98,16 @@ export class GsiOutbox {
       entry ? entry.size : 0,
       Date.now(),
     );
+  }
+
+  /**
+   * Whether this object holds the index partition of `key` (a table of one partition keeps
+   * its GSIs' first partitions in its own object): the change is applied in place, in the
+   * item's transaction, rather than sent.
+   */
+  holdsHere(index: IndexDef, key: IndexRowKey): boolean {
+    const self = this.self();
+    return self !== undefined && holdsIndexKey(this.sql, index, storedHash(key.ipk), self);
   }
 
   /** Changes waiting, at most: from the oldest waiting to the newest written (seq never goes back). */
@@ -160,6 +186,19 @@ export class GsiOutbox {
     if (index === undefined) this.sql.exec("DELETE FROM gsi_outbox WHERE tid = ?", tid);
     else this.sql.exec("DELETE FROM gsi_outbox WHERE tid = ? AND index_name = ?", tid, index);
   }
+}
+
+/** One change of a partitioned GSI's entry, applied here or queued for the object holding it. */
+export function routeIndexChange(
+  stores: { indexes: IndexStore; outbox: GsiOutbox; region?: string | undefined },
+  def: TableDef,
+  index: IndexDef & { partitions: PartitionMap },
+  key: IndexRowKey,
+  entry: IndexEntry | undefined,
+  throttle = true,
+): void {
+  if (stores.outbox.holdsHere(index, key)) stores.indexes.replace(index.iid, key, entry);
+  else stores.outbox.append(def, index, key, entry, stores.region, throttle);
 }
 
 function backPressure(def: TableDef, index: IndexDef, region: string | undefined): DynamoError {

@@ -39,6 +39,29 @@ export class IndexStore {
     );
   }
 
+  /**
+   * Sets the entry at `key` to `doc` (deletes it when undefined) whatever is there, its
+   * index's counts following: a partitioned GSI's change, applied once where it is held.
+   */
+  replace(iid: number, key: IndexRowKey, entry: { doc: string; size: number } | undefined): void {
+    const existing = this.sql.first<{ size: number }>(
+      "SELECT size FROM index_items WHERE iid = ? AND ipk = ? AND isk = ? AND tpk = ? AND tsk = ?",
+      iid,
+      key.ipk,
+      key.isk,
+      key.tpk,
+      key.tsk,
+    );
+    if (!entry) {
+      if (!existing) return;
+      this.delete(iid, key);
+      this.adjustStats(iid, -1, -existing.size);
+      return;
+    }
+    this.put(iid, key, entry.doc, entry.size);
+    this.adjustStats(iid, existing ? 0 : 1, entry.size - (existing?.size ?? 0));
+  }
+
   partitionRange(range: PartitionRange): Iterable<RangeRow> {
     return partitionRows(this.sql, INDEX_ITEMS, range);
   }

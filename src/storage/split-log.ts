@@ -113,7 +113,10 @@ export function disownedRange(sql: Sql, scope: number): KeyRange | undefined {
       const def = JSON.parse(row.def) as TableDef;
       const published = partitionMapOf(def).partitions.some((p) => p.low === plan.at && p.object === plan.target);
       if (def.tableId !== plan.tableId || !published) continue;
-      for (const id of [def.tid, ...(def.indexes ?? []).map((index) => index.iid)]) {
+      // A GSI kept in partitions of its own is not moved by the table's split: its entries
+      // here (an index partition held in this object) stay this object's.
+      const moved = (def.indexes ?? []).filter((index) => !index.partitions).map((index) => index.iid);
+      for (const id of [def.tid, ...moved]) {
         ranges.set(id, keyRangeOf(plan.at, plan.high));
       }
     }

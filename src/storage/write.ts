@@ -6,7 +6,7 @@ import type { Item } from "../types.js";
 import { itemSize } from "../values/size.js";
 import { backfillCovers } from "./backfill.js";
 import { checkIndexKeys, indexEntry, type IndexEntry } from "./index-maintenance.js";
-import type { GsiOutbox } from "./gsi-outbox.js";
+import { routeIndexChange, type GsiOutbox } from "./gsi-outbox.js";
 import type { IndexStore } from "./index-store.js";
 import type { ItemStore, StoredItem } from "./items.js";
 import type { ChangeLog } from "./change-log.js";
@@ -83,7 +83,7 @@ export function writeItem(
     const before = oldItem && indexEntry(def, index, oldItem, key);
     const after = next && indexEntry(def, index, next, key);
     if (isPartitionedIndex(index)) {
-      if (stores.outbox) sendIndexChange(stores.outbox, def, index, before, after, stores.region);
+      if (stores.outbox) sendIndexChange({ ...stores, outbox: stores.outbox }, def, index, before, after);
       continue;
     }
     if (before && !(after && sameKey(before.key, after.key))) stores.indexes.delete(index.iid, before.key);
@@ -102,18 +102,20 @@ export function writeItem(
   return nextSize;
 }
 
-/** Queues what changed in a partitioned GSI's entries: the old one deleted when its key moved, the new one put. */
+/**
+ * What changed in a partitioned GSI's entries: the old one deleted when its key moved, the
+ * new one put; each applied here when this object holds its index partition, else queued.
+ */
 function sendIndexChange(
-  outbox: GsiOutbox,
+  stores: WriteStores & { outbox: GsiOutbox },
   def: TableDef,
   index: IndexDef & { partitions: PartitionMap },
   before: IndexEntry | undefined,
   after: IndexEntry | undefined,
-  region: string | undefined,
 ): void {
   const moved = before && !(after && sameKey(before.key, after.key));
-  if (before && moved) outbox.append(def, index, before.key, undefined, region);
-  if (after && (moved || before?.doc !== after.doc)) outbox.append(def, index, after.key, after, region);
+  if (before && moved) routeIndexChange(stores, def, index, before.key, undefined);
+  if (after && (moved || before?.doc !== after.doc)) routeIndexChange(stores, def, index, after.key, after);
 }
 
 function sameKey(a: { ipk: Uint8Array; isk: Uint8Array }, b: { ipk: Uint8Array; isk: Uint8Array }): boolean {
