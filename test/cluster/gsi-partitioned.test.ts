@@ -24,7 +24,17 @@ import { Router } from "../../src/cluster/router";
 import type { Env } from "../../src/worker";
 import { uniqueName } from "../support/wire";
 import { countRows, homeDef, objectStub, runToEnd, splitRequest, splitState, startManual, step } from "./split-support";
-import { createTable, expectConverged, objects, random, scanAll, settle, type Item } from "./gsi-support";
+import {
+  addIndexOnV,
+  createTable,
+  expectConverged,
+  objects,
+  random,
+  scanAll,
+  settle,
+  untilIndexActive,
+  type Item,
+} from "./gsi-support";
 
 const env = workerEnv as unknown as Env;
 
@@ -183,27 +193,8 @@ describe("GSIs in partitions of their own", () => {
         new PutItemCommand({ TableName: table, Item: { pk: { S: `p${i}` }, sk: { N: "0" }, v: { S: `v${i % 2}` } } }),
       );
     }
-    await client.send(
-      new UpdateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "v", AttributeType: "S" }],
-        GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: "byV",
-              KeySchema: [{ AttributeName: "v", KeyType: "HASH" }],
-              Projection: { ProjectionType: "KEYS_ONLY" },
-            },
-          },
-        ],
-      }),
-    );
-    for (let i = 0; ; i++) {
-      const described = await client.send(new DescribeTableCommand({ TableName: table }));
-      if (described.Table?.GlobalSecondaryIndexes?.find((x) => x.IndexName === "byV")?.IndexStatus === "ACTIVE") break;
-      if (i > 300) throw new Error("byV is not ACTIVE");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await addIndexOnV(client, table, "KEYS_ONLY");
+    await untilIndexActive(client, table, "byV");
     const query = await client.send(
       new QueryCommand({
         TableName: table,
@@ -265,21 +256,7 @@ describe("GSIs in partitions of their own", () => {
       new PutItemCommand({ TableName: table, Item: { pk: { S: "a" }, sk: { N: "1" }, v: { S: "x" } } }),
     );
     armFault("gsi:before-send", 10_000); // the backfill's changes stay in the outboxes
-    await client.send(
-      new UpdateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "v", AttributeType: "S" }],
-        GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: "byV",
-              KeySchema: [{ AttributeName: "v", KeyType: "HASH" }],
-              Projection: { ProjectionType: "ALL" },
-            },
-          },
-        ],
-      }),
-    );
+    await addIndexOnV(client, table, "ALL");
     const query = client.send(
       new QueryCommand({
         TableName: table,
@@ -293,12 +270,7 @@ describe("GSIs in partitions of their own", () => {
       message: "Cannot read from backfilling global secondary index: byV",
     });
     clearFaults();
-    for (let i = 0; ; i++) {
-      const described = await client.send(new DescribeTableCommand({ TableName: table }));
-      if (described.Table?.GlobalSecondaryIndexes?.find((x) => x.IndexName === "byV")?.IndexStatus === "ACTIVE") break;
-      if (i > 300) throw new Error("byV did not become ACTIVE");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilIndexActive(client, table, "byV");
     const found = await client.send(
       new QueryCommand({
         TableName: table,

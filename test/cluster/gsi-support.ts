@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ScanCommand,
+  UpdateTableCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from "../../src/index";
@@ -133,4 +134,37 @@ export function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** UpdateTable adding byV (partition key v, a string) with `projection`. */
+export async function addIndexOnV(
+  client: DynamoDBClient,
+  table: string,
+  projection: "ALL" | "KEYS_ONLY",
+): Promise<void> {
+  await client.send(
+    new UpdateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: "v", AttributeType: "S" }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: "byV",
+            KeySchema: [{ AttributeName: "v", KeyType: "HASH" }],
+            Projection: { ProjectionType: projection },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+/** Polls DescribeTable until the index is ACTIVE (its backfill's alarms run by themselves). */
+export async function untilIndexActive(client: DynamoDBClient, table: string, index: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const described = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (described.Table?.GlobalSecondaryIndexes?.find((x) => x.IndexName === index)?.IndexStatus === "ACTIVE") return;
+    if (i > 300) throw new Error(`${index} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
