@@ -27,6 +27,7 @@ import type { TableDef } from "./schema/table-def.js";
 import { publishSplit, receiveRows, startSplit } from "./split/plan.js";
 import { SplitSource } from "./split/source.js";
 import { IndexSplitSource, publishIndexSplit, receiveIndexRows, startIndexSplit } from "./split/index-split.js";
+import { IndexAutoSplit } from "./split/index-auto.js";
 import { AutoSplit, splitThresholds, writtenItems } from "./split/auto.js";
 import type { Item, JsonObject } from "./types.js";
 import { Coordinator } from "./txn/coordinator.js";
@@ -51,8 +52,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly coordinator: Coordinator;
   private readonly splits: SplitSource;
   private readonly indexSplits: IndexSplitSource;
-  /** Bytes of one index's entries in this object past which its partition splits (DDB_SPLIT_BYTES). */
-  private readonly indexSplitBytes: number;
+  /** When an index partition held here splits by itself (src/split/index-auto.ts). */
+  private readonly indexAuto: IndexAutoSplit;
   private readonly auto: AutoSplit;
   private readonly backups: BackupRunner;
   private readonly propagation: Propagation;
@@ -78,7 +79,7 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
       },
     });
     this.auto = new AutoSplit(this.engine, splitThresholds(env));
-    this.indexSplitBytes = splitThresholds(env).bytes;
+    this.indexAuto = new IndexAutoSplit(this.engine, splitThresholds(env));
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
     this.directory = shards;
     const txnCheckMs = txnCheckSeconds(env) * 1000;
@@ -119,8 +120,10 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   indexApply(source: string, changes: IndexChange[]): InboxReply {
     const self = this.whoAmI();
     const reply = applyIndexChanges(this.engine, source, changes, self?.object);
-    // An index partition past the split size splits, as a table's partition does.
-    if (self && !this.indexSplits.active()) this.splitIndexPastSize(self, changes);
+    // An index partition past the split size, or busy, splits, as a table's partition does.
+    this.indexAuto.note(changes);
+    const due = self && this.indexAuto.check(self, this.indexSplits.active());
+    if (due) this.indexSplitStart(due);
     return reply;
   }
 
@@ -146,28 +149,6 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
 
   indexBackfilled(table: string, tableId: string, index: string, object: string): TableDef | null {
     return this.engine.sql.transaction(() => recordBackfill(this.engine, table, tableId, index, object));
-  }
-
-  private splitIndexPastSize(self: { tenant?: string; object: string }, changes: IndexChange[]): void {
-    const seen = new Set<string>();
-    for (const change of changes) {
-      const key = `${change.table}\u0000${change.index}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const def = this.engine.catalogue.get(change.table);
-      const index = def?.indexes?.find((i) => i.name === change.index);
-      if (!def || !index?.partitions || this.engine.indexes.stats(index.iid).sizeBytes < this.indexSplitBytes) continue;
-      // Entries all of one partition key cannot be parted by a split (as a table's, src/split/auto.ts).
-      if (oneIndexKeyHash(this.engine, index.iid)) continue;
-      const request: IndexSplitStart = {
-        table: def.name,
-        tableId: def.tableId,
-        index: index.name,
-        source: self.object,
-      };
-      if (self.tenant !== undefined) request.tenant = self.tenant;
-      if (this.indexSplitStart(request).status === 200) return;
-    }
   }
 
   /** `reply` once this request's index changes are applied, or the wait is over (src/gsi/propagation.ts). */
@@ -475,16 +456,6 @@ function txnCheckSeconds(env: Env): number {
 function vectorExactFloats(env: Env): number | undefined {
   const n = Number(env.DDB_VECTOR_EXACT_FLOATS);
   return env.DDB_VECTOR_EXACT_FLOATS !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-/** Whether every entry of index `iid` here has one partition-key hash. */
-function oneIndexKeyHash(engine: Engine, iid: number): boolean {
-  const row = engine.sql.first<{ lo: ArrayBuffer | null; hi: ArrayBuffer | null }>(
-    "SELECT min(ipk) AS lo, max(ipk) AS hi FROM index_items WHERE iid = ?",
-    iid,
-  );
-  if (!row?.lo || !row.hi) return true;
-  return new DataView(row.lo).getUint32(0) === new DataView(row.hi).getUint32(0);
 }
 
 /** A positive integer setting, or undefined (the default applies). */

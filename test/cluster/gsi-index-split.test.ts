@@ -8,6 +8,7 @@ import { DynamoDBClient, PutItemCommand, QueryCommand } from "../../src/index";
 import type { Engine } from "../../src/engine/engine";
 import type { IndexSplitStart } from "../../src/protocol/shard-rpc";
 import { startIndexSplit } from "../../src/split/index-split";
+import { IndexAutoSplit } from "../../src/split/index-auto";
 import type { StepResult } from "../../src/split/source";
 import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults";
 import type { TableDef } from "../../src/schema/table-def";
@@ -139,6 +140,50 @@ describe("index partition splits", () => {
     }
     expect(byG(await homeDef(tenant, table))[0]?.object).toBe(map.partitions[0]?.object);
     await expectConverged(client, tenant, table);
+  });
+
+  it("an index partition taking more changes than DDB_SPLIT_WRITES_PER_SECOND for 10 windows in a row splits at their median", async () => {
+    const tenant = uniqueName("gs");
+    const client = new DynamoDBClient({ tenant, shards: 4, maxAttempts: 1 });
+    const table = uniqueName("t");
+    await createTable(client, table);
+    await fill(client, table, 0, 80, "before");
+    const def = await homeDef(tenant, table);
+    const partition = byG(def)[1] as { object: string; low: number };
+    const high = (byG(def)[2] as { low: number }).low;
+    const { requests, hashes } = await runInDurableObject(objectStub(tenant, partition.object), (instance) => {
+      const engine = (instance as unknown as Inside).engine;
+      const rows = engine.sql.all<{ ipk: ArrayBuffer }>("SELECT ipk FROM index_items");
+      const changes = rows.map((row, seq) => ({
+        seq,
+        table,
+        tableId: def.tableId,
+        index: "byG",
+        ipk: new Uint8Array(row.ipk),
+        isk: new Uint8Array(0),
+        tpk: new Uint8Array(0),
+        tsk: new Uint8Array(0),
+        doc: null,
+        size: 0,
+      }));
+      let now = 0;
+      const auto = new IndexAutoSplit(engine, { bytes: 2 ** 40, writesPerSecond: changes.length / 2 }, () => now);
+      const out: (IndexSplitStart | undefined)[] = [];
+      for (let window = 0; window < 11; window++) {
+        for (let repeat = 0; repeat < 8; repeat++) auto.note(changes);
+        now += 1_000;
+        out.push(auto.check({ tenant, object: partition.object }, false));
+      }
+      return { requests: out, hashes: rows.map((row) => new DataView(row.ipk).getUint32(0)) };
+    });
+    // Busy for 10 windows: the tenth asks for the split, at the median of the sampled changes.
+    expect(requests.slice(0, 9)).toEqual(Array(9).fill(undefined));
+    const request = requests[9] as IndexSplitStart;
+    expect(request).toMatchObject({ table, tableId: def.tableId, index: "byG", tenant, source: partition.object });
+    expect(request.at).toBeGreaterThan(partition.low);
+    expect(request.at).toBeLessThan(high);
+    expect(hashes).toContain(request.at);
+    expect(requests[10]).toBeUndefined();
   });
 
   for (const fault of [undefined, ...FAULTS]) {
