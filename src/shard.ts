@@ -78,8 +78,9 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
         if (items.length > 0) this.auto.noteWrites(items);
       },
     });
-    this.auto = new AutoSplit(this.engine, splitThresholds(env));
-    this.indexAuto = new IndexAutoSplit(this.engine, splitThresholds(env));
+    const thresholds = splitThresholds(env);
+    this.auto = new AutoSplit(this.engine, thresholds);
+    this.indexAuto = new IndexAutoSplit(this.engine, thresholds);
     const shards = envDirectory(env as unknown as Record<string, unknown>, state.id);
     this.directory = shards;
     const txnCheckMs = txnCheckSeconds(env) * 1000;
@@ -357,7 +358,6 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     // Housekeeping first, synchronously: one bounded step before anything can interleave.
     const moreHousekeeping = this.engine.housekeep();
     let next: number | null = null;
-
     for (const recover of [() => this.coordinator.recover(), () => this.shares.recover()]) {
       try {
         const at = await recover();
@@ -454,8 +454,7 @@ function txnCheckSeconds(env: Env): number {
 
 /** DDB_VECTOR_EXACT_FLOATS: an index's numbers per object before approximate search (tests set it low). */
 function vectorExactFloats(env: Env): number | undefined {
-  const n = Number(env.DDB_VECTOR_EXACT_FLOATS);
-  return env.DDB_VECTOR_EXACT_FLOATS !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+  return positiveSetting(env.DDB_VECTOR_EXACT_FLOATS);
 }
 
 /** A positive integer setting, or undefined (the default applies). */

@@ -465,12 +465,16 @@ export class Router {
         TableSizeBytes: stats?.TableSizeBytes ?? 0,
       };
     });
+    // Each partition's own GSI counts, for an index partition held in a table partition's object.
+    const gsis = new Map(
+      map.partitions.map((entry, k) => [entry.object, structuredClone(tables[k]?.GlobalSecondaryIndexes as Json[])]),
+    );
     for (const other of tables.slice(1)) if (other) addPartition(out.Table, other);
     if (isObject(out.Table.DurableDynamoDB)) {
       out.Table.DurableDynamoDB.Partitions = partitions;
       mergePropagation(out.Table.DurableDynamoDB, tables);
     }
-    await this.addIndexPartitions(def, out.Table, body, meta);
+    await this.addIndexPartitions(def, out.Table, gsis, body, meta);
     return { status: 200, body: JSON.stringify(out) };
   }
 
@@ -478,25 +482,33 @@ export class Router {
    * The counts of GSIs kept in partitions of their own, from those partitions (the table's
    * partitions hold none of their entries).
    */
-  private async addIndexPartitions(def: TableDef, into: Json, body: string, meta: CallMeta): Promise<void> {
+  private async addIndexPartitions(
+    def: TableDef,
+    into: Json,
+    /** The table partitions' own GSI counts (before the sum), by object: not asked again. */
+    gsis: Map<string, Json[] | undefined>,
+    body: string,
+    meta: CallMeta,
+  ): Promise<void> {
     const indexes = (def.indexes ?? []).filter(isPartitionedIndex);
     const listed = into.GlobalSecondaryIndexes as Json[] | undefined;
     await Promise.all(
       indexes.map(async (index) => {
-        const replies = await Promise.all(
-          index.partitions.partitions.map((_, k) =>
-            this.sendTo(this.indexObject(index, k), "DescribeTable", body, meta),
-          ),
+        const lists = await Promise.all(
+          index.partitions.partitions.map(async (entry, k) => {
+            if (gsis.has(entry.object)) return gsis.get(entry.object);
+            const reply = await this.sendTo(this.indexObject(index, k), "DescribeTable", body, meta);
+            if (reply.status !== 200) return undefined;
+            return (JSON.parse(reply.body) as { Table: Json }).Table.GlobalSecondaryIndexes as Json[] | undefined;
+          }),
         );
         const mine = listed?.find((i) => i.IndexName === index.name);
         if (!mine) return;
         // Its entries are counted where its partitions are (one may be a table partition's object).
         mine.ItemCount = 0;
         mine.IndexSizeBytes = 0;
-        for (const reply of replies) {
-          if (reply.status !== 200) continue;
-          const table = (JSON.parse(reply.body) as { Table: Json }).Table;
-          const theirs = (table.GlobalSecondaryIndexes as Json[] | undefined)?.find((i) => i.IndexName === index.name);
+        for (const list of lists) {
+          const theirs = list?.find((i) => i.IndexName === index.name);
           if (theirs) addPartition({ GlobalSecondaryIndexes: [mine] }, { GlobalSecondaryIndexes: [theirs] });
         }
       }),
@@ -584,7 +596,9 @@ export class Router {
       const partitions = partitionCount(def);
       const partitioned = partitionedIndex(def, input.IndexName);
       if (partitioned) {
-        return scatterIndexRead("Scan", input, def, partitioned.partitions.partitions.length, (k) =>
+        const count = partitioned.partitions.partitions.length;
+        if (count === 1) return this.sendTo(this.indexObject(partitioned, 0), "Scan", body, routed);
+        return scatterIndexRead("Scan", input, def, count, (k) =>
           this.stub(this.indexObject(partitioned, k)).indexRead("Scan", body, routed),
         );
       }

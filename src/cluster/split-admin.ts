@@ -37,45 +37,22 @@ export async function splitPartition(body: string, host: SplitAdminHost): Promis
   const def = await host.table(name);
   if (!def) return errorReply(notFound(`Requested resource not found: Table: ${name} not found`));
   if (input.IndexName !== undefined) return splitIndexPartition(input, def, host);
-  const count = partitionCount(def);
-  const index = input.Partition ?? (await largestPartition(def, host));
-  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
-    return errorReply(validation(`Partition must be an integer from 0 to ${count - 1}`));
-  }
-  const at = input.SplitAt;
-  if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
-    return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
-  }
-  const { low, high } = partitionRange(partitionMapOf(def), index);
+  const picked = pick(input.Partition ?? (await largestPartition(def, host)), partitionCount(def), input.SplitAt);
+  if ("status" in picked) return picked;
+  const { k, at } = picked;
+  const { low, high } = partitionRange(partitionMapOf(def), k);
   const request: SplitStart = {
     table: name,
     tableId: def.tableId,
     version: mapVersionOf(def),
-    source: partitionObject(def, index),
+    source: partitionObject(def, k),
     low,
     high,
   };
   if (host.tenant !== undefined) request.tenant = host.tenant;
   if (at !== undefined) request.at = at;
-  let reply = await host.start(def, index, request);
-  // The partition's object has not heard of the table yet (a split that made it has not
-  // told it so far): told now, it is asked again.
-  if (reply.status === 400 && reply.body.includes("#ResourceNotFoundException")) {
-    await host.repair(def);
-    reply = await host.start(def, index, request);
-  }
-  if (reply.status !== 200) return reply;
-  const plan = JSON.parse(reply.body) as { at: number };
-  const out = {
-    TableName: name,
-    Partition: index,
-    HashStart: low,
-    SplitAt: plan.at,
-    HashEnd: high,
-    PartitionMapVersion: mapVersionOf(def),
-    SplitStatus: "SPLITTING",
-  };
-  return { status: 200, body: JSON.stringify(out) };
+  const reply = await repaired(host, def, () => host.start(def, k, request));
+  return started(reply, { TableName: name, Partition: k, HashStart: low, HashEnd: high }, mapVersionOf(def));
 }
 
 /**
@@ -92,36 +69,47 @@ async function splitIndexPartition(
     return errorReply(validation(`IndexName must name a global secondary index kept in partitions of its own`));
   }
   const map = index.partitions;
-  const k = input.Partition ?? 0;
-  if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= map.partitions.length) {
-    return errorReply(validation(`Partition must be an integer from 0 to ${map.partitions.length - 1}`));
-  }
-  const at = input.SplitAt;
-  if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
-    return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
-  }
+  const picked = pick(input.Partition ?? 0, map.partitions.length, input.SplitAt);
+  if ("status" in picked) return picked;
+  const { k, at } = picked;
   const source = (map.partitions[k] as { object: string }).object;
   const request: IndexSplitStart = { table: def.name, tableId: def.tableId, index: index.name, source };
   if (host.tenant !== undefined) request.tenant = host.tenant;
   if (at !== undefined) request.at = at;
-  let reply = await host.startIndex(source, request);
-  if (reply.status === 400 && reply.body.includes("#ResourceNotFoundException")) {
-    await host.repair(def);
-    reply = await host.startIndex(source, request);
-  }
-  if (reply.status !== 200) return reply;
+  const reply = await repaired(host, def, () => host.startIndex(source, request));
   const { low, high } = partitionRange(map, k);
+  const fields = { TableName: def.name, IndexName: index.name, Partition: k, HashStart: low, HashEnd: high };
+  return started(reply, fields, map.version);
+}
+
+/** The partition asked for (an integer below `count`) and SplitAt (an integer, if given), or the error. */
+function pick(k: unknown, count: number, at: unknown): { k: number; at?: number } | WireReply {
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= count) {
+    return errorReply(validation(`Partition must be an integer from 0 to ${count - 1}`));
+  }
+  if (at !== undefined && (typeof at !== "number" || !Number.isInteger(at))) {
+    return errorReply(validation("SplitAt must be an integer hash inside the partition's range"));
+  }
+  return at === undefined ? { k } : { k, at };
+}
+
+/**
+ * `start`, and again once the table's objects are told its definition when the partition's
+ * object had not heard of the table yet (a split that made it has not told it so far).
+ */
+async function repaired(host: SplitAdminHost, def: TableDef, start: () => Promise<WireReply>): Promise<WireReply> {
+  const reply = await start();
+  if (reply.status !== 400 || !reply.body.includes("#ResourceNotFoundException")) return reply;
+  await host.repair(def);
+  return start();
+}
+
+/** The operation's answer: where the split cuts the partition, under the map version before it. */
+function started(reply: WireReply, fields: Record<string, unknown>, version: number): WireReply {
+  if (reply.status !== 200) return reply;
   const plan = JSON.parse(reply.body) as { at: number };
-  const out = {
-    TableName: def.name,
-    IndexName: index.name,
-    Partition: k,
-    HashStart: low,
-    SplitAt: plan.at,
-    HashEnd: high,
-    PartitionMapVersion: map.version,
-    SplitStatus: "SPLITTING",
-  };
+  const { HashEnd, ...before } = fields;
+  const out = { ...before, SplitAt: plan.at, HashEnd, PartitionMapVersion: version, SplitStatus: "SPLITTING" };
   return { status: 200, body: JSON.stringify(out) };
 }
 

@@ -294,11 +294,6 @@ export class Engine {
         this.outbox.drop(copy.tid, gone.name);
       },
     );
-    // A partitioned GSI's status is the home's, not this object's.
-    for (const index of indexes.list) {
-      const home = source.indexes?.find((i) => i.name === index.name);
-      if (home && isPartitionedIndex(home)) index.status = home.status;
-    }
     if (indexes.list.length > 0) copy.indexes = indexes.list;
     else delete copy.indexes;
     const vectors = reconcile(
@@ -318,11 +313,8 @@ export class Engine {
 
   /** A copy of `index` new here: ids of its own; `walked` when this object has no items of the table yet. */
   private freshIndex(index: IndexDef, status: IndexDef["status"], walked: boolean): IndexDef {
-    const copy: IndexDef = { ...structuredClone(index), iid: this.catalogue.nextTid(), status };
+    const copy: IndexDef = { ...withoutProgress(index), iid: this.catalogue.nextTid(), status };
     delete copy.backfillAfter;
-    delete copy.walked;
-    delete copy.reported;
-    delete copy.backfilledBy;
     // A partitioned GSI's status is the home's (src/gsi/backfill-report.ts).
     if (isPartitionedIndex(index)) {
       copy.status = index.status;
@@ -380,19 +372,27 @@ export class Engine {
  * for the others).
  */
 function keptIndex(index: IndexDef, mine: IndexDef): IndexDef {
-  const kept: IndexDef = { ...structuredClone(index), iid: mine.iid };
-  delete kept.walked;
-  delete kept.reported;
-  delete kept.backfilledBy;
+  const kept: IndexDef = { ...withoutProgress(index), iid: mine.iid };
   if (mine.walked) kept.walked = true;
   if (mine.reported) kept.reported = true;
   return kept;
+}
+
+/** A copy of the home's `index` without the home's own backfill progress (each object keeps its own). */
+function withoutProgress(index: IndexDef): IndexDef {
+  const copy = structuredClone(index);
+  delete copy.walked;
+  delete copy.reported;
+  delete copy.backfilledBy;
+  return copy;
 }
 
 /** What reconcile needs of an index definition (GSIs and LSIs, vector indexes). */
 interface BuiltIndex {
   name: string;
   status: "CREATING" | "ACTIVE";
+  /** Set for a GSI kept in partitions of its own (IndexDef.partitions). */
+  partitions?: unknown;
   backfillAfter?: { pk: string; sk: string };
 }
 
@@ -417,7 +417,8 @@ function reconcile<T extends BuiltIndex>(
     existing.delete(index.name);
     if (mine) {
       const kept = keep(index, mine);
-      kept.status = mine.status;
+      // A GSI in partitions of its own has the home's status (src/gsi/backfill-report.ts).
+      if (!kept.partitions) kept.status = mine.status;
       delete kept.backfillAfter;
       if (mine.backfillAfter) kept.backfillAfter = mine.backfillAfter;
       list.push(kept);

@@ -12,7 +12,6 @@
 // for its changes to be applied before it answers, so a client reading its own write
 // through an index sees it as it would from DynamoDB Local (DDB_GSI_WAIT_MS=0: no wait).
 import type { Engine } from "../engine/engine.js";
-import type { IndexChange } from "../schema/index-change.js";
 import { objectName, partitionOfHash, sharedObject } from "../schema/partition-map.js";
 import { storedHash } from "../keys/partition.js";
 import type { TableDef } from "../schema/table-def.js";
@@ -52,11 +51,6 @@ export class Propagation {
       this.running = undefined;
       this.wake(true);
     });
-  }
-
-  /** Whether a runner is going. */
-  active(): boolean {
-    return this.running !== undefined;
   }
 
   /**
@@ -115,19 +109,8 @@ export class Propagation {
   /** One index partition's share of a round; true when some of it was applied or dropped. */
   private async send(self: Self, source: string, binding: string, dest: string, rows: OutboxRow[]): Promise<boolean> {
     const stub = this.stub(binding, objectName(self.tenant, dest));
-    const changes: IndexChange[] = rows.map((row) => ({
-      seq: row.seq,
-      table: row.table,
-      tableId: row.tableId,
-      index: row.index,
-      ipk: row.ipk,
-      isk: row.isk,
-      tpk: row.tpk,
-      tsk: row.tsk,
-      doc: row.doc,
-      size: row.size,
-    }));
-    const reply = await stub.indexApply(source, changes);
+    // The rows as they are (an OutboxRow is an IndexChange; its `dest` rides along unused).
+    const reply = await stub.indexApply(source, rows);
     reach("gsi:after-apply");
     const done = rows.filter((r) => r.seq <= reply.through).map((r) => r.seq);
     this.engine.outbox.delivered(done);

@@ -81,6 +81,7 @@ export function startIndexSplit(engine: Engine, request: IndexSplitStart): Index
       index.iid,
       JSON.stringify(plan),
     );
+    forgetDisowned(engine.sql); // the fence starts now (src/storage/split-log.ts indexFence)
     return plan;
   });
 }
@@ -131,18 +132,7 @@ export function receiveIndexRows(
   const mine = local.indexes?.find((i) => i.name === index);
   if (!mine) throw notFound(`Requested resource not found: Index: ${index} not found`);
   engine.sql.transaction(() => {
-    for (const row of rows) {
-      const existing = engine.sql.first<{ size: number }>(
-        "SELECT size FROM index_items WHERE iid = ? AND ipk = ? AND isk = ? AND tpk = ? AND tsk = ?",
-        mine.iid,
-        row.ipk,
-        row.isk,
-        row.tpk,
-        row.tsk,
-      );
-      engine.indexes.put(mine.iid, row, row.doc, row.size);
-      engine.indexes.adjustStats(mine.iid, existing ? 0 : 1, row.size - (existing?.size ?? 0));
-    }
+    for (const row of rows) engine.indexes.replace(mine.iid, row, row);
   });
 }
 
@@ -291,6 +281,7 @@ export class IndexSplitSource {
     const named = copy?.indexes?.some((i) => i.partitions?.partitions.some((p) => p.object === plan.target));
     if (copy && copy.tableId === plan.tableId && !named) await target.applyTable(plan.table, null);
     this.engine.sql.exec("DELETE FROM index_splits WHERE iid = ?", row.iid);
+    forgetDisowned(this.engine.sql);
     return "done";
   }
 

@@ -17,7 +17,7 @@ import { indexEntry, indexKeyAttributes } from "./index-maintenance.js";
 import type { IndexStore } from "./index-store.js";
 import type { Sql } from "./sql.js";
 import { indexKeysOf, isPartitionedIndex, partitionMapOf, type IndexDef, type TableDef } from "../schema/table-def.js";
-import { routeIndexChange, type GsiOutbox } from "./gsi-outbox.js";
+import type { GsiOutbox } from "./gsi-outbox.js";
 import { compareBytes } from "../values/compare.js";
 import { keySize, MAX_HASH_KEY_SIZE, MAX_RANGE_KEY_SIZE } from "../values/size.js";
 
@@ -82,22 +82,15 @@ function copyChunk(
     if (!hasValidIndexKey(def, index, item)) continue;
     const entry = indexEntry(def, index, item, key);
     if (!entry) continue;
-    if (isPartitionedIndex(index)) {
-      routeIndexChange(stores, def, index, entry.key, entry, false);
+    // A GSI partition held elsewhere gets the entry through the outbox (unthrottled: at most
+    // one change per item of the table).
+    if (isPartitionedIndex(index) && !stores.outbox.holdsHere(index, entry.key)) {
+      stores.outbox.append(def, index, entry.key, entry, undefined, false);
       continue;
     }
     // A write may already have put this entry (writes maintain a CREATING index too):
     // count the row once, by what it replaces.
-    const existing = stores.sql.first<{ size: number }>(
-      "SELECT size FROM index_items WHERE iid = ? AND ipk = ? AND isk = ? AND tpk = ? AND tsk = ?",
-      index.iid,
-      entry.key.ipk,
-      entry.key.isk,
-      entry.key.tpk,
-      entry.key.tsk,
-    );
-    stores.indexes.put(index.iid, entry.key, entry.doc, entry.size);
-    stores.indexes.adjustStats(index.iid, existing ? 0 : 1, entry.size - (existing?.size ?? 0));
+    stores.indexes.replace(index.iid, entry.key, entry);
   }
   // A GSI kept in partitions of its own is built once they have applied every change the
   // walk queued: reads of it are refused until then, as while it is backfilling.

@@ -15,7 +15,8 @@ import { partitionOfHash } from "../schema/partition-map.js";
 import { ACCOUNT_ID, type IndexDef, type TableDef } from "../schema/table-def.js";
 import type { PartitionMap } from "../schema/partition-map.js";
 import type { IndexEntry } from "./index-maintenance.js";
-import type { IndexRowKey, IndexStore } from "./index-store.js";
+import type { IndexRowKey } from "./index-store.js";
+import { indexFence } from "./split-log.js";
 import type { Sql } from "./sql.js";
 
 /** Changes waiting before writes adding more are throttled (DDB_GSI_MAX_PENDING). */
@@ -49,10 +50,8 @@ interface Row extends Record<string, ArrayBuffer | string | number | null> {
 export function holdsIndexKey(sql: Sql, index: IndexDef, hash: number, self: string | undefined): boolean {
   const map = index.partitions;
   if (map && self !== undefined && map.partitions[partitionOfHash(map, hash)]?.object !== self) return false;
-  const split = sql.first<{ plan: string }>("SELECT plan FROM index_splits WHERE iid = ?", index.iid);
-  if (!split) return true;
-  const plan = JSON.parse(split.plan) as { at: number; high: number };
-  return hash < plan.at || hash >= plan.high;
+  const fence = indexFence(sql, index.iid);
+  return !fence || hash < fence.at || hash >= fence.high;
 }
 
 export class GsiOutbox {
@@ -186,19 +185,6 @@ export class GsiOutbox {
     if (index === undefined) this.sql.exec("DELETE FROM gsi_outbox WHERE tid = ?", tid);
     else this.sql.exec("DELETE FROM gsi_outbox WHERE tid = ? AND index_name = ?", tid, index);
   }
-}
-
-/** One change of a partitioned GSI's entry, applied here or queued for the object holding it. */
-export function routeIndexChange(
-  stores: { indexes: IndexStore; outbox: GsiOutbox; region?: string | undefined },
-  def: TableDef,
-  index: IndexDef & { partitions: PartitionMap },
-  key: IndexRowKey,
-  entry: IndexEntry | undefined,
-  throttle = true,
-): void {
-  if (stores.outbox.holdsHere(index, key)) stores.indexes.replace(index.iid, key, entry);
-  else stores.outbox.append(def, index, key, entry, stores.region, throttle);
 }
 
 function backPressure(def: TableDef, index: IndexDef, region: string | undefined): DynamoError {

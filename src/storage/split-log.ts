@@ -126,6 +126,25 @@ export function disownedRange(sql: Sql, scope: number): KeyRange | undefined {
 }
 
 const INDEX_DISOWNED = new WeakMap<Sql, Map<number, KeyRange>>();
+const INDEX_FENCES = new WeakMap<Sql, Map<number, { at: number; high: number }>>();
+
+/**
+ * The hashes [at, high) of index `iid` that a split of this index partition, in progress
+ * here, has fenced: changes to them wait until the split ends (src/split/index-split.ts).
+ * Read once per object, again after `forgetDisowned` (every write asks).
+ */
+export function indexFence(sql: Sql, iid: number): { at: number; high: number } | undefined {
+  let fences = INDEX_FENCES.get(sql);
+  if (!fences) {
+    fences = new Map();
+    for (const row of sql.all<{ iid: number; plan: string }>("SELECT iid, plan FROM index_splits")) {
+      const plan = JSON.parse(row.plan) as { at: number; high: number };
+      fences.set(row.iid, { at: plan.at, high: plan.high });
+    }
+    INDEX_FENCES.set(sql, fences);
+  }
+  return fences.get(iid);
+}
 
 /**
  * The range of index `iid` a split of this index partition (src/split/index-split.ts) has
@@ -187,6 +206,7 @@ export function handedOverRange(sql: Sql, tid: number): KeyRange | undefined {
 export function forgetDisowned(sql: Sql): void {
   DISOWNED.delete(sql);
   INDEX_DISOWNED.delete(sql);
+  INDEX_FENCES.delete(sql);
 }
 
 /** `column` in `range` with its bindings, for reads of the range. */

@@ -6,15 +6,14 @@ import type { Item } from "../types.js";
 import { itemSize } from "../values/size.js";
 import { backfillCovers } from "./backfill.js";
 import { checkIndexKeys, indexEntry, type IndexEntry } from "./index-maintenance.js";
-import { routeIndexChange, type GsiOutbox } from "./gsi-outbox.js";
+import type { GsiOutbox } from "./gsi-outbox.js";
 import type { IndexStore } from "./index-store.js";
 import type { ItemStore, StoredItem } from "./items.js";
 import type { ChangeLog } from "./change-log.js";
 import type { TtlIndex } from "./ttl-index.js";
 import { vectorRow } from "./vector-maintenance.js";
 import type { VectorStore } from "./vector-store.js";
-import { isPartitionedIndex, type IndexDef, type TableDef } from "../schema/table-def.js";
-import type { PartitionMap } from "../schema/partition-map.js";
+import { isPartitionedIndex, type TableDef } from "../schema/table-def.js";
 
 export interface WriteStores {
   items: ItemStore;
@@ -82,13 +81,23 @@ export function writeItem(
     if (!backfillCovers(index, key)) continue;
     const before = oldItem && indexEntry(def, index, oldItem, key);
     const after = next && indexEntry(def, index, next, key);
-    if (isPartitionedIndex(index)) {
-      if (stores.outbox) sendIndexChange({ ...stores, outbox: stores.outbox }, def, index, before, after);
+    if (!isPartitionedIndex(index)) {
+      keepHere(stores.indexes, index.iid, before, after);
       continue;
     }
-    if (before && !(after && sameKey(before.key, after.key))) stores.indexes.delete(index.iid, before.key);
-    if (after) stores.indexes.put(index.iid, after.key, after.doc, after.size);
-    stores.indexes.adjustStats(index.iid, (after ? 1 : 0) - (before ? 1 : 0), (after?.size ?? 0) - (before?.size ?? 0));
+    // A GSI in partitions of its own: entries whose index partition this object holds are
+    // kept here like the others; the rest go through the outbox. Absent for a split's moves,
+    // whose entries are where they belong already.
+    const outbox = stores.outbox;
+    if (!outbox) continue;
+    const beforeHere = before && outbox.holdsHere(index, before.key) ? before : undefined;
+    const afterHere = after && outbox.holdsHere(index, after.key) ? after : undefined;
+    keepHere(stores.indexes, index.iid, beforeHere, afterHere);
+    const moved = before && !(after && sameKey(before.key, after.key));
+    if (before && !beforeHere && moved) outbox.append(def, index, before.key, undefined, stores.region);
+    if (after && !afterHere && (moved || before?.doc !== after.doc)) {
+      outbox.append(def, index, after.key, after, stores.region);
+    }
   }
   // Vector rows are keyed by the table key: replaced or removed without the old item. A
   // CREATING index is kept too: its backfill rewrites the rows it passes as they then are.
@@ -103,19 +112,20 @@ export function writeItem(
 }
 
 /**
- * What changed in a partitioned GSI's entries: the old one deleted when its key moved, the
- * new one put; each applied here when this object holds its index partition, else queued.
+ * An item's entry in an index held in this object, from `before` to `after` (either absent):
+ * the old row deleted when its key changed, the new one put unless it is the same, the
+ * index's counts following.
  */
-function sendIndexChange(
-  stores: WriteStores & { outbox: GsiOutbox },
-  def: TableDef,
-  index: IndexDef & { partitions: PartitionMap },
+function keepHere(
+  indexes: IndexStore,
+  iid: number,
   before: IndexEntry | undefined,
   after: IndexEntry | undefined,
 ): void {
-  const moved = before && !(after && sameKey(before.key, after.key));
-  if (before && moved) routeIndexChange(stores, def, index, before.key, undefined);
-  if (after && (moved || before?.doc !== after.doc)) routeIndexChange(stores, def, index, after.key, after);
+  const same = before && after && sameKey(before.key, after.key);
+  if (before && !same) indexes.delete(iid, before.key);
+  if (after && !(same && before?.doc === after.doc)) indexes.put(iid, after.key, after.doc, after.size);
+  indexes.adjustStats(iid, (after ? 1 : 0) - (before ? 1 : 0), (after?.size ?? 0) - (before?.size ?? 0));
 }
 
 function sameKey(a: { ipk: Uint8Array; isk: Uint8Array }, b: { ipk: Uint8Array; isk: Uint8Array }): boolean {
