@@ -47,8 +47,9 @@ export async function baseline(ctx) {
 
 /** N such that `method(op, N)` lasts about the sample duration. */
 export async function calibrate(ctx, base, method, op) {
-  // At least half a second per sample even in quick mode: each sample pays one dispatchFetch.
-  const sampleSec = Math.max(ctx.config.sampleSec, 0.5);
+  // At least half a second per sample in a full run: each sample pays one dispatchFetch. A
+  // quick run only checks that the figures are produced.
+  const sampleSec = ctx.config.quick ? ctx.config.sampleSec : Math.max(ctx.config.sampleSec, 0.5);
   for (let n = 16; ; n *= 4) {
     const { seconds } = await timed(ctx, base, method, op, n);
     if (seconds >= sampleSec / 4 || n >= 1_000_000) return Math.max(32, Math.round((n * sampleSec) / seconds));

@@ -37,19 +37,15 @@ const EXPOSED_HEADERS = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage
 const PREFLIGHT_MAX_AGE = "86400";
 
 export async function handleHttp(request: Request, env: Env): Promise<Response> {
-  return finish(request, await answer(request, env));
-}
-
-async function answer(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
   // A CORS preflight is answered before any signature check: browsers send it unsigned.
-  if (request.method === "OPTIONS") return preflight(request);
+  if (request.method === "OPTIONS") return finish(request, preflight(request));
   if (request.method === "GET" && url.pathname === "/") {
-    return new Response(`healthy: ${url.host}`, { headers: { "content-type": "text/plain" } });
+    return finish(request, new Response(`healthy: ${url.host}`, { headers: { "content-type": "text/plain" } }));
   }
   // The web console's static page (src/edge/console) when DDB_CONSOLE is on; its data calls are signed requests below.
   const page = consoleResponse(request, env);
-  if (page) return page;
+  if (page) return finish(request, page);
   const bytes = await readRequestBytes(request); // the size cap (./limits.ts)
   if (bytes instanceof DynamoError) return reply(request, errorReply(bytes));
   // Who may come in (SECURITY.md): SigV4 over the body as sent, checked before the target
@@ -105,14 +101,23 @@ function preflight(request: Request): Response {
   return new Response(null, { status: 200, headers });
 }
 
-/** What every answer carries: Date and Server as DynamoDB's do, and CORS headers for a request with an Origin. */
-function finish(request: Request, response: Response): Response {
-  response.headers.set("date", new Date().toUTCString());
-  response.headers.set("server", "Server");
+/**
+ * What every answer carries: Date and Server as DynamoDB's do, and CORS headers for a
+ * request with an Origin. `reply` writes them with its other headers; `finish` adds them
+ * to the few answers made elsewhere (health line, preflight, console page).
+ */
+function commonHeaders(request: Request, headers: Record<string, string>): Record<string, string> {
+  headers.date = new Date().toUTCString();
+  headers.server = "Server";
   if (request.headers.has("origin")) {
-    response.headers.set("access-control-allow-origin", "*");
-    response.headers.set("access-control-expose-headers", EXPOSED_HEADERS);
+    headers["access-control-allow-origin"] = "*";
+    headers["access-control-expose-headers"] = EXPOSED_HEADERS;
   }
+  return headers;
+}
+
+function finish(request: Request, response: Response): Response {
+  for (const [name, value] of Object.entries(commonHeaders(request, {}))) response.headers.set(name, value);
   return response;
 }
 
@@ -144,5 +149,9 @@ function reply(request: Request, result: WireReply): Response {
   // The CRC of the bytes sent (compressed when they are), as DynamoDB's.
   headers["x-amz-crc32"] = String(crc32(bytes));
   // encodeBody "manual": the bytes are already encoded; the runtime must not encode them again.
-  return new Response(bytes, { status: result.status, headers, encodeBody: coding ? "manual" : "automatic" });
+  return new Response(bytes, {
+    status: result.status,
+    headers: commonHeaders(request, headers),
+    encodeBody: coding ? "manual" : "automatic",
+  });
 }

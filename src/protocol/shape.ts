@@ -133,18 +133,42 @@ function scalarMismatch(input: unknown, target: string, collectionClass: string)
 
 export function deserializeMembers(input: JsonObject, members: Record<string, Shape>): JsonObject {
   const out: JsonObject = {};
-  for (const [name, shape] of Object.entries(members)) {
+  for (const { name, shape } of membersOf(members)) {
     const v = deserialize(input[name], shape);
     if (v !== undefined) out[name] = v;
   }
   return out;
 }
 
+interface Member {
+  name: string;
+  /** The name as Coral spells it in a constraint's path (first letter lower-cased). */
+  pathName: string;
+  shape: Shape;
+}
+
+/**
+ * A structure's members as a list, made once per shape: every request walks its
+ * operation's shape, most of whose members it does not send.
+ */
+const MEMBERS = new WeakMap<Record<string, Shape>, Member[]>();
+
+function membersOf(members: Record<string, Shape>): Member[] {
+  let list = MEMBERS.get(members);
+  if (!list) {
+    list = Object.entries(members).map(([name, shape]) => ({ name, pathName: lowerFirst(name), shape }));
+    MEMBERS.set(members, list);
+  }
+  return list;
+}
+
 /** Pass 2: constraints. Throws one ValidationException listing up to 10 violations. */
 export function checkConstraints(input: JsonObject, members: Record<string, Shape>): void {
   const errors: string[] = [];
-  for (const [name, shape] of Object.entries(members)) {
-    walk(input[name], shape, lowerFirst(name), errors);
+  for (const { name, pathName, shape } of membersOf(members)) {
+    const value = input[name];
+    // An absent optional member has nothing to check (and no path to build).
+    if ((value !== undefined && value !== null) || shape.notNull) walk(value, shape, pathName, errors);
   }
   if (errors.length > 0) {
     const n = errors.length;
@@ -228,8 +252,9 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
     }
     case "structure": {
       const struct = value as JsonObject;
-      for (const [name, member] of Object.entries(shape.members)) {
-        walk(struct[name], member, `${path}.${lowerFirst(name)}`, errors);
+      for (const { name, pathName, shape: member } of membersOf(shape.members)) {
+        const v = struct[name];
+        if ((v !== undefined && v !== null) || member.notNull) walk(v, member, `${path}.${pathName}`, errors);
       }
       return;
     }

@@ -2,7 +2,7 @@
 // the test pool sets DDB_VECTOR_EXACT_FLOATS to 16,384 numbers, so 1,500 vectors of 16
 // dimensions in one partition go approximate once the alarm has built their lists. Through
 // every door; the lists themselves are checked where the table has one partition and the
-// shard reads the setting (the wire and client-1 doors).
+// shard reads the setting (the wire door).
 import { describe, expect, it } from "vitest";
 import { queryIn, tableShard } from "../support/tables";
 import { testDoor } from "../support/doors";
@@ -77,7 +77,7 @@ describe("vector indexes: approximate search", () => {
       center(k * 7).map((x, d) => Number((x + 0.1 * noise(90_000 + k * 17 + d)).toFixed(4))),
     );
     await search(queries[0] as number[]); // read row by row: asks the alarm to build the lists
-    const singlePartition = testDoor() === "wire" || testDoor() === "client-1";
+    const singlePartition = testDoor() === "wire";
     if (singlePartition) {
       const shard = await tableShard(table);
       for (let i = 0; ; i++) {

@@ -52,15 +52,21 @@ export async function storedState(): Promise<Record<string, string>> {
   for (const { def } of defs) {
     for (const entry of partitionMapOf(JSON.parse(def) as TableDef).partitions) objects.add(entry.object);
   }
+  const ns = (env as unknown as Env).DYNAMODB;
+  const names = [...objects].sort();
+  // Read side by side: each read is one synchronous call inside its object, and the fuzz
+  // suite takes a dump after every rejected write.
+  const tables = await Promise.all(
+    names.map((object) =>
+      runInDurableObject(ns.get(ns.idFromName(object)) as unknown as DurableObjectStub, (instance) =>
+        dumpEngine((instance as unknown as { engine: Engine }).engine),
+      ),
+    ),
+  );
   const dump: Record<string, string> = {};
-  for (const object of [...objects].sort()) {
-    const ns = (env as unknown as Env).DYNAMODB;
-    const stub = ns.get(ns.idFromName(object)) as unknown as DurableObjectStub;
-    const tables = await runInDurableObject(stub, (instance) =>
-      dumpEngine((instance as unknown as { engine: Engine }).engine),
-    );
-    for (const [name, rows] of Object.entries(tables)) dump[`${object}/${name}`] = rows;
-  }
+  names.forEach((object, i) => {
+    for (const [name, rows] of Object.entries(tables[i] ?? {})) dump[`${object}/${name}`] = rows;
+  });
   return dump;
 }
 
