@@ -93,6 +93,9 @@ export function deserialize(input: unknown, shape: Shape, position: "field" | "v
         }
         throw serialization(shape.parameterized ? PARAMETERIZED_CAST : "Unexpected field type");
       }
+      // A map of AttributeValues (an Item, a Key) is kept as sent unless a member is null,
+      // which is dropped: its values are checked by src/values/validate.ts.
+      if (shape.value.kind === "attributeValue" && !Object.values(input).includes(null)) return input;
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(input)) {
         const v = deserialize(value, shape.value, "value");
