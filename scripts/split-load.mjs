@@ -443,6 +443,9 @@ async function main() {
     const begun = performance.now();
     const done = { value: false };
     const readers = Array.from({ length: READERS }, (_, r) => reader(r, done));
+    // Awaited below; handled here too, so that when a writer fails first (and the server
+    // is stopped under the readers), that failure is the one reported.
+    for (const read of readers) read.catch(() => undefined);
     await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
     const loadSeconds = (performance.now() - begun) / 1000;
     done.value = true;
