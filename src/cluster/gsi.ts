@@ -14,7 +14,7 @@ import type { DocPath, ResolvedCondition } from "../expr/ast.js";
 import { evaluateCondition } from "../expr/evaluate.js";
 import { topLevelNames } from "../expr/names.js";
 import { encodeKey } from "../keys/encode.js";
-import { partitionHash, storedPartitionKey } from "../keys/partition.js";
+import { partitionHash, storedPartitionKey, storedPartitionKeyOf } from "../keys/partition.js";
 import { partitionOfHash, type PartitionMap } from "../schema/partition-map.js";
 import { checkRequest, type Operation } from "../ops/operation.js";
 import { query } from "../ops/query.js";
@@ -82,7 +82,7 @@ export async function scatterIndexRead(
       ranges,
       ranges.map((attr) => scalar(item, attr)),
     ),
-    storedPartitionKey(encodeKey(tableHash.type, scalar(item, tableHash))),
+    storedPartitionKeyOf(tableHash.type, scalar(item, tableHash)),
     tableRange ? encodeKey(tableRange.type, scalar(item, tableRange)) : EMPTY,
   ];
   const direction = operation === "Query" && compiled.read.ScanIndexForward === false ? -1 : 1;

@@ -3,7 +3,7 @@
 import type { AttributeValue, Item, KeyAttribute } from "../types.js";
 import { validateKeyValues } from "../values/validate.js";
 import { encodeKey } from "./encode.js";
-import { storedPartitionKey } from "./partition.js";
+import { storedPartitionKeyOf } from "./partition.js";
 import { hashKeyOf, rangeKeyOf, type TableDef } from "../schema/table-def.js";
 
 export interface EncodedKey {
@@ -29,33 +29,9 @@ function encodedKey(def: TableDef, values: Item, where: "item" | "key"): Encoded
   const range = rangeKeyOf(def);
   validateKeyValues(values, hash, range, where);
   return {
-    pk: storedPartitionKeyOf(hash, values[hash.name]),
-    sk: range ? encodePart(range, values[range.name]) : EMPTY,
+    pk: storedPartitionKeyOf(hash.type, scalarOf(hash, values[hash.name])),
+    sk: range ? encodeKey(range.type, scalarOf(range, values[range.name])) : EMPTY,
   };
-}
-
-/**
- * Stored partition keys of recent requests, by type and scalar. An object sees the same
- * partition keys again and again (an item collection's items, a hot key), and encoding one
- * with its MD5 prefix is a tenth of a point read's work. The arrays are shared: nothing
- * writes into a key's bytes. Cleared whole when full, as a refill costs what a miss does.
- */
-const STORED_KEYS = new Map<string, Uint8Array>();
-const STORED_KEYS_MAX = 4096;
-/** Longer scalars are not kept: 4,096 of them stay well under a megabyte. */
-const STORED_KEY_MAX_CHARS = 128;
-
-function storedPartitionKeyOf(attr: KeyAttribute, value: AttributeValue | undefined): Uint8Array {
-  const scalar = (value as Record<string, string>)[attr.type] ?? "";
-  if (scalar.length > STORED_KEY_MAX_CHARS) return storedPartitionKey(encodeKey(attr.type, scalar));
-  const id = attr.type + scalar; // the type is one letter: no two (type, scalar) pairs share an id
-  let pk = STORED_KEYS.get(id);
-  if (pk === undefined) {
-    if (STORED_KEYS.size >= STORED_KEYS_MAX) STORED_KEYS.clear();
-    pk = storedPartitionKey(encodeKey(attr.type, scalar));
-    STORED_KEYS.set(id, pk);
-  }
-  return pk;
 }
 
 /** Projects the key attributes out of an item, in wire shape. */
@@ -69,7 +45,6 @@ export function keyAttributesOf(def: TableDef, item: Item): Item {
 }
 
 /** The scalar of a key value already checked by validateKeyValues. */
-function encodePart(attr: KeyAttribute, value: AttributeValue | undefined): Uint8Array {
-  const scalar = (value as Record<string, string>)[attr.type] ?? "";
-  return encodeKey(attr.type, scalar);
+function scalarOf(attr: KeyAttribute, value: AttributeValue | undefined): string {
+  return (value as Record<string, string>)[attr.type] ?? "";
 }

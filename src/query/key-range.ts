@@ -5,7 +5,7 @@
 // next one bounds the component after it.
 import { encodeKey } from "../keys/encode.js";
 import { afterComponent, concat, escapeZeros, keyBytes, tupleComponent } from "../keys/index-key.js";
-import { storedPartitionKey } from "../keys/partition.js";
+import { storedPartitionKey, storedPartitionKeyOf } from "../keys/partition.js";
 import type { KeyLists } from "../schema/table-def.js";
 import type { Bound } from "../storage/ranges.js";
 import type { AttributeValue, KeyAttribute } from "../types.js";
@@ -24,7 +24,7 @@ export function keyRange(leaves: Leaf[], keys: KeyLists): KeyRange {
     const hash = hashes[0] as KeyAttribute;
     const range = ranges[0];
     const key = keyConditionFor(leaves, hash, range);
-    const pk = storedPartitionKey(encodeKey(hash.type, scalar(key.hash)));
+    const pk = storedPartitionKeyOf(hash.type, scalar(key.hash));
     return { pk, ...(key.sort && range ? sortBounds(key.sort, range) : {}) };
   }
   const condition = compositeKeyCondition(leaves, keys);
