@@ -77,7 +77,7 @@ const CONFIG = QUICK
       gridPartitions: 10,
       scanItems: 10_000,
       wirePartitions: 1,
-      wireSec: 0.3,
+      wireSec: 0.2,
       wireWarmSec: 0.1,
     }
   : {
@@ -1050,7 +1050,9 @@ function phaseL() {
   info("L.move.clean", "  same: seconds until the moved rows are deleted at the source", "s", move.cleanSeconds);
   info("L.move.p99.before", "  same: PutItem p99 before the split", "ms", move.putP99Before);
   info("L.move.p99.during", "  same: PutItem p99 during the split", "ms", move.putP99During);
-  const mb = QUICK ? 1 : 24;
+  // Quick mode is also npm test's split-load check (test/e2e/bench-smoke.test.ts): about 16
+  // partitions, each split under 4 writers and 2 readers.
+  const mb = QUICK ? 2 : 24;
   const splitKb = QUICK ? 128 : 512;
   const clients = QUICK ? ["--writers", "4", "--readers", "2"] : ["--writers", "8", "--readers", "4"];
   progress(`bench: L a table grown to ${mb} MB with DDB_SPLIT_BYTES ${splitKb} KiB under load`);

@@ -4,8 +4,9 @@
 // floor, through the SDK and from raw pre-signed connections, the package's size in a
 // Worker S, the split simulation P, real splits under load L, GSIs in partitions of their
 // own I, vector search V; no dynalite, to keep CI short) and write a
-// results file with a boolean `met` for every goal it measured. The figures themselves are
-// not checked: quick-mode numbers on a loaded two-core machine mean nothing.
+// results file with a boolean `met` for every goal it measured. Speeds are not checked:
+// quick-mode numbers on a loaded two-core machine mean nothing; counts are (problems found,
+// the partitions and stream shards of group L's table grown through splits).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -103,6 +104,14 @@ describe("bench (quick mode)", () => {
       ]) {
         expect(ids).toContain(id);
       }
+      // Group L is also the suite's split-load check (scripts/split-load.mjs): a table grown to
+      // 2 MB, splitting past 128 KiB under 4 writers and 2 readers, ends over many partitions
+      // with every acknowledged write there once, every read exact (L.problems, below) and
+      // its stream of one closed parent and two children per split.
+      const figureOf = (id: string) => results.figures.find((f) => f.id === id)?.ours ?? NaN;
+      const partitions = figureOf("L.grow.partitions");
+      expect(partitions).toBeGreaterThanOrEqual(8);
+      expect(figureOf("L.grow.shards")).toBe(2 * partitions - 1);
       for (const f of results.figures) {
         // Counts of problems found must be nothing; every other figure, something measured.
         if (f.id.endsWith(".problems")) expect(f.ours, f.id).toBe(0);
