@@ -9,6 +9,9 @@ export default defineConfig({
     environment: "node",
     include: ["test/e2e/**/*.test.ts"],
     globalSetup: ["test/e2e/global-setup.ts"],
+    // The global set-up's server builds dist/ (scripts/start.mjs); every server a test or
+    // script starts after it serves that build instead of building it again.
+    env: { DDB_START_BUILT: "1" },
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 240_000,

@@ -5,9 +5,14 @@
 // of { operation: { body, crc } }. With HOP=1 the Worker first makes one Durable Object RPC
 // carrying the request (operation, body, a meta object, as our edge calls a shard) that
 // does nothing but return the recorded reply: the least any server that keeps its data in
-// a Durable Object pays per request.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+// a Durable Object pays per request. With HOP=engine the Worker is bench/floor-engine.ts
+// (bundled here by esbuild): SigV4 verified, then the same one RPC to an object whose
+// engine runs the request; it is then loaded with the bench's table like our server,
+// DDB_CREDENTIALS is the signing pair and PERSIST_DIR where its data is kept.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 const root = resolve(import.meta.dirname, "..");
@@ -45,21 +50,49 @@ export default {
 };
 `;
 
+const ENGINE = process.env.HOP === "engine";
+const buildDir = ENGINE ? mkdtempSync(join(tmpdir(), "ddb-bench-floor-engine-")) : undefined;
+if (buildDir) {
+  await build({
+    entryPoints: [resolve(root, "bench/floor-engine.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["node:*", "cloudflare:*"],
+    outfile: join(buildDir, "floor-engine.js"),
+    logLevel: "warning",
+  });
+}
+const worker = buildDir
+  ? {
+      modules: true,
+      scriptPath: join(buildDir, "floor-engine.js"),
+      modulesRoot: buildDir,
+      bindings: { DDB_CREDENTIALS: process.env.DDB_CREDENTIALS ?? "" },
+    }
+  : {
+      modules: true,
+      script: FLOOR_WORKER,
+      bindings: { HOP: process.env.HOP ?? "0", CANNED: JSON.parse(readFileSync(process.env.CANNED_FILE, "utf8")) },
+    };
+
 const mf = new Miniflare(
   convertV4MiniflareOptions({
     host: "127.0.0.1",
     port: 0,
+    // The engine's floor keeps its data where npm start does (PERSIST_DIR: on disk).
+    ...(ENGINE && process.env.PERSIST_DIR ? { resourcePersistencePath: process.env.PERSIST_DIR } : {}),
     workers: [
       {
         name: "bench-floor",
-        modules: true,
-        script: FLOOR_WORKER,
+        ...worker,
         compatibilityDate,
         compatibilityFlags: ["nodejs_compat"],
         // Served like `npm start`: PORT is a workerd socket bound straight to this Worker.
         unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(process.env.PORT) }],
         durableObjects: { ECHO: { className: "Echo", useSQLite: true } },
-        bindings: { HOP: process.env.HOP ?? "0", CANNED: JSON.parse(readFileSync(process.env.CANNED_FILE, "utf8")) },
       },
     ],
   }),
@@ -70,6 +103,7 @@ console.log(`bench floor listening on ${url.href}`);
 
 const stop = async () => {
   await mf.dispose();
+  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
   process.exit(0);
 };
 process.on("SIGINT", stop);

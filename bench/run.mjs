@@ -647,6 +647,23 @@ async function phaseD() {
   );
 
   const targets = [{ name: "ours", endpoint: ours }];
+  // The floor plus what a server of ours cannot leave out (bench/floor-engine.ts: SigV4
+  // verified, one DO RPC, the engine running the request there), loaded like ours.
+  progress("bench: D starting the engine's floor (SigV4, one DO RPC, the engine)");
+  const enginePort = await freePort();
+  await startChild(
+    "bench/floor-server.mjs (HOP=engine)",
+    [join(ROOT, "bench/floor-server.mjs")],
+    {
+      PORT: String(enginePort),
+      HOP: "engine",
+      DDB_CREDENTIALS: "local:local",
+      PERSIST_DIR: tempDir("ddb-bench-floor-engine-state-"),
+    },
+    () => healthy(`http://127.0.0.1:${enginePort}/`),
+    120_000,
+  );
+  targets.push({ name: "engine", endpoint: `http://127.0.0.1:${enginePort}` });
   if (PEER) {
     progress("bench: D starting dynalite (in-memory)");
     const port = await freePort();
@@ -780,6 +797,27 @@ async function phaseD() {
         ratioMeaning: "ours / (floor + DO hop)",
         // The least any server keeping its data in a Durable Object pays (issue 24, goal 2).
         goal: op === "Query" ? null : { op: ">=", value: 0.9 },
+        stoppedBy: `D.${op}.${c}.engine`,
+      });
+      entries[`${op}/${c}/engine`] = figure({
+        id: `D.${op}.${c}.engine`,
+        group: "D",
+        name: `  information: the floor plus SigV4 verification, one Durable Object RPC and the engine running the request (no router, no edge checks) vs the floor plus one no-op DO RPC`,
+        unit: "ops/s",
+        refLabel: "floor + DO hop",
+        ratio: "ours/ref",
+        ratioMeaning: "(floor + SigV4 + DO hop + engine) / (floor + DO hop)",
+        goal: null,
+      });
+      entries[`${op}/${c}/vsengine`] = figure({
+        id: `D.${op}.${c}.vsengine`,
+        group: "D",
+        name: `  information: same, ours vs that floor (what the edge's checks and the router cost)`,
+        unit: "ops/s",
+        refLabel: "SigV4 + hop + engine",
+        ratio: "ours/ref",
+        ratioMeaning: "ours / (floor + SigV4 + DO hop + engine)",
+        goal: null,
       });
       entries[`${op}/${c}/floor`] = figure({
         id: `D.${op}.${c}.floor`,
@@ -857,6 +895,8 @@ async function phaseD() {
         if (PEER) record(entries[`${op}/${c}/dynalite`], rates.ours, rates.dynalite);
         record(entries[`${op}/${c}/hop`], rates.hop, rates.floor);
         record(entries[`${op}/${c}/vshop`], rates.ours, rates.hop);
+        record(entries[`${op}/${c}/engine`], rates.engine, rates.hop);
+        record(entries[`${op}/${c}/vsengine`], rates.ours, rates.engine);
         record(entries[`${op}/${c}/sdk`], rates.ours, rates.sdk);
       }
     }
@@ -890,7 +930,7 @@ async function rawRounds(targets, signer, items) {
       }),
     ),
   };
-  const raw = targets.filter((t) => ["ours", "floor", "hop", "dynalite"].includes(t.name));
+  const raw = targets.filter((t) => ["ours", "floor", "hop", "engine", "dynalite"].includes(t.name));
   const entries = {};
   for (const op of Object.keys(bodies)) {
     const what = `${op}${op === "Query" ? " (Limit 100)" : ""}, ${CONNECTIONS} raw connections, pre-signed requests`;
@@ -903,7 +943,19 @@ async function rawRounds(targets, signer, items) {
       ratio: "ours/ref",
       ratioMeaning: "ours / dynalite",
       goal: { op: ">=", value: op === "Query" ? 2 : 1 },
-      stoppedBy: `D.raw.${op}.${CONNECTIONS}.hopvsdynalite`,
+      // The stricter of the two floors below: what a server of ours cannot leave out.
+      stoppedBy: `D.raw.${op}.${CONNECTIONS}.enginevsdynalite`,
+      peer: true,
+    });
+    entries[`${op}/enginevsdynalite`] = figure({
+      id: `D.raw.${op}.${CONNECTIONS}.enginevsdynalite`,
+      group: "D",
+      name: `  information: same, the floor plus SigV4 verification, one DO RPC and the engine running the request vs dynalite`,
+      unit: "ops/s",
+      refLabel: "dynalite",
+      ratio: "ours/ref",
+      ratioMeaning: "(floor + SigV4 + DO hop + engine) / dynalite",
+      goal: null,
       peer: true,
     });
     entries[`${op}/hopvsdynalite`] = figure({
@@ -925,6 +977,16 @@ async function rawRounds(targets, signer, items) {
       refLabel: "floor + DO hop",
       ratio: "ours/ref",
       ratioMeaning: "ours / (floor + DO hop)",
+      goal: null,
+    });
+    entries[`${op}/engine`] = figure({
+      id: `D.raw.${op}.${CONNECTIONS}.engine`,
+      group: "D",
+      name: `  information: same, ours vs the floor plus SigV4, one DO RPC and the engine (what the edge's checks and the router cost)`,
+      unit: "ops/s",
+      refLabel: "SigV4 + hop + engine",
+      ratio: "ours/ref",
+      ratioMeaning: "ours / (floor + SigV4 + DO hop + engine)",
       goal: null,
     });
     entries[`${op}/floor`] = figure({
@@ -954,8 +1016,10 @@ async function rawRounds(targets, signer, items) {
       if (warm) continue;
       if (PEER) record(entries[`${op}/dynalite`], rates.ours, rates.dynalite);
       if (PEER) record(entries[`${op}/hopvsdynalite`], rates.hop, rates.dynalite);
+      if (PEER) record(entries[`${op}/enginevsdynalite`], rates.engine, rates.dynalite);
       record(entries[`${op}/floor`], rates.ours, rates.floor);
       record(entries[`${op}/vshop`], rates.ours, rates.hop);
+      record(entries[`${op}/engine`], rates.ours, rates.engine);
     }
   }
 }

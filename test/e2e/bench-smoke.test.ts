@@ -1,9 +1,9 @@
 // The benchmark (bench/run.mjs) in quick mode, so it cannot rot: it must build its worker,
 // run every figure group (in-object A/B/C/E, the in-Worker client and shard figures F/G,
-// memory M, the wire phase D against its own `npm start` server and the canned-response
-// floor, through the SDK and from raw pre-signed connections, the package's size in a
-// Worker S, the split simulation P, real splits under load L, GSIs in partitions of their
-// own I, vector search V; no dynalite, to keep CI short) and write a
+// memory M, the wire phase D against its own `npm start` server, the canned-response floor
+// and the engine's floor, through the SDK and from raw pre-signed connections, the
+// package's size in a Worker S, the split simulation P, real splits under load L, GSIs in
+// partitions of their own I, vector search V; no dynalite, to keep CI short) and write a
 // results file with a boolean `met` for every goal it measured. Speeds are not checked:
 // quick-mode numbers on a loaded two-core machine mean nothing; counts are (problems found,
 // the partitions and stream shards of group L's table grown through splits).
@@ -68,6 +68,9 @@ describe("bench (quick mode)", () => {
         "D.raw.GetItem.16.floor",
         "D.raw.PutItem.16.floor",
         "D.raw.Query.16.floor",
+        "D.GetItem.16.engine",
+        "D.PutItem.1.vsengine",
+        "D.raw.Query.16.engine",
         "B.scan.rawsql",
         "D.GetItem.16.vshop",
         "F.get.rawrpc",

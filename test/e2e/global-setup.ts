@@ -39,6 +39,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     cwd: ROOT,
     env: {
       ...process.env,
+      DDB_START_BUILT: "", // this first server builds dist/ (vitest.e2e.config.ts)
       PORT: String(port),
       HOST: "127.0.0.1",
       PERSIST_DIR: persistDir,
