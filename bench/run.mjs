@@ -77,8 +77,8 @@ const CONFIG = QUICK
       gridPartitions: 10,
       scanItems: 10_000,
       wirePartitions: 1,
-      wireSec: 0.2,
-      wireWarmSec: 0.1,
+      wireSec: 0.1,
+      wireWarmSec: 0.05,
     }
   : {
       rounds: 5,

@@ -9,13 +9,13 @@ describe("soak (short)", () => {
   it("Soak: mixed load, a crash mid-load and a restart lose no acknowledged write", { timeout: 180_000 }, async () => {
     const { code, output } = await runScript("scripts/soak.mjs", [
       "--seconds",
-      "8",
+      "4",
       "--clients",
       "8",
       "--crashes",
       "1",
       "--crash-seconds",
-      "6",
+      "4",
     ]);
     expect(code, output).toBe(0);
     expect(output).toContain("crash 1: SIGKILL mid-load, restarted; 0 problems");
