@@ -7,7 +7,7 @@
 // empty names) returns undefined, and the full path then reports DynamoDB's exact error in
 // its order of priority. A property test holds both paths to the same answers.
 import { isValidBase64 } from "./base64.js";
-import { isCanonicalNumber, numberSize } from "./number.js";
+import { canonicalNumberSize } from "./number.js";
 import { base64ByteLength, MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from "./size.js";
 
 /** DynamoDB accepts documents nested up to 32 levels; a top-level value is level 1. */
@@ -49,7 +49,7 @@ function valueSize(v: unknown, level: number): number | undefined {
     case "S":
       return typeof member === "string" ? utf8Length(member) : undefined;
     case "N":
-      return typeof member === "string" && isCanonicalNumber(member) ? numberSize(member) : undefined;
+      return typeof member === "string" ? canonicalNumberSize(member) : undefined;
     case "B":
       return typeof member === "string" && isValidBase64(member) ? base64ByteLength(member) : undefined;
     case "BOOL":
@@ -59,7 +59,7 @@ function valueSize(v: unknown, level: number): number | undefined {
     case "SS":
       return setSize(member, (s) => utf8Length(s));
     case "NS":
-      return setSize(member, (s) => (isCanonicalNumber(s) ? numberSize(s) : undefined));
+      return setSize(member, canonicalNumberSize);
     case "BS":
       return setSize(member, (s) => (isValidBase64(s) ? base64ByteLength(s) : undefined));
     case "L": {

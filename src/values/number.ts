@@ -260,6 +260,16 @@ export function numberSize(normalized: string): number {
     if (digits === "") return 1;
     return sizeOfDigits(negative, exponent, exponent - digits.length + 1);
   }
+  return canonicalSize(normalized, shape);
+}
+
+/** numberSize of `text` if it is canonical (isCanonicalNumber), else undefined: one scan for both. */
+export function canonicalNumberSize(text: string): number | undefined {
+  const shape = canonicalShape(text);
+  return shape === undefined ? undefined : canonicalSize(text, shape);
+}
+
+function canonicalSize(normalized: string, shape: CanonicalShape): number {
   // The powers of ten of the first and last non-zero digits, read off the text.
   const { negative, start, point } = shape;
   const end = normalized.length;
