@@ -331,17 +331,18 @@ export class Router {
 
   /**
    * Runs a data-plane request against the current definitions of `names`; on a
-   * ResourceNotFound reply, refreshes them from shard 0, repairs shards that miss a
-   * definition shard 0 has, and runs again (twice at most: a map read before a split's
-   * cut-over, then the split's new object not yet told); on PartitionMovedException (a
-   * range in hand-over), waits a little, rereads and runs again.
+   * ResourceNotFound reply, refreshes them from shard 0 and runs again: placed anew when a
+   * map changed meanwhile (splits publish while a request, or a Scan's pages, are under
+   * way), or, when the map is the one it ran with, after telling the objects that missed it
+   * (twice at most); on PartitionMovedException (a range in hand-over), waits a little,
+   * rereads and runs again. Either retry is bounded.
    */
   private async withTables(
     names: string[],
     meta: CallMeta,
     run: (defs: TableDef[], meta: CallMeta) => Promise<WireReply>,
   ): Promise<WireReply> {
-    // Up to two repairs: one for a map read before a change, one for an object that missed it.
+    // Objects told a definition they missed, at most twice a request.
     let repairs = 0;
     for (let attempt = 0; ; attempt++) {
       const defs: TableDef[] = [];
@@ -370,16 +371,24 @@ export class Router {
         await sleep(Math.min(MOVED_FIRST_WAIT_MS * 2 ** attempt, MOVED_MAX_WAIT_MS));
         continue;
       }
-      if (repairs === 2 || !isNotFound(reply)) return reply;
-      repairs++;
+      if (!isNotFound(reply)) return reply;
+      const missed: TableDef[] = [];
+      let changed = false;
       for (const def of defs) {
         this.forget(def.name);
         const fresh = await this.table(def.name);
         // Same table and map, yet some object did not know them: it missed a broadcast.
-        if (fresh && fresh.tableId === def.tableId && layoutVersion(fresh) === layoutVersion(def)) {
-          await this.broadcast(fresh.name, fresh, [fresh]);
-        }
+        if (fresh && fresh.tableId === def.tableId && layoutVersion(fresh) === layoutVersion(def)) missed.push(fresh);
+        // Gone, replaced or split since: the next attempt places the request by what is there now.
+        else changed = true;
       }
+      if (changed) {
+        if (attempt >= MOVED_RETRIES) return reply;
+        continue;
+      }
+      if (repairs === 2) return reply;
+      repairs++;
+      for (const fresh of missed) await this.broadcast(fresh.name, fresh, [fresh]);
     }
   }
 
