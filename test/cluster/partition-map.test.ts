@@ -5,6 +5,8 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env as workerEnv } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { objectName, shardName } from "../../src/cluster/placement";
+import { Router } from "../../src/cluster/router";
+import type { ShardNamespace } from "../../src/protocol/shard-rpc";
 import { encodeKey } from "../../src/keys/encode";
 import { partitionHash } from "../../src/keys/partition";
 import { equalPartitions, partitionOfHash, type PartitionMap } from "../../src/schema/partition-map";
@@ -186,6 +188,58 @@ describe("partition maps", () => {
     }
     const described = await client.send(new DescribeTableCommand({ TableName: table }));
     expect(described.Table?.ItemCount).toBe(21);
+  });
+
+  it("Cluster: a map published again while the router rereads it is followed to its newest version", async () => {
+    const tenant = uniqueName("mapm");
+    const table = uniqueName("t");
+    const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
+    await createTable(client, table);
+    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } })); // caches version 1
+    const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
+      (instance as unknown as { tableInfo(n: string): TableDef }).tableInfo(table),
+    );
+    type Applier = { applyTable(n: string, d: TableDef): Promise<void> };
+    // A split publishing: the home's definition first, then every partition's.
+    const publish = async (version: number) => {
+      const next = { ...def, partitions: { ...partitionMapOf(def), version } };
+      await (stubOf(tenant, 0) as unknown as Applier).applyTable(table, next);
+      for (const { object } of partitionMapOf(def).partitions) {
+        await (objectStub(tenant, object) as unknown as Applier).applyTable(table, next);
+      }
+    };
+    await publish(2);
+    // Each time the router rereads the definition, the next version is published right after
+    // the home answered (up to version 5): three changes within one request.
+    let version = 2;
+    const home = env.DYNAMODB.idFromName(shardName(tenant, 0));
+    const namespace = {
+      idFromName: (name: string) => env.DYNAMODB.idFromName(name),
+      get(id: DurableObjectId) {
+        const stub = env.DYNAMODB.get(id);
+        if (!id.equals(home)) return stub;
+        return new Proxy(stub, {
+          get(target, property) {
+            if (property === "tableInfo") {
+              return async (name: string) => {
+                const got = await (target as unknown as { tableInfo(n: string): Promise<TableDef> }).tableInfo(name);
+                if (version < 5) await publish(++version);
+                return got;
+              };
+            }
+            const value = Reflect.get(target, property) as unknown;
+            return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+      },
+    } as unknown as ShardNamespace;
+    const router = new Router(() => namespace, tenant, PARTITIONS);
+    const reply = await router.deliver("GetItem", JSON.stringify({ TableName: table, Key: { pk: { S: "a" } } }), {
+      region: "us-east-1",
+      host: "test",
+    });
+    expect(reply).toEqual({ status: 200, body: JSON.stringify({ Item: { pk: { S: "a" } } }) });
+    expect(version).toBe(5);
   });
 
   it("Cluster: a partition that missed a map change is repaired from the catalogue on first use", async () => {
