@@ -17,10 +17,14 @@ import {
   UpdateItemCommand,
 } from "../../src/index";
 import { armFault, clearFaults, type FaultStep } from "../../src/storage/faults";
+import { sized } from "../support/depth";
 import { uniqueName } from "../support/wire";
 import { random } from "../robustness/support";
 import { pkTable, putAll, scanAll, sleep, until, type Item } from "./backup-support";
 import { objectStub } from "./split-support";
+
+/** Items of a table crashed mid-copy: within one chunk per partition (BACKUP_CHUNK), as the crash needs. */
+const CRASH_ITEMS = sized(600, 1_200);
 
 function item(i: number, version = 0): Item {
   return { pk: { S: `k${i}` }, v: { N: String(version) }, pad: { S: "x".repeat(i % 50) } };
@@ -88,7 +92,7 @@ describe("backups of a partitioned table", () => {
     it(`RestoreTableFromBackup: 4 partitions, writes racing the copy${fault ? `, a crash at ${fault}` : ""}: the table at the backup's moment`, async () => {
       const { client, table } = await pkTable("backup");
       // Without a fault, over a chunk of copy per partition; with one, a chunk is enough.
-      const count = fault ? 1_200 : 2_400;
+      const count = fault ? CRASH_ITEMS : 2_400;
       await putAll(client, table, items(count));
       const expected = await scanAll(client, table);
       if (fault) armFault(fault);
@@ -124,14 +128,15 @@ describe("backups of a partitioned table", () => {
   for (const fault of [undefined, "backup:after-copy-chunk", "restore:after-chunk"] as (FaultStep | undefined)[]) {
     it(`RestoreTableToPointInTime: 4 partitions, writes after the moment${fault ? `, a crash at ${fault}` : ""}: the table at that moment`, async () => {
       const { client, table } = await pkTable("pitr", { pitr: true });
-      await putAll(client, table, items(1_200));
+      const count = fault ? CRASH_ITEMS : 1_200;
+      await putAll(client, table, items(count));
       // Changed before the moment too: the restore must see these, not the originals.
-      for (let i = 0; i < 1_200; i += 40) await client.send(new PutItemCommand({ TableName: table, Item: item(i, 7) }));
+      for (let i = 0; i < count; i += 40) await client.send(new PutItemCommand({ TableName: table, Item: item(i, 7) }));
       const expected = await scanAll(client, table);
       await sleep(30);
       const moment = Date.now();
       await sleep(30);
-      await writes(client, table, 1_400, 11);
+      await writes(client, table, count + 200, 11);
       if (fault) armFault(fault);
       const crash = { count: 0 };
       try {

@@ -199,7 +199,7 @@ async function runCases(patched: string, whole: string, runs: number): Promise<{
 describe("UpdateItem in place", () => {
   it("UpdateItem: in place and on the whole item, replies and items are the same", { timeout: 120_000 }, async () => {
     const { patched, whole } = await createTables();
-    const runs = sized(100, 300, 40);
+    const runs = sized(60, 300, 40);
     const { applied, failed } = await runCases(patched, whole, runs);
     console.log(`update-patch: ${applied} updates applied, ${failed} refused, the same on both paths`);
     // Both outcomes occur often enough for the comparison to mean something.

@@ -18,7 +18,7 @@ import { tableObjectName } from "../support/tables";
 
 const SEED = 20261122;
 /** Mutated requests per operation, and wholly random bodies per operation. */
-const MUTATED_PER_OP = sized(20, 80);
+const MUTATED_PER_OP = sized(14, 80);
 const RANDOM_PER_OP = sized(8, 15);
 const HANG_MS = 20_000;
 
