@@ -72,6 +72,24 @@ async function createTable(client: DynamoDBClient, table: string): Promise<void>
   );
 }
 
+/**
+ * A table over PARTITIONS partitions of a tenant of its own, written to once through a
+ * client (whose router now holds its definition, map version 1), and that definition.
+ */
+async function cachedTable(
+  prefix: string,
+): Promise<{ tenant: string; table: string; client: DynamoDBClient; def: TableDef }> {
+  const tenant = uniqueName(prefix);
+  const table = uniqueName("t");
+  const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
+  await createTable(client, table);
+  await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } }));
+  const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
+    (instance as unknown as { tableInfo(n: string): TableDef }).tableInfo(table),
+  );
+  return { tenant, table, client, def };
+}
+
 /** Rewrites the table's stored definition on shard k as it was written before partition maps. */
 async function writeLegacyDefinition(tenant: string, k: number, table: string): Promise<void> {
   await runInDurableObject(stubOf(tenant, k), (_i, state) => {
@@ -148,14 +166,7 @@ describe("partition maps", () => {
   });
 
   it("Cluster: a router placing by an older map version is refused by the partition, refreshes and retries", async () => {
-    const tenant = uniqueName("mapv");
-    const table = uniqueName("t");
-    const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
-    await createTable(client, table);
-    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } })); // caches version 1
-    const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
-      (instance as unknown as { tableInfo(n: string): TableDef }).tableInfo(table),
-    );
+    const { tenant, table, client, def } = await cachedTable("mapv");
     const map = partitionMapOf(def);
     await setMapVersion(tenant, 0, table, 2); // the catalogue's home
     for (const { object } of map.partitions) await setMapVersion(tenant, object, table, 2);
@@ -191,14 +202,7 @@ describe("partition maps", () => {
   });
 
   it("Cluster: a map published again while the router rereads it is followed to its newest version", async () => {
-    const tenant = uniqueName("mapm");
-    const table = uniqueName("t");
-    const client = new DynamoDBClient({ shards: PARTITIONS, tenant });
-    await createTable(client, table);
-    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "a" } } })); // caches version 1
-    const def = await runInDurableObject(stubOf(tenant, 0), (instance) =>
-      (instance as unknown as { tableInfo(n: string): TableDef }).tableInfo(table),
-    );
+    const { tenant, table, def } = await cachedTable("mapm");
     type Applier = { applyTable(n: string, d: TableDef): Promise<void> };
     // A split publishing: the home's definition first, then every partition's.
     const publish = async (version: number) => {
