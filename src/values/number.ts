@@ -53,11 +53,6 @@ export function normalizeNumber(text: string): string {
   return formatNumber(parseNumber(text));
 }
 
-/** Whether `text` is already canonical (normalizeNumber would return it unchanged). */
-export function isCanonicalNumber(text: string): boolean {
-  return canonicalShape(text) !== undefined;
-}
-
 /** Where the digits of a canonical number text lie (see canonicalShape). */
 interface CanonicalShape {
   negative: boolean;
@@ -263,7 +258,10 @@ export function numberSize(normalized: string): number {
   return canonicalSize(normalized, shape);
 }
 
-/** numberSize of `text` if it is canonical (isCanonicalNumber), else undefined: one scan for both. */
+/**
+ * numberSize of `text` if it is already canonical (normalizeNumber would return it
+ * unchanged), else undefined: one scan for both.
+ */
 export function canonicalNumberSize(text: string): number | undefined {
   const shape = canonicalShape(text);
   return shape === undefined ? undefined : canonicalSize(text, shape);
