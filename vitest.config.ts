@@ -62,6 +62,8 @@ function door(name: Door, include: string[], exclude: string[] = []): TestProjec
             // Transaction recovery alarms are run by hand (test/cluster/transactions-recovery.test.ts);
             // none fires by itself in a slow run.
             DDB_TXN_CHECK_SECONDS: "60",
+            // The backup watchdog's test (test/cluster/backup.test.ts) waits for it: 2 s, not 10.
+            DDB_BACKUP_WATCH_SECONDS: "2",
             DDB_SPLIT_BYTES: String(8 * 1024 * 1024),
             // Vector indexes past 16,384 numbers per object go approximate (their lists built by
             // the alarm), so test/ops/vector-lists.test.ts sees it with a thousand small vectors.

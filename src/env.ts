@@ -12,6 +12,8 @@ export interface Env {
   DDB_SPLIT_WRITES_PER_SECOND?: string;
   /** Seconds an unfinished cross-shard transaction waits before its objects check it (default 5). */
   DDB_TXN_CHECK_SECONDS?: string;
+  /** Seconds a backup, restore or export waits for a piece before the catalogue's home tells its object again (default 10). */
+  DDB_BACKUP_WATCH_SECONDS?: string;
   /** Seconds between TTL sweeps of each shard (default 60). */
   DDB_TTL_SWEEP_SECONDS?: string;
   /** Numbers (rows x dimensions) a vector index may hold in one object before its searches go approximate (default 4,194,304). */

@@ -60,6 +60,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
   private readonly directory: ShardDirectory;
   /** How long a write waits for its index changes to be applied (DDB_GSI_WAIT_MS). */
   private readonly gsiWaitMs: number;
+  /** How long the catalogue's home lets a backup's piece go unreported (DDB_BACKUP_WATCH_SECONDS). */
+  private readonly backupWatchMs: number;
   /** The runner of the splits in progress here, if it is going: one at a time. */
   private splitting: Promise<void> | undefined;
   /** The runner of the backup work here that waits on other objects, if it is going. */
@@ -96,6 +98,8 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
       () => this.whoAmI(),
       () => void this.wakeBy(Date.now() + PROPAGATION_RETRY_MS),
     );
+    const watchSeconds = positiveSetting(env.DDB_BACKUP_WATCH_SECONDS);
+    this.backupWatchMs = watchSeconds === undefined ? WATCH_AFTER_MS : watchSeconds * 1000;
     this.gsiWaitMs = env.DDB_GSI_WAIT_MS === undefined ? DEFAULT_GSI_WAIT_MS : Number(env.DDB_GSI_WAIT_MS) || 0;
     // Index changes an earlier run of this object left undelivered (it was evicted or crashed).
     if (this.engine.outbox.lastSeq() > 0) void this.wakeBy(Date.now());
@@ -376,13 +380,13 @@ export class DynamoShard extends DurableObject<Env> implements ShardRpc {
     const self = this.whoAmI();
     if (self?.object === sharedObject(0)) {
       try {
-        if (await this.backups.remind(Date.now(), self.tenant)) {
-          const watch = Date.now() + WATCH_AFTER_MS;
+        if (await this.backups.remind(Date.now(), self.tenant, this.backupWatchMs)) {
+          const watch = Date.now() + this.backupWatchMs;
           next = next === null ? watch : Math.min(next, watch);
         }
       } catch (err) {
         console.error("durable-dynamodb: backup watchdog failed", err);
-        next = Date.now() + WATCH_AFTER_MS;
+        next = Date.now() + this.backupWatchMs;
       }
     }
     if (this.backups.active()) {

@@ -302,11 +302,11 @@ export class BackupRunner {
   /**
    * The catalogue home's watchdog (`reminders`): tells again the objects of pieces long
    * unreported. Returns whether backups, exports or restores are still unfinished here (the
-   * home's alarm then looks again in WATCH_AFTER_MS).
+   * home's alarm then looks again in `watchAfterMs`).
    */
-  async remind(now: number, tenant: string | undefined): Promise<boolean> {
+  async remind(now: number, tenant: string | undefined, watchAfterMs: number): Promise<boolean> {
     const { sql, catalogue } = this.stores;
-    const due = reminders(sql, catalogue, now, tenant);
+    const due = reminders(sql, catalogue, now, tenant, watchAfterMs);
     const self = sharedObject(0);
     for (const plan of due.marks) {
       if (plan.object === self) markBackup(sql, catalogue, plan);

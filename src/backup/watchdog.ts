@@ -8,7 +8,10 @@ import type { TableDef } from "../schema/table-def.js";
 import type { Catalogue } from "../storage/catalogue.js";
 import type { Sql } from "../storage/sql.js";
 
-/** How long the catalogue's home lets a backup, restore or export wait for a piece before it tells the piece's object again. */
+/**
+ * How long the catalogue's home lets a backup, restore or export wait for a piece before it
+ * tells the piece's object again (DDB_BACKUP_WATCH_SECONDS may set another).
+ */
 export const WATCH_AFTER_MS = 10_000;
 
 /** What the catalogue's home tells objects again (src/shard.ts sends it). */
@@ -21,14 +24,20 @@ export interface Reminders {
 
 /**
  * The catalogue home's watchdog: pieces of backups, exports and restores begun more than
- * WATCH_AFTER_MS ago and not yet reported, whose objects may never have been told (the
+ * `watchAfterMs` ago and not yet reported, whose objects may never have been told (the
  * router that was to tell them failed). Telling them again is harmless: every step is
  * idempotent. A backup marked this late holds its partition at that later moment, within
  * the minute DynamoDB allows either side of the request.
  */
-export function reminders(sql: Sql, catalogue: Catalogue, now: number, tenant: string | undefined): Reminders {
+export function reminders(
+  sql: Sql,
+  catalogue: Catalogue,
+  now: number,
+  tenant: string | undefined,
+  watchAfterMs: number,
+): Reminders {
   const out: Reminders = { marks: [], restores: [] };
-  const old = (ms: number) => now - ms > WATCH_AFTER_MS;
+  const old = (ms: number) => now - ms > watchAfterMs;
   for (const record of allBackups(sql)) {
     if (record.status !== "CREATING" || !old(record.createdAt)) continue;
     const plans = backupPlans(record, tenant);
