@@ -28,6 +28,7 @@ import { errorReply, type CallMeta, type WireReply } from "../protocol/reply.js"
 import {
   ACCOUNT_ID,
   isPartitionedIndex,
+  partitionMapOf,
   type IndexDef,
   type TableDef,
   type VectorIndexDef,
@@ -261,6 +262,18 @@ export class Engine {
   private applyTableInTxn(name: string, source: TableDef | null): boolean {
     let housekeeping = false;
     let local = this.catalogue.get(name);
+    // The same table with an older partition map than this copy's: a definition read before
+    // a split published the newer one (a router repairing objects from what it read, racing
+    // the split's own broadcast). Applied, it would set this object back a map version until
+    // the next repair; the map's version only rises, so it is ignored.
+    if (
+      local &&
+      source &&
+      local.tableId === source.tableId &&
+      partitionMapOf(source).version < partitionMapOf(local).version
+    ) {
+      return false;
+    }
     if (local && (source === null || local.tableId !== source.tableId)) {
       this.catalogue.remove(local);
       this.items.markDropped(local.tid);

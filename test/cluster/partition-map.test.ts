@@ -246,6 +246,26 @@ describe("partition maps", () => {
     expect(version).toBe(5);
   });
 
+  it("Cluster: a partition keeps its newer map when an older definition of the table reaches it late", async () => {
+    const { tenant, table, def } = await cachedTable("mapo");
+    type Applier = { applyTable(n: string, d: TableDef): Promise<void> };
+    const { object } = partitionMapOf(def).partitions[1] as { object: string };
+    const partition = objectStub(tenant, object) as unknown as Applier;
+    const versionHere = () =>
+      runInDurableObject(objectStub(tenant, object), (_i, state) => {
+        const row = state.storage.sql.exec<{ def: string }>("SELECT def FROM tables WHERE name = ?", table).one();
+        return (JSON.parse(row.def) as { partitions: PartitionMap }).partitions.version;
+      });
+    const withVersion = (version: number): TableDef => ({ ...def, partitions: { ...partitionMapOf(def), version } });
+    await partition.applyTable(table, withVersion(3));
+    expect(await versionHere()).toBe(3);
+    // A router's repair from a definition it read at version 2, arriving after the split's.
+    await partition.applyTable(table, withVersion(2));
+    expect(await versionHere()).toBe(3);
+    await partition.applyTable(table, withVersion(4));
+    expect(await versionHere()).toBe(4);
+  });
+
   it("Cluster: a partition that missed a map change is repaired from the catalogue on first use", async () => {
     const tenant = uniqueName("mapr");
     const table = uniqueName("t");
