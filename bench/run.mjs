@@ -366,7 +366,7 @@ async function phaseA(rpc, sample, calibrate, load) {
       ours: "engine.put",
       raw: "raw.put",
       label: "PutItem (engine) vs INSERT OR REPLACE + JSON.stringify (raw)",
-      stoppedBy: "A.put.floor",
+      stoppedBy: "A.put.floor.checked",
     },
     { id: "A.get", ours: "engine.get", raw: "raw.get", label: "GetItem (engine) vs point SELECT + JSON.parse (raw)" },
     {
@@ -387,6 +387,14 @@ async function phaseA(rpc, sample, calibrate, load) {
       raw: "raw.put",
       label:
         "  information: PutItem's storage floor (the request parsed, the key hashed, the engine's own statement: JSONB document, counters by trigger; no validation) vs raw",
+      info: true,
+    },
+    {
+      id: "A.put.floor.checked",
+      ours: "raw.checked",
+      raw: "raw.put",
+      label:
+        "  information: PutItem's conformance floor (the request parsed, the item checked and sized as DynamoDB's rules require, the key encoded; raw's own statement, no JSONB, no counters, no dispatch) vs raw",
       info: true,
     },
     {

@@ -14,6 +14,7 @@ import { evaluateCondition } from "../src/expr/evaluate";
 import { parseCache } from "../src/expr/parse";
 import { keyOfItem } from "../src/keys/item-key";
 import { itemSize } from "../src/values/size";
+import { canonicalItemSize } from "../src/values/canonical";
 import { pushDown } from "../src/query/push-down";
 import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
@@ -439,6 +440,34 @@ export class BenchShard extends DynamoShard {
         }
         return { n, check };
       }
+      // What any PutItem that keeps DynamoDB's contract does before raw's own write: the
+      // request's JSON parsed, every value checked and the item sized (types, canonical
+      // numbers, non-empty sets without duplicates, the 400 KB limit; canonicalItemSize, the
+      // engine's allocation-free path for such items) and the key encoded; then written by
+      // raw.put's statement into raw_items. None of the engine's storage choices (JSONB,
+      // counters by trigger) and no request dispatch.
+      case "raw.checked": {
+        const def = this.tableInfo(table);
+        if (!def) throw new Error(`no table ${table}`);
+        for (let k = 0; k < n; k++) {
+          const e = pool[k % POOL] as PoolEntry;
+          const item = (JSON.parse(e.body) as { Item: Item }).Item;
+          const size = canonicalItemSize(item);
+          if (size === undefined) throw new Error("raw.checked: a bench item is not canonical");
+          const { pk, sk } = keyOfItem(def, item);
+          const doc = JSON.stringify(item);
+          sql.exec(
+            "INSERT OR REPLACE INTO raw_items (tid, pk, sk, doc, size) VALUES (?, ?, ?, ?, ?)",
+            tid,
+            pk,
+            sk,
+            doc,
+            size,
+          );
+          check += doc.length;
+        }
+        return { n, check };
+      }
       // The engine's own statement (ItemStore.put): upsert in place.
       case "raw.upsert":
         for (let k = 0; k < n; k++) {
@@ -558,7 +587,7 @@ export class BenchShard extends DynamoShard {
 
 /** raw.upsert replays PutItem's rows. */
 function poolKind(op: string): string {
-  return op === "upsert" || op === "parsed" ? "put" : op;
+  return op === "upsert" || op === "parsed" || op === "checked" ? "put" : op;
 }
 
 function compileFilter(filter: {
