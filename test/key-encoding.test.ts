@@ -154,6 +154,20 @@ describe("S keys", () => {
     expect(Array.from(encodeKey("S", "aé€😀"))).toEqual([0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]);
   });
 
+  it("Key: a string of any length, ASCII or not, encodes as TextEncoder's UTF-8", () => {
+    const encoder = new TextEncoder();
+    const mixed = fc.string({
+      unit: fc.oneof(fc.constantFrom(..."az09-_ \u0000\u007f"), fc.constantFrom("\u0080", "é", "€", "😀", "\uD800")),
+      maxLength: 100,
+    });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 100 }), mixed), (s) => {
+        expect(Array.from(encodeKey("S", s))).toEqual(Array.from(encoder.encode(s)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("Key: an astral character sorts after U+FFFF, unlike UTF-16 order", () => {
     const bmp = "\uFFFF";
     const astral = "\u{10000}";

@@ -68,10 +68,6 @@ export function compileUpdate(text: string, ctx: ExpressionContext): ResolvedUpd
   const result: ResolvedUpdate = { set: [], remove: [], add: [], delete: [] };
   const seen = new Set<string>();
   const paths: DocPath[] = [];
-  const track = (path: DocPath | undefined): DocPath => {
-    if (path) paths.push(path);
-    return path ?? [];
-  };
 
   for (const clause of ast.clauses) {
     if (seen.has(clause.kind)) {
@@ -81,17 +77,17 @@ export function compileUpdate(text: string, ctx: ExpressionContext): ResolvedUpd
     switch (clause.kind) {
       case "SET":
         for (const action of clause.actions) {
-          const path = track(resolvePath(action.path, ctx, errors));
+          const path = tracked(resolvePath(action.path, ctx, errors), paths);
           result.set.push({ path, value: setValue(action.value, ctx, errors) });
         }
         break;
       case "REMOVE":
-        for (const node of clause.paths) result.remove.push(track(resolvePath(node, ctx, errors)));
+        for (const node of clause.paths) result.remove.push(tracked(resolvePath(node, ctx, errors), paths));
         break;
       case "ADD":
       case "DELETE":
         for (const action of clause.actions) {
-          const path = track(resolvePath(action.path, ctx, errors));
+          const path = tracked(resolvePath(action.path, ctx, errors), paths);
           const value = actionValue(clause.kind, action.value, ctx, errors);
           (clause.kind === "ADD" ? result.add : result.delete).push({ path, value });
         }
@@ -194,4 +190,10 @@ function checkFunctions(node: ResolvedOperand, errors: ErrorCollector<Category>,
       );
     }
   }
+}
+
+/** A resolved path, noted in `paths` (a path that did not resolve stands as [] after its error). */
+function tracked(path: DocPath | undefined, paths: DocPath[]): DocPath {
+  if (path) paths.push(path);
+  return path ?? [];
 }

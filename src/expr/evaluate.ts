@@ -232,7 +232,6 @@ function evaluateFunction(
   item: Item | undefined,
   expression: ExpressionKind,
 ): boolean {
-  const value = (operand: ResolvedOperand) => evaluateOperand(operand, item, expression);
   switch (name) {
     case "attribute_exists":
     case "attribute_not_exists": {
@@ -247,7 +246,7 @@ function evaluateFunction(
     }
     case "attribute_type": {
       const [operand, typeOperand] = requireArgs(name, args, 2, expression) as [ResolvedOperand, ResolvedOperand];
-      const type = value(typeOperand);
+      const type = evaluateOperand(typeOperand, item, expression);
       if (type === undefined || !("S" in type)) {
         const shown = type === undefined ? "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}" : attributeType(type);
         throw validation(
@@ -255,16 +254,16 @@ function evaluateFunction(
         );
       }
       checkAttributeTypeName(type.S, expression);
-      const actual = value(operand);
+      const actual = evaluateOperand(operand, item, expression);
       return actual !== undefined && attributeType(actual) === type.S;
     }
     case "begins_with": {
       const [a, b] = requireArgs(name, args, 2, expression) as [ResolvedOperand, ResolvedOperand];
-      return beginsWith(value(a), value(b));
+      return beginsWith(evaluateOperand(a, item, expression), evaluateOperand(b, item, expression));
     }
     case "contains": {
       const [a, b] = requireArgs(name, args, 2, expression) as [ResolvedOperand, ResolvedOperand];
-      return contains(value(a), value(b));
+      return contains(evaluateOperand(a, item, expression), evaluateOperand(b, item, expression));
     }
     case "size":
       throw validation(
@@ -285,17 +284,24 @@ export function evaluateCondition(
   item: Item | undefined,
   expression: ExpressionKind = "ConditionExpression",
 ): boolean {
-  const value = (operand: ResolvedOperand) => evaluateOperand(operand, item, expression);
   switch (condition.kind) {
     case "compare":
-      return compareValues(condition.op, value(condition.left), value(condition.right));
+      return compareValues(
+        condition.op,
+        evaluateOperand(condition.left, item, expression),
+        evaluateOperand(condition.right, item, expression),
+      );
     case "between":
-      return between(value(condition.operand), value(condition.low), value(condition.high));
+      return between(
+        evaluateOperand(condition.operand, item, expression),
+        evaluateOperand(condition.low, item, expression),
+        evaluateOperand(condition.high, item, expression),
+      );
     case "in": {
-      const target = value(condition.operand);
+      const target = evaluateOperand(condition.operand, item, expression);
       if (target === undefined) return false;
       return condition.list.some((operand) => {
-        const candidate = value(operand);
+        const candidate = evaluateOperand(operand, item, expression);
         return candidate !== undefined && valuesEqual(target, candidate);
       });
     }

@@ -13,21 +13,24 @@ export function topLevelNames(cond: ResolvedCondition): string[] {
 /** Top-level attribute names an update expression writes or reads, in order of appearance. */
 export function updateNames(update: ResolvedUpdate): string[] {
   const names: string[] = [];
-  const target = (path: readonly (string | number)[]): void => {
-    if (typeof path[0] === "string") names.push(path[0]);
-  };
   for (const action of update.set) {
-    target(action.path);
+    pushTarget(action.path, names);
     collect(action.value, names);
   }
-  update.remove.forEach(target);
-  for (const action of update.add) target(action.path);
-  for (const action of update.delete) target(action.path);
+  for (const path of update.remove) pushTarget(path, names);
+  for (const action of update.add) pushTarget(action.path, names);
+  for (const action of update.delete) pushTarget(action.path, names);
   return names;
 }
 
+/** The top-level name a path starts with, if it starts with a name. */
+function pushTarget(path: readonly (string | number)[], names: string[]): void {
+  if (typeof path[0] === "string") names.push(path[0]);
+}
+
+// Recursion without a closure per node: bundlers that keep function names (wrangler's
+// default) turn each named closure into a property definition, paid on every request.
 function collect(node: ResolvedCondition | ResolvedOperand, names: string[]): void {
-  const visit = (child: ResolvedCondition | ResolvedOperand): void => collect(child, names);
   switch (node.kind) {
     case "path":
       if (typeof node.path[0] === "string") names.push(node.path[0]);
@@ -36,29 +39,30 @@ function collect(node: ResolvedCondition | ResolvedOperand, names: string[]): vo
       return;
     case "call":
     case "function":
-      node.args.forEach(visit);
+      for (const child of node.args) collect(child, names);
       return;
     case "arithmetic":
-      visit(node.left);
-      visit(node.right);
+      collect(node.left, names);
+      collect(node.right, names);
       return;
     case "compare":
-      visit(node.left);
-      visit(node.right);
+      collect(node.left, names);
+      collect(node.right, names);
       return;
     case "between":
-      [node.operand, node.low, node.high].forEach(visit);
+      for (const child of [node.operand, node.low, node.high]) collect(child, names);
       return;
     case "in":
-      [node.operand, ...node.list].forEach(visit);
+      collect(node.operand, names);
+      for (const child of node.list) collect(child, names);
       return;
     case "and":
     case "or":
-      visit(node.left);
-      visit(node.right);
+      collect(node.left, names);
+      collect(node.right, names);
       return;
     case "not":
-      visit(node.operand);
+      collect(node.operand, names);
       return;
   }
 }

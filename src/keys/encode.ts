@@ -20,12 +20,26 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 export function encodeKey(type: ScalarType, value: string): Uint8Array {
   switch (type) {
     case "S":
-      return utf8Encoder.encode(value);
+      return value.length <= SHORT_STRING ? encodeShortString(value) : utf8Encoder.encode(value);
     case "B":
       return base64ToBytes(value);
     case "N":
       return encodeNumber(parseNumber(value));
   }
+}
+
+/** Strings up to this length are copied byte by byte when ASCII (most keys are short). */
+const SHORT_STRING = 64;
+
+/** A short string's UTF-8: copied in a loop when it is ASCII, which costs less than the encoder's call. */
+function encodeShortString(value: string): Uint8Array {
+  const out = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return utf8Encoder.encode(value);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Inverse of `encodeKey`: the wire value, with N in canonical form. */

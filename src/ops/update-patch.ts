@@ -67,7 +67,6 @@ export function patchUpdate(
   targets: ReadonlyMap<string, string>,
 ): PatchResult | undefined {
   const names = [...targets.keys()];
-  const pathOf = (name: string): string => targets.get(name) as string;
   checkNoTransactionOnItem(ctx, plan.def.tid, plan.key);
   const row = ctx.items.attributes(plan.def.tid, plan.key, [...targets.values()]);
   if (!row) return undefined;
@@ -86,9 +85,9 @@ export function patchUpdate(
   const changed = new Set(changedNames);
   const set: [string, string][] = [];
   for (const name of Object.keys(item)) {
-    if (changed.has(name)) set.push([pathOf(name), JSON.stringify(item[name])]);
+    if (changed.has(name)) set.push([targets.get(name) as string, JSON.stringify(item[name])]);
   }
-  const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map(pathOf);
+  const remove = changedNames.filter((name) => !Object.hasOwn(item, name)).map((name) => targets.get(name) as string);
   // One statement, atomic by itself: the table's size counter follows by trigger (src/storage/schema.ts).
   ctx.items.patchRow(row.id, set, remove, next.size);
   return { oldAttributes: old, newAttributes: item, oldSize: row.size, newSize: next.size };

@@ -95,7 +95,7 @@ export function deserialize(input: unknown, shape: Shape, position: "field" | "v
       }
       // A map of AttributeValues (an Item, a Key) is kept as sent unless a member is null,
       // which is dropped: its values are checked by src/values/validate.ts.
-      if (shape.value.kind === "attributeValue" && !Object.values(input).includes(null)) return input;
+      if (shape.value.kind === "attributeValue" && !hasNullMember(input)) return input;
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(input)) {
         const v = deserialize(value, shape.value, "value");
@@ -132,6 +132,11 @@ function scalarMismatch(input: unknown, target: string, collectionClass: string)
     return `${Number.isInteger(input) ? "NUMBER_VALUE" : "DECIMAL_VALUE"} cannot be converted to ${target}`;
   }
   return `STRING_VALUE cannot be converted to ${target}`;
+}
+
+function hasNullMember(map: JsonObject): boolean {
+  for (const key in map) if (Object.hasOwn(map, key) && map[key] === null) return true;
+  return false;
 }
 
 export function deserializeMembers(input: JsonObject, members: Record<string, Shape>): JsonObject {
@@ -202,32 +207,38 @@ function anchored(pattern: string): RegExp {
   return compiled;
 }
 
+/** A constraint `value` at `path` fails, reported while fewer than MAX_REPORTED are. */
+function report(errors: string[], value: unknown, path: string, constraint: string | undefined): void {
+  if (constraint !== undefined && errors.length < MAX_REPORTED) {
+    errors.push(`Value ${valueText(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+}
+
+// No closure is made per call: bundlers that keep function names (wrangler's default) turn
+// each named closure into a property definition, paid on every request.
 function walk(value: unknown, shape: Shape, path: string, errors: string[]): void {
   if (errors.length >= MAX_REPORTED) return;
-  const fail = (constraint: string): void => {
-    if (errors.length < MAX_REPORTED) {
-      errors.push(`Value ${valueText(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
-    }
-  };
   if (value === undefined || value === null) {
-    if (shape.notNull) fail("Member must not be null");
+    if (shape.notNull) report(errors, value, path, "Member must not be null");
     return;
   }
   switch (shape.kind) {
     case "string": {
       const s = value as string;
-      if (shape.enum && !shape.enum.includes(s)) fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+      if (shape.enum && !shape.enum.includes(s))
+        report(errors, value, path, `Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
       if (shape.pattern !== undefined && !anchored(shape.pattern).test(s)) {
-        fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+        report(errors, value, path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
-      lengthChecks(s.length, shape, fail);
+      report(errors, value, path, lengthViolation(s.length, shape));
       return;
     }
     case "long": {
       const n = value as number;
       if (shape.min !== undefined && n < shape.min)
-        fail(`Member must have value greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && n > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
+        report(errors, value, path, `Member must have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && n > shape.max)
+        report(errors, value, path, `Member must have value less than or equal to ${shape.max}`);
       return;
     }
     case "list": {
@@ -235,7 +246,7 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
       if (shape.member.kind !== "attributeValue") {
         list.forEach((member, i) => walk(member, shape.member, `${path}.${i + 1}.member`, errors));
       }
-      lengthChecks(list.length, shape, fail);
+      report(errors, value, path, lengthViolation(list.length, shape));
       return;
     }
     case "map": {
@@ -250,7 +261,9 @@ function walk(value: unknown, shape: Shape, path: string, errors: string[]): voi
       if (shape.value.kind !== "attributeValue") {
         for (const [key, member] of Object.entries(map)) walk(member, shape.value, `${path}.${key}.member`, errors);
       }
-      lengthChecks(Object.keys(map).length, shape, fail);
+      if (shape.minLength !== undefined || shape.maxLength !== undefined) {
+        report(errors, value, path, lengthViolation(Object.keys(map).length, shape));
+      }
       return;
     }
     case "structure": {
@@ -317,17 +330,14 @@ function javaMapText(map: JsonObject): string {
     .join(", ")}}`;
 }
 
-function lengthChecks(
-  length: number,
-  shape: { minLength?: number; maxLength?: number },
-  fail: (c: string) => void,
-): void {
+function lengthViolation(length: number, shape: { minLength?: number; maxLength?: number }): string | undefined {
   if (shape.minLength !== undefined && length < shape.minLength) {
-    fail(`Member must have length greater than or equal to ${shape.minLength}`);
+    return `Member must have length greater than or equal to ${shape.minLength}`;
   }
   if (shape.maxLength !== undefined && length > shape.maxLength) {
-    fail(`Member must have length less than or equal to ${shape.maxLength}`);
+    return `Member must have length less than or equal to ${shape.maxLength}`;
   }
+  return undefined;
 }
 
 /** Coral prints the offending value in Java's toString style. */

@@ -196,11 +196,30 @@ export function partitionMapOf(def: TableDef): PartitionMap {
 }
 
 export function hashKeyOf(def: TableDef): KeyAttribute {
-  return keyAttribute(def, "HASH") as KeyAttribute;
+  return tableKeyOf(def).hash;
 }
 
 export function rangeKeyOf(def: TableDef): KeyAttribute | undefined {
-  return keyAttribute(def, "RANGE");
+  return tableKeyOf(def).range;
+}
+
+/**
+ * A table's key attributes, worked out once per definition: every item operation asks for
+ * them, and a table's key never changes (UpdateTable keeps the key's AttributeDefinitions).
+ */
+const TABLE_KEYS = new WeakMap<TableDef, { hash: KeyAttribute; range: KeyAttribute | undefined }>();
+
+function tableKeyOf(def: TableDef): { hash: KeyAttribute; range: KeyAttribute | undefined } {
+  let key = TABLE_KEYS.get(def);
+  if (!key) {
+    const range = keyAttribute(def, "RANGE");
+    key = {
+      hash: Object.freeze(keyAttribute(def, "HASH") as KeyAttribute),
+      range: range && Object.freeze(range),
+    };
+    TABLE_KEYS.set(def, key);
+  }
+  return key;
 }
 
 /**

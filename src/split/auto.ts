@@ -10,8 +10,7 @@ import type { ClusterMeta } from "../protocol/reply.js";
 import { partitionRange } from "../schema/partition-map.js";
 import { hashKeyOf, mapVersionOf, partitionMapOf } from "../schema/table-def.js";
 import { keyRangeOf, withinRange } from "../storage/split-log.js";
-import { encodeKey } from "../keys/encode.js";
-import { partitionHash } from "../keys/partition.js";
+import { storedHash, storedPartitionKeyOf } from "../keys/partition.js";
 
 export interface SplitThresholds {
   /** Bytes of a table's rows in one partition (DDB_SPLIT_BYTES). */
@@ -74,7 +73,8 @@ export class AutoSplit {
     if (!def) return undefined;
     const attr = hashKeyOf(def);
     const value = (key[attr.name] as Record<string, unknown> | undefined)?.[attr.type];
-    return typeof value === "string" ? partitionHash(encodeKey(attr.type, value)) : undefined;
+    // The stored key (cached per scalar) begins with the hash: no MD5 per sampled write.
+    return typeof value === "string" ? storedHash(storedPartitionKeyOf(attr.type, value)) : undefined;
   }
 
   /**
@@ -177,11 +177,14 @@ export interface WrittenItem {
 }
 
 /** The items a write request writes, with their tables (none for other requests). */
+/** One written item of `table` (a request's table name, unchecked) keyed by `key`. */
+function entry(table: unknown, key: unknown): WrittenItem[] {
+  return typeof table === "string" ? [{ table, key: isRecord(key) ? key : undefined }] : [];
+}
+
 export function writtenItems(operation: string, input: unknown): WrittenItem[] {
   if (typeof input !== "object" || input === null) return [];
   const request = input as Record<string, unknown>;
-  const entry = (table: unknown, key: unknown): WrittenItem[] =>
-    typeof table === "string" ? [{ table, key: isRecord(key) ? key : undefined }] : [];
   switch (operation) {
     case "PutItem":
       return entry(request.TableName, request.Item);
