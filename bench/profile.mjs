@@ -1,11 +1,11 @@
 // `npm run profile -- [ops] [iterations]`: the engine's hot paths under a CPU profiler.
 //
-// workerd has no sampling profiler we can drive from a script, so this runs the same
-// engine code (src/engine/engine.ts, bundled by esbuild) in Node over node:sqlite, behind a small
-// stand-in for ctx.storage (sql.exec cursors, transactionSync as savepoints). Absolute
-// times differ from workerd's (its SQLite calls cost more per statement), but where the
-// JavaScript time goes is the same code and the same proportions: this is how the bench's
-// figure A was taken apart (bench/README.md, "Where the time goes").
+// This runs the engine's code (src/engine/engine.ts, bundled by esbuild) in Node over
+// node:sqlite, behind a small stand-in for ctx.storage (sql.exec cursors, transactionSync as
+// savepoints): quick, and the JavaScript's proportions are the same code's. Absolute times
+// differ from workerd's (its SQLite calls cost more per statement), and what only the Worker
+// build pays (wrangler's keepNames, node:* polyfills, the runtime's own calls) shows only in
+// `npm run profile:workerd` (bench/profile-workerd.mjs), the same loops profiled in workerd.
 //
 //   npm run profile                      # put,get,update,query, 20,000 each (scan: on request)
 //   npm run profile -- update 50000      # one operation, more samples
@@ -19,6 +19,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { MATCH_CATEGORY, gridTable, makeItem, partitionKey, sortKey } from "./data.mjs";
+import { profileReport } from "./profile-report.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = resolve(root, ".wrangler/profile/engine.mjs");
@@ -179,42 +180,6 @@ for (const op of ops) {
   const micros = ((performance.now() - start) * 1000) / iterations;
   const { profile } = await session.post("Profiler.stop");
   console.log(`\n${OPS[op]}: ${micros.toFixed(1)} µs/op in Node over node:sqlite (${iterations} calls)`);
-  report(profile);
+  console.log(profileReport(profile, TOP));
 }
 session.disconnect();
-
-/** Self and inclusive time per function (name file:line), as percentages of the samples. */
-function report(profile) {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const time = new Map();
-  profile.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const label = (node) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    return `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber + 1}`;
-  };
-  const self = new Map();
-  const inclusive = new Map();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const t = time.get(node.id) ?? 0;
-    if (t === 0) continue;
-    total += t;
-    self.set(label(node), (self.get(label(node)) ?? 0) + t);
-    const seen = new Set();
-    for (let id = node.id; id !== undefined; id = parent.get(id)) {
-      const name = label(byId.get(id));
-      if (seen.has(name)) continue;
-      seen.add(name);
-      inclusive.set(name, (inclusive.get(name) ?? 0) + t);
-    }
-  }
-  const top = (map) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, TOP)
-      .map(([name, t]) => `  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${name}`)
-      .join("\n");
-  console.log(`self time:\n${top(self)}\ninclusive time:\n${top(inclusive)}`);
-}

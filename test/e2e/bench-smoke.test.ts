@@ -149,4 +149,25 @@ describe("bench (quick mode)", () => {
     // The engine's entry point is on every sampled stack of the loop.
     expect(output).toMatch(/inclusive time:\n(?:.*\n)*\s+\d+\.\d%\s+handle engine\.mjs:\d+/);
   }, 60_000);
+
+  it("npm run profile:workerd: profiles a bench loop in workerd through the inspector and names the hot functions", async () => {
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn(
+        process.execPath,
+        ["--no-warnings", join(ROOT, "bench/profile-workerd.mjs"), "engine.get", "2000"],
+        {
+          cwd: ROOT,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.on("exit", (exitCode) => done({ code: exitCode, output: text }));
+    });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/engine\.get: \d+\.\d µs\/op in workerd, profiled \(2000 calls\)/);
+    // The shard's entry point, in the Worker's bundle, is on the sampled stacks of the loop.
+    expect(output).toMatch(/inclusive time:\n(?:.*\n)*\s+\d+\.\d%\s+handle worker\.js:\d+/);
+  }, 120_000);
 });
