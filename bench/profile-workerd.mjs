@@ -14,13 +14,13 @@
 // Prints µs per operation (timed inside the object, under the profiler) and the functions
 // with the most self and inclusive time; the whole profile goes to
 // .wrangler/profile/<workload>.cpuprofile (loadable in Chrome's DevTools).
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { wranglerBuild } from "./build-worker.mjs";
 import { profileReport } from "./profile-report.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,20 +30,7 @@ const ITEMS = 20_000;
 const SEED = "12345";
 const TOP = 25;
 
-const outdir = join(ROOT, ".wrangler/profile-build");
-execFileSync(
-  process.execPath,
-  [
-    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-    "deploy",
-    "--dry-run",
-    "--config",
-    join(ROOT, "bench/wrangler.toml"),
-    "--outdir",
-    outdir,
-  ],
-  { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
-);
+const scriptPath = wranglerBuild(join(ROOT, ".wrangler/profile-build"));
 const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
   readFileSync(join(ROOT, "wrangler.toml"), "utf8"),
 )?.[1];
@@ -66,7 +53,7 @@ const mf = new Miniflare(
       {
         name: NAME,
         modules: true,
-        scriptPath: join(outdir, "worker.js"),
+        scriptPath,
         compatibilityDate,
         compatibilityFlags: ["nodejs_compat"],
         unsafeInspectorProxy: true,

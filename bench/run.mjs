@@ -52,6 +52,7 @@ import { phaseV } from "./vector-phase.mjs";
 import { phaseI } from "./gsi-phase.mjs";
 import { gridTable, makeItem, MATCH_CATEGORY, partitionKey, rng, sortKey } from "./data.mjs";
 import { simulateSplits } from "./partition-sim.mjs";
+import { wranglerBuild } from "./build-worker.mjs";
 import { presign, rawDrive } from "./raw-load.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -228,20 +229,7 @@ async function healthy(url) {
 function buildBenchWorker() {
   const outdir = join(ROOT, ".wrangler/bench-build");
   if (!existsGrammar()) buildGrammar(); // `npm run bench` builds it first; a direct run may not have
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-      "deploy",
-      "--dry-run",
-      "--config",
-      join(ROOT, "bench/wrangler.toml"),
-      "--outdir",
-      outdir,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
-  );
-  return join(outdir, "worker.js");
+  return wranglerBuild(outdir);
 }
 
 function existsGrammar() {

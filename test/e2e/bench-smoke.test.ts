@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runScript } from "./run-script";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BENCH_TIMEOUT_MS = 200_000;
@@ -133,16 +134,7 @@ describe("bench (quick mode)", () => {
   );
 
   it("npm run profile: profiles the engine in Node and names the hot functions", async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn(process.execPath, ["--no-warnings", join(ROOT, "bench/profile.mjs"), "get,put", "2000"], {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.on("exit", (exitCode) => done({ code: exitCode, output: text }));
-    });
+    const { code, output } = await runScript("bench/profile.mjs", ["get,put", "2000"]);
     expect(code, output).toBe(0);
     expect(output).toMatch(/GetItem: \d+\.\d µs\/op in Node over node:sqlite \(2000 calls\)/);
     expect(output).toMatch(/PutItem: \d+\.\d µs\/op/);
@@ -151,20 +143,7 @@ describe("bench (quick mode)", () => {
   }, 60_000);
 
   it("npm run profile:workerd: profiles a bench loop in workerd through the inspector and names the hot functions", async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn(
-        process.execPath,
-        ["--no-warnings", join(ROOT, "bench/profile-workerd.mjs"), "engine.get", "2000"],
-        {
-          cwd: ROOT,
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.on("exit", (exitCode) => done({ code: exitCode, output: text }));
-    });
+    const { code, output } = await runScript("bench/profile-workerd.mjs", ["engine.get", "2000"]);
     expect(code, output).toBe(0);
     expect(output).toMatch(/engine\.get: \d+\.\d µs\/op in workerd, profiled \(2000 calls\)/);
     // The shard's entry point, in the Worker's bundle, is on the sampled stacks of the loop.

@@ -1,4 +1,4 @@
-// Runs one of the repository's Node scripts (scripts/soak.mjs, scripts/split-load.mjs) to
+// Runs one of the repository's Node scripts (scripts/soak.mjs, bench/profile.mjs...) to
 // its end, as `npm run` would: its exit code and everything it printed.
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
