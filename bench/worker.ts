@@ -18,6 +18,7 @@ import { canonicalItemSize } from "../src/values/canonical";
 import { pushDown } from "../src/query/push-down";
 import { DynamoShard } from "../src/shard";
 import type { AttributeValue, Item } from "../src/types";
+import type { TableDef } from "../src/schema/table-def";
 import { MATCH_CATEGORY, makeItem, partitionKey, rng, sortKey } from "./data.mjs";
 import { clusterCall, type ClusterEnv } from "./cluster-worker";
 import { gsiCall, type GsiEnv } from "./gsi-bench";
@@ -287,6 +288,12 @@ export class BenchShard extends DynamoShard {
     return to - from;
   }
 
+  private benchTableDef(table: string): TableDef {
+    const def = this.tableInfo(table);
+    if (!def) throw new Error(`no table ${table}`);
+    return def;
+  }
+
   private benchTid(table: string): number {
     const row = this.ctx.storage.sql.exec<{ tid: number }>("SELECT tid FROM tables WHERE name = ?", table).one();
     return row.tid;
@@ -420,8 +427,7 @@ export class BenchShard extends DynamoShard {
       // and encoded (keyOfItem), the item's JSON.stringify written by the engine's own
       // statement (JSONB document; the table's counters kept by trigger). No validation.
       case "raw.parsed": {
-        const def = this.tableInfo(table);
-        if (!def) throw new Error(`no table ${table}`);
+        const def = this.benchTableDef(table);
         for (let k = 0; k < n; k++) {
           const e = pool[k % POOL] as PoolEntry;
           const item = (JSON.parse(e.body) as { Item: Item }).Item;
@@ -447,8 +453,7 @@ export class BenchShard extends DynamoShard {
       // raw.put's statement into raw_items. None of the engine's storage choices (JSONB,
       // counters by trigger) and no request dispatch.
       case "raw.checked": {
-        const def = this.tableInfo(table);
-        if (!def) throw new Error(`no table ${table}`);
+        const def = this.benchTableDef(table);
         for (let k = 0; k < n; k++) {
           const e = pool[k % POOL] as PoolEntry;
           const item = (JSON.parse(e.body) as { Item: Item }).Item;
@@ -585,7 +590,7 @@ export class BenchShard extends DynamoShard {
   }
 }
 
-/** raw.upsert replays PutItem's rows. */
+/** raw.upsert, raw.parsed and raw.checked replay PutItem's requests. */
 function poolKind(op: string): string {
   return op === "upsert" || op === "parsed" || op === "checked" ? "put" : op;
 }

@@ -134,6 +134,7 @@ function scalarMismatch(input: unknown, target: string, collectionClass: string)
   return `STRING_VALUE cannot be converted to ${target}`;
 }
 
+/** Whether a member of `map` is null (JSON.parse makes every member own and enumerable). */
 function hasNullMember(map: JsonObject): boolean {
   for (const key in map) if (Object.hasOwn(map, key) && map[key] === null) return true;
   return false;
@@ -214,8 +215,8 @@ function report(errors: string[], value: unknown, path: string, constraint: stri
   }
 }
 
-// No closure is made per call: bundlers that keep function names (wrangler's default) turn
-// each named closure into a property definition, paid on every request.
+// No named closure is made per call: bundlers that keep function names (wrangler's default)
+// turn each one into a property definition, paid on every request.
 function walk(value: unknown, shape: Shape, path: string, errors: string[]): void {
   if (errors.length >= MAX_REPORTED) return;
   if (value === undefined || value === null) {

@@ -207,9 +207,14 @@ export function rangeKeyOf(def: TableDef): KeyAttribute | undefined {
  * A table's key attributes, worked out once per definition: every item operation asks for
  * them, and a table's key never changes (UpdateTable keeps the key's AttributeDefinitions).
  */
-const TABLE_KEYS = new WeakMap<TableDef, { hash: KeyAttribute; range: KeyAttribute | undefined }>();
+interface TableKey {
+  hash: KeyAttribute;
+  range: KeyAttribute | undefined;
+}
 
-function tableKeyOf(def: TableDef): { hash: KeyAttribute; range: KeyAttribute | undefined } {
+const TABLE_KEYS = new WeakMap<TableDef, TableKey>();
+
+function tableKeyOf(def: TableDef): TableKey {
   let key = TABLE_KEYS.get(def);
   if (!key) {
     const range = keyAttribute(def, "RANGE");
